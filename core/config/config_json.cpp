@@ -1,0 +1,266 @@
+// JSON <-> RunConfig with field-level errors. See ft/config/config_json.h.
+#include "ft/config/config_json.h"
+
+#include <array>
+#include <fstream>
+#include <functional>
+#include <set>
+#include <sstream>
+#include <utility>
+
+#include "config/config_fields.h"
+#include "ft/config/validation.h"
+
+namespace ft {
+namespace {
+
+using nlohmann::json;
+
+template <typename E>
+using NameTable = std::vector<std::pair<E, const char*>>;
+
+const NameTable<Method>& names(Method*) {
+    static const NameTable<Method> t = {{Method::Dense, "dense"},         {Method::DeepEnsemble, "deep-ensemble"},
+                                        {Method::Static, "static"},       {Method::Dst, "dst"},
+                                        {Method::DstEnsemble, "dst-ensemble"}, {Method::Edst, "edst"},
+                                        {Method::PfEnsemble, "pf-ensemble"}};
+    return t;
+}
+const NameTable<SparseInit>& names(SparseInit*) {
+    static const NameTable<SparseInit> t = {{SparseInit::Erk, "ERK"}, {SparseInit::Er, "ER"}, {SparseInit::Uniform, "uniform"}};
+    return t;
+}
+const NameTable<PruneSchedule>& names(PruneSchedule*) {
+    static const NameTable<PruneSchedule> t = {{PruneSchedule::Constant, "constant"}, {PruneSchedule::Cosine, "cosine"}};
+    return t;
+}
+const NameTable<Growth>& names(Growth*) {
+    static const NameTable<Growth> t = {{Growth::Gradient, "gradient"}, {Growth::Random, "random"}, {Growth::Momentum, "momentum"}};
+    return t;
+}
+
+template <typename E>
+std::string enum_name(E v) {
+    for (const auto& [e, n] : names(static_cast<E*>(nullptr)))
+        if (e == v) return n;
+    return "?";
+}
+
+template <typename E>
+std::string enum_choices() {
+    std::string s = "one of {";
+    bool first = true;
+    for (const auto& [e, n] : names(static_cast<E*>(nullptr))) {
+        s += (first ? "" : ", ") + std::string(n);
+        first = false;
+    }
+    return s + "}";
+}
+
+template <typename T>
+constexpr bool is_enum_field = std::is_enum_v<T>;
+
+// Reads one field from JSON, recording a typed error instead of throwing.
+struct FieldReader {
+    const json& root;
+    std::vector<ConfigError>& errors;
+    std::set<std::string> known;
+
+    const json* find(const std::string& path) const {
+        const json* node = &root;
+        std::stringstream ss(path);
+        std::string part;
+        while (std::getline(ss, part, '.')) {
+            if (!node->is_object()) return nullptr;
+            auto it = node->find(part);
+            if (it == node->end()) return nullptr;
+            node = &*it;
+        }
+        return node;
+    }
+
+    void fail(const std::string& path, const json& v, const std::string& expected) {
+        errors.push_back({path, v.dump(), expected});
+    }
+
+    template <typename T>
+    void operator()(const std::string& path, T& field) {
+        known.insert(path);
+        const json* v = find(path);
+        if (!v) return;
+        read(path, *v, field);
+    }
+
+    void read(const std::string& p, const json& v, std::string& f) {
+        if (v.is_string()) f = v.get<std::string>();
+        else fail(p, v, "a string");
+    }
+    void read(const std::string& p, const json& v, bool& f) {
+        if (v.is_boolean()) f = v.get<bool>();
+        else fail(p, v, "true or false");
+    }
+    void read(const std::string& p, const json& v, int64_t& f) {
+        if (v.is_number_integer()) f = v.get<int64_t>();
+        else fail(p, v, "an integer");
+    }
+    void read(const std::string& p, const json& v, double& f) {
+        if (v.is_number()) f = v.get<double>();
+        else fail(p, v, "a number");
+    }
+    void read(const std::string& p, const json& v, std::vector<int64_t>& f) {
+        if (!v.is_array()) return fail(p, v, "a list of integers");
+        std::vector<int64_t> out;
+        for (const auto& e : v) {
+            if (!e.is_number_integer()) return fail(p, v, "a list of integers");
+            out.push_back(e.get<int64_t>());
+        }
+        f = out;
+    }
+    void read(const std::string& p, const json& v, std::vector<double>& f) {
+        if (!v.is_array()) return fail(p, v, "a list of numbers");
+        std::vector<double> out;
+        for (const auto& e : v) {
+            if (!e.is_number()) return fail(p, v, "a list of numbers");
+            out.push_back(e.get<double>());
+        }
+        f = out;
+    }
+    template <typename E, typename = std::enable_if_t<std::is_enum_v<E>>>
+    void read(const std::string& p, const json& v, E& f) {
+        if (v.is_string()) {
+            for (const auto& [e, n] : names(static_cast<E*>(nullptr))) {
+                if (v.get<std::string>() == n) {
+                    f = e;
+                    return;
+                }
+            }
+        }
+        fail(p, v, enum_choices<E>());
+    }
+};
+
+// Reports every key of the JSON that no field claims (a typo must not be ignored silently).
+void find_unknown_keys(const json& node, const std::string& prefix, const std::set<std::string>& known,
+                       std::vector<ConfigError>& errors) {
+    for (auto it = node.begin(); it != node.end(); ++it) {
+        const std::string path = prefix.empty() ? it.key() : prefix + "." + it.key();
+        if (known.count(path)) continue;
+        bool is_section = false;
+        for (const auto& k : known)
+            if (k.rfind(path + ".", 0) == 0) is_section = true;
+        if (is_section && it->is_object()) {
+            find_unknown_keys(*it, path, known, errors);
+        } else if (is_section) {
+            errors.push_back({path, it->dump(), "an object (section)"});
+        } else {
+            errors.push_back({path, it->dump(), "no such setting (unknown key)"});
+        }
+    }
+}
+
+struct FieldWriter {
+    json& out;
+    template <typename T>
+    void operator()(const std::string& path, const T& field) {
+        json* node = &out;
+        std::stringstream ss(path);
+        std::string part;
+        std::vector<std::string> parts;
+        while (std::getline(ss, part, '.')) parts.push_back(part);
+        for (size_t i = 0; i + 1 < parts.size(); ++i) node = &(*node)[parts[i]];
+        if constexpr (std::is_enum_v<T>) (*node)[parts.back()] = enum_name(field);
+        else (*node)[parts.back()] = field;
+    }
+};
+
+std::set<std::string> known_paths() {
+    RunConfig dummy;
+    std::set<std::string> paths;
+    detail::visit_config_fields(dummy, [&](const std::string& p, auto&) { paths.insert(p); });
+    return paths;
+}
+
+}  // namespace
+
+std::string ConfigError::message() const { return field + " = " + value + ": expected " + expected; }
+
+static std::string join_errors(const std::string& source, const std::vector<ConfigError>& errors) {
+    std::string s = source + ": invalid configuration";
+    for (const auto& e : errors) s += "\n  " + e.message();
+    return s;
+}
+
+ConfigException::ConfigException(std::string source, std::vector<ConfigError> errors)
+    : std::runtime_error(join_errors(source, errors)), source_(std::move(source)), errors_(std::move(errors)) {}
+
+std::string to_string(Method m) { return enum_name(m); }
+std::string to_string(SparseInit v) { return enum_name(v); }
+std::string to_string(PruneSchedule v) { return enum_name(v); }
+std::string to_string(Growth v) { return enum_name(v); }
+
+RunConfig config_from_json(const json& j, const std::string& source, std::vector<std::string>* warnings) {
+    std::vector<ConfigError> errors;
+    if (!j.is_object()) throw ConfigException(source, {{"(top level)", j.dump().substr(0, 60), "a JSON object"}});
+    RunConfig config;
+    FieldReader reader{j, errors, {}};
+    detail::visit_config_fields(config, reader);
+    find_unknown_keys(j, "", reader.known, errors);
+    if (!errors.empty()) throw ConfigException(source, errors);
+    errors = validate(config, warnings);
+    if (!errors.empty()) throw ConfigException(source, errors);
+    return config;
+}
+
+json read_json_file(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw ConfigException(path, {{"(file)", "\"" + path + "\"", "a readable JSON file"}});
+    try {
+        return json::parse(in);
+    } catch (const json::parse_error& e) {
+        throw ConfigException(path, {{"(syntax)", "byte " + std::to_string(e.byte), std::string("valid JSON: ") + e.what()}});
+    }
+}
+
+json config_to_json(const RunConfig& config) {
+    json out = json::object();
+    detail::visit_config_fields(config, FieldWriter{out});
+    return out;
+}
+
+void apply_override(json& j, const std::string& assignment) {
+    const auto eq = assignment.find('=');
+    if (eq == std::string::npos || eq == 0)
+        throw ConfigException("--set", {{"(override)", "\"" + assignment + "\"", "key=value, e.g. sparse.density=0.1"}});
+    const std::string key = assignment.substr(0, eq);
+    const std::string text = assignment.substr(eq + 1);
+    static const std::set<std::string> paths = known_paths();
+    if (!paths.count(key)) throw ConfigException("--set", {{key, "\"" + text + "\"", "a known setting (see `presets show`)"}});
+    json value;
+    try {
+        value = json::parse(text);
+    } catch (const json::parse_error&) {
+        value = text;
+    }
+    json* node = &j;
+    std::stringstream ss(key);
+    std::string part;
+    std::vector<std::string> parts;
+    while (std::getline(ss, part, '.')) parts.push_back(part);
+    for (size_t i = 0; i + 1 < parts.size(); ++i) node = &(*node)[parts[i]];
+    (*node)[parts.back()] = value;
+}
+
+std::string config_hash(const RunConfig& config) {
+    // FNV-1a over the canonical dump (nlohmann sorts object keys), enough to spot identical configs.
+    const std::string text = config_to_json(config).dump();
+    uint64_t h = 1469598103934665603ULL;
+    for (unsigned char c : text) {
+        h ^= c;
+        h *= 1099511628211ULL;
+    }
+    std::ostringstream os;
+    os << std::hex << h;
+    return os.str();
+}
+
+}  // namespace ft

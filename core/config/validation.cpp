@@ -1,0 +1,223 @@
+// Range checks of spec §11, in one place, before any run starts (ARCHITECTURE.md rule 5).
+#include "ft/config/validation.h"
+
+#include <cmath>
+#include <regex>
+#include <set>
+#include <sstream>
+
+namespace ft {
+namespace {
+
+std::string num(double v) {
+    if (std::isnan(v)) return "NaN";
+    std::ostringstream os;
+    os << v;
+    return os.str();
+}
+std::string quoted(const std::string& s) { return "\"" + s + "\""; }
+
+template <typename T>
+std::string list(const std::vector<T>& v) {
+    std::string s = "[";
+    for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + num(static_cast<double>(v[i]));
+    return s + "]";
+}
+
+struct Checker {
+    std::vector<ConfigError> errors;
+    void check(bool ok, const std::string& field, const std::string& value, const std::string& expected) {
+        if (!ok) errors.push_back({field, value, expected});
+    }
+    // NaN fails every comparison, so each range check below also rejects NaN.
+    void open_closed(double v, double lo, double hi, const std::string& field) {
+        check(v > lo && v <= hi, field, num(v), "a number in (" + num(lo) + ", " + num(hi) + "]");
+    }
+    void closed(double v, double lo, double hi, const std::string& field) {
+        check(v >= lo && v <= hi, field, num(v), "a number in [" + num(lo) + ", " + num(hi) + "]");
+    }
+    void closed_open(double v, double lo, double hi, const std::string& field) {
+        check(v >= lo && v < hi, field, num(v), "a number in [" + num(lo) + ", " + num(hi) + ")");
+    }
+    void positive(double v, const std::string& field) { check(v > 0 && std::isfinite(v), field, num(v), "a number > 0"); }
+    void at_least(int64_t v, int64_t lo, const std::string& field) {
+        check(v >= lo, field, std::to_string(v), "an integer >= " + std::to_string(lo));
+    }
+};
+
+const ModelSpec* find_model(const std::string& name) {
+    for (const auto& m : model_specs())
+        if (m.name == name) return &m;
+    return nullptr;
+}
+const DatasetSpec* find_dataset(const std::string& name) {
+    for (const auto& d : dataset_specs())
+        if (d.name == name) return &d;
+    return nullptr;
+}
+
+template <typename Specs>
+std::string choices(const Specs& specs) {
+    std::string s = "one of {";
+    for (size_t i = 0; i < specs.size(); ++i) s += (i ? ", " : "") + specs[i].name;
+    return s + "}";
+}
+
+}  // namespace
+
+const std::vector<ModelSpec>& model_specs() {
+    static const std::vector<ModelSpec> specs = {
+        {"lenet300-100", "1x28x28", "LeNet-300-100: MLP 784-300-100-10 (fc1, fc2, fc3)"},
+        {"lenet5", "1x28x28", "LeNet-5 (Caffe): conv 20, conv 50, fc 500, fc 10 (conv1, conv2, fc3, fc4)"},
+        {"mlp-cifar", "3x32x32", "MLP 3072-1024-512-10 (fc1, fc2, fc3)"},
+        {"vgg-like", "3x32x32", "VGG-16-like with BatchNorm, 2 FC layers of 512"},
+        {"wrn-16-8", "3x32x32", "WideResNet-16-8 (10.95M weights)"},
+        {"wrn-28-2", "3x32x32", "WideResNet-28-2 (1.46M weights)"},
+        {"wrn-28-10", "3x32x32", "WideResNet-28-10 (36.5M weights)"},
+        {"mlp", "any", "MLP with model.hidden widths (default 64, 64); flattens its input"},
+    };
+    return specs;
+}
+
+const std::vector<DatasetSpec>& dataset_specs() {
+    static const std::vector<DatasetSpec> specs = {
+        {"fashion-mnist", "1x28x28", 10, "Fashion-MNIST, IDX .gz files (Debian package dataset-fashion-mnist)"},
+        {"mnist", "1x28x28", 10, "MNIST, IDX files (.gz or plain) in data.path"},
+        {"cifar10", "3x32x32", 10, "CIFAR-10 binary version (data_batch_1..5.bin, test_batch.bin) in data.path"},
+        {"cifar100", "3x32x32", 100, "CIFAR-100 binary version (train.bin, test.bin) in data.path"},
+        {"spirals", "2", 2, "two interleaved spirals, generated"},
+        {"moons", "2", 2, "two half-moons, generated"},
+        {"blobs", "2", 4, "four Gaussian blobs, generated"},
+    };
+    return specs;
+}
+
+int64_t member_count(const RunConfig& c) {
+    switch (c.method) {
+        case Method::DeepEnsemble:
+        case Method::DstEnsemble:
+        case Method::Edst:
+        case Method::PfEnsemble:
+            return c.ensemble.members;
+        default:
+            return 1;
+    }
+}
+
+bool is_sparse(Method m) { return m != Method::Dense && m != Method::DeepEnsemble; }
+
+int64_t member_seed(const RunConfig& c, int64_t member) {
+    const auto& s = c.ensemble.seeds;
+    if (member < static_cast<int64_t>(s.size())) return s[static_cast<size_t>(member)];
+    return s.back() + (member - static_cast<int64_t>(s.size()) + 1);
+}
+
+std::vector<ConfigError> validate(const RunConfig& c, std::vector<std::string>* warnings) {
+    Checker k;
+    auto warn = [&](const std::string& w) {
+        if (warnings) warnings->push_back(w);
+    };
+
+    // model and data
+    const ModelSpec* model = find_model(c.model.name);
+    const DatasetSpec* data = find_dataset(c.data.name);
+    k.check(model != nullptr, "model.name", quoted(c.model.name), choices(model_specs()));
+    k.check(data != nullptr, "data.name", quoted(c.data.name), choices(dataset_specs()));
+    if (model && data && model->input != "any" && model->input != data->input)
+        k.check(false, "model.name", quoted(c.model.name),
+                "a model for " + data->name + " inputs (" + data->input + "); " + model->name + " expects " + model->input);
+    if (c.model.name == "mlp") {
+        for (auto w : c.model.hidden) k.check(w >= 1, "model.hidden", list(c.model.hidden), "a list of widths >= 1");
+    } else {
+        k.check(c.model.hidden.empty(), "model.hidden", list(c.model.hidden), "[] (widths are only used by model \"mlp\")");
+    }
+    k.closed_open(c.data.validation_split, 0.0, 1.0, "data.validation_split");
+    k.at_least(c.data.train_limit, 0, "data.train_limit");
+    k.at_least(c.data.test_limit, 0, "data.test_limit");
+    k.at_least(c.data.synthetic_samples, 10, "data.synthetic_samples");
+    k.check(c.data.synthetic_noise >= 0 && std::isfinite(c.data.synthetic_noise), "data.synthetic_noise",
+            num(c.data.synthetic_noise), "a number >= 0");
+
+    // optimisation
+    k.at_least(c.train.epochs, 1, "train.epochs");
+    k.at_least(c.train.batch_size, 1, "train.batch_size");
+    k.at_least(c.train.test_batch_size, 1, "train.test_batch_size");
+    k.positive(c.train.lr, "train.lr");
+    k.closed_open(c.train.momentum, 0.0, 1.0, "train.momentum");
+    k.check(c.train.weight_decay >= 0 && std::isfinite(c.train.weight_decay), "train.weight_decay",
+            num(c.train.weight_decay), "a number >= 0");
+    {
+        bool ok = true;
+        double prev = 0.0;
+        for (double m : c.train.milestones) {
+            ok = ok && m > 0.0 && m < 1.0 && m > prev;
+            prev = m;
+        }
+        k.check(ok, "train.milestones", list(c.train.milestones), "increasing fractions in (0, 1)");
+    }
+    k.open_closed(c.train.gamma, 0.0, 1.0, "train.gamma");
+
+    // sparsity (checked for every method so a bad value never sits unnoticed in a stored config)
+    k.open_closed(c.sparse.density, 0.0, 1.0, "sparse.density");
+    k.check(c.sparse.erk_power_scale >= 0 && std::isfinite(c.sparse.erk_power_scale), "sparse.erk_power_scale",
+            num(c.sparse.erk_power_scale), "a number >= 0 (0 = uniform allocation)");
+    k.at_least(c.sparse.update_frequency, 1, "sparse.update_frequency");
+    k.closed(c.sparse.prune_rate, 0.0, 1.0, "sparse.prune_rate");
+    k.closed(c.sparse.prune_rate_min, 0.0, 1.0, "sparse.prune_rate_min");
+    k.open_closed(c.sparse.stop_fraction, 0.0, 1.0, "sparse.stop_fraction");
+    k.check(c.sparse.prune == "magnitude", "sparse.prune", quoted(c.sparse.prune), "one of {magnitude}");
+
+    // ensembles
+    k.at_least(c.ensemble.members, 1, "ensemble.members");
+    k.check(!c.ensemble.seeds.empty(), "ensemble.seeds", "[]", "at least one integer seed");
+    if (!c.ensemble.seeds.empty()) {
+        std::set<int64_t> distinct(c.ensemble.seeds.begin(), c.ensemble.seeds.end());
+        if (distinct.size() != c.ensemble.seeds.size())
+            warn("ensemble.seeds = " + list(c.ensemble.seeds) + ": duplicate seeds give identical members");
+        const auto m = member_count(c);
+        if (static_cast<int64_t>(c.ensemble.seeds.size()) < m)
+            warn("ensemble.seeds has " + std::to_string(c.ensemble.seeds.size()) + " seeds for " + std::to_string(m) +
+                 " members; the rest continue from the last seed");
+    }
+    if (member_count(c) == 1 && (c.method == Method::DeepEnsemble || c.method == Method::DstEnsemble))
+        warn("ensemble.members = 1: disagreement and KL between members need at least 2");
+
+    // EDST schedule (spec §4.1, §10.10)
+    k.open_closed(c.edst.exploration_rate, 0.0, 1.0, "edst.exploration_rate");
+    k.positive(c.edst.lr_refine_high, "edst.lr_refine_high");
+    k.positive(c.edst.lr_refine_low, "edst.lr_refine_low");
+    if (c.method == Method::Edst) {
+        k.check(c.edst.explore_epochs >= 1 && c.edst.explore_epochs < c.train.epochs, "edst.explore_epochs",
+                std::to_string(c.edst.explore_epochs),
+                "an integer in [1, train.epochs) = [1, " + std::to_string(c.train.epochs) + ")");
+        if (c.ensemble.members >= 1 && c.edst.explore_epochs < c.train.epochs) {
+            const double t_re = double(c.train.epochs - c.edst.explore_epochs) / double(c.ensemble.members);
+            k.check(t_re >= 2.0, "train.epochs", std::to_string(c.train.epochs),
+                    "at least edst.explore_epochs + 2 * ensemble.members = " +
+                        std::to_string(c.edst.explore_epochs + 2 * c.ensemble.members) +
+                        " (refinement phases t_re = (E - t_ex) / M = " + num(t_re) + " must be >= 2 epochs)");
+        }
+    }
+
+    // PF ensemble
+    k.at_least(c.pf.finetune_epochs, 1, "pf.finetune_epochs");
+    k.positive(c.pf.finetune_lr, "pf.finetune_lr");
+
+    // evaluation and device
+    k.at_least(c.eval.ece_bins, 1, "eval.ece_bins");
+    if (!c.eval.true_bins && c.eval.ece_bins < 2)
+        k.check(false, "eval.ece_bins", std::to_string(c.eval.ece_bins),
+                "an integer >= 2 (it counts bin edges unless eval.true_bins is set)");
+    static const std::regex device_re("auto|cpu|cuda(:[0-9]+)?");
+    k.check(std::regex_match(c.device, device_re), "device", quoted(c.device), "one of {auto, cpu, cuda, cuda:N}");
+    k.at_least(c.threads, 0, "threads");
+
+    if (c.sparse.density == 1.0 && is_sparse(c.method) && c.method != Method::PfEnsemble)
+        warn("sparse.density = 1: every layer is dense, so masks never change what is trained");
+    if (c.method == Method::Edst && c.train.epochs - c.edst.explore_epochs >= 0 && c.ensemble.members > 0 &&
+        (c.train.epochs - c.edst.explore_epochs) % c.ensemble.members != 0)
+        warn("EDST refinement phases are not whole epochs (t_re = (E - t_ex) / M is fractional); boundaries are rounded up as the reference does");
+    return k.errors;
+}
+
+}  // namespace ft

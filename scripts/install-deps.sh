@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package the project needs to build, run, test and package it.
+# Packages already present are skipped, so a second run is quick and changes nothing.
+set -euo pipefail
+
+packages=(
+  # build
+  build-essential cmake ninja-build pkg-config
+  # core: LibTorch (CPU), its fast BLAS (the OpenMP build shares libgomp with torch), SQLite, zlib, JSON, CLI
+  libtorch-dev libopenblas0-openmp libsqlite3-dev sqlite3 zlib1g-dev nlohmann-json3-dev libcli11-dev
+  # GUI: Qt 6 widgets, SVG/PDF export, translations tools, QCustomPlot (Qt 6 build)
+  qt6-base-dev qt6-base-dev-tools qt6-svg-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+  libqt6opengl6-dev libqcustomplot-dev libqcustomplot2.1-qt6 libgl-dev
+  # headless Qt tests need fonts, otherwise text renders as empty boxes
+  fontconfig fonts-dejavu-core
+  # data: Fashion-MNIST IDX files under /usr/share/datasets/fashion-mnist
+  dataset-fashion-mnist
+  # the Python comparison loop of bench/ (Debian's torch, run with /usr/bin/python3)
+  python3-torch python3-numpy
+  # packaging
+  dpkg-dev file
+  # core tests
+  libgtest-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "install-deps: installing ${#missing[@]} missing packages: ${missing[*]}"
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+# Refresh the package lists only when they are missing or older than a day.
+if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mmin -1440 2>/dev/null | head -1)" ]; then
+  "${sudo_cmd[@]}" apt-get update -q
+fi
+"${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
