@@ -10,6 +10,7 @@ namespace ft::detail {
 template <typename Config, typename Visitor>
 void visit_config_fields(Config& c, Visitor&& v) {
     v("name", c.name);
+    v("description", c.description);
     v("method", c.method);
     v("model.name", c.model.name);
     v("model.hidden", c.model.hidden);
@@ -55,6 +56,7 @@ void visit_config_fields(Config& c, Visitor&& v) {
     v("pf.finetune_lr", c.pf.finetune_lr);
     v("eval.ece_bins", c.eval.ece_bins);
     v("eval.true_bins", c.eval.true_bins);
+    v("eval.flops_reference_epochs", c.eval.flops_reference_epochs);
     v("device", c.device);
     v("threads", c.threads);
 }

@@ -204,10 +204,11 @@ std::vector<ConfigError> validate(const RunConfig& c, std::vector<std::string>* 
     k.positive(c.pf.finetune_lr, "pf.finetune_lr");
 
     // evaluation and device
-    k.at_least(c.eval.ece_bins, 1, "eval.ece_bins");
-    if (!c.eval.true_bins && c.eval.ece_bins < 2)
-        k.check(false, "eval.ece_bins", std::to_string(c.eval.ece_bins),
-                "an integer >= 2 (it counts bin edges unless eval.true_bins is set)");
+    if (c.eval.true_bins) k.at_least(c.eval.ece_bins, 1, "eval.ece_bins");
+    else
+        k.check(c.eval.ece_bins >= 2, "eval.ece_bins", std::to_string(c.eval.ece_bins),
+                "an integer >= 2 (the reference counts bin edges: 15 edges = 14 bins; set eval.true_bins for bins)");
+    k.at_least(c.eval.flops_reference_epochs, 0, "eval.flops_reference_epochs");
     static const std::regex device_re("auto|cpu|cuda(:[0-9]+)?");
     k.check(std::regex_match(c.device, device_re), "device", quoted(c.device), "one of {auto, cpu, cuda, cuda:N}");
     k.at_least(c.threads, 0, "threads");

@@ -1,1 +1,41 @@
-// placeholder: implemented by its module owner
+// The MNIST models of the reference (sparselearning/models.py): LeNet_300_100 and LeNet_5_Caffe.
+#include <torch/nn/modules/conv.h>
+#include <torch/nn/modules/linear.h>
+
+#include "nn/model_zoo.h"
+
+namespace ft::nn_detail {
+
+namespace {
+
+// LeNet-5 as in Caffe: no padding in the first conv, so a 28x28 input gives 24x24, 12x12, 8x8, 4x4.
+class LeNet5 final : public Model {
+public:
+    explicit LeNet5(int64_t classes)
+        : conv1_(register_module("conv1", torch::nn::Conv2d(torch::nn::Conv2dOptions(1, 20, 5)))),
+          conv2_(register_module("conv2", torch::nn::Conv2d(torch::nn::Conv2dOptions(20, 50, 5)))),
+          fc3_(register_module("fc3", torch::nn::Linear(50 * 4 * 4, 500))),
+          fc4_(register_module("fc4", torch::nn::Linear(500, classes))) {}
+
+    torch::Tensor forward(torch::Tensor x) override {
+        x = torch::max_pool2d(torch::relu(conv_forward(*conv1_, x)), {2, 2});
+        x = torch::max_pool2d(torch::relu(conv_forward(*conv2_, x)), {2, 2});
+        x = torch::relu(fc3_->forward(x.reshape({x.size(0), 50 * 4 * 4})));
+        return torch::log_softmax(fc4_->forward(x), 1);
+    }
+
+private:
+    torch::nn::Conv2d conv1_;
+    torch::nn::Conv2d conv2_;
+    torch::nn::Linear fc3_;
+    torch::nn::Linear fc4_;
+};
+
+}  // namespace
+
+// LeNet-300-100 is an MLP 784-300-100-classes with layers fc1, fc2, fc3.
+std::shared_ptr<Model> make_lenet300_100(int64_t classes) { return make_mlp(28 * 28, {300, 100}, classes); }
+
+std::shared_ptr<Model> make_lenet5(int64_t classes) { return std::make_shared<LeNet5>(classes); }
+
+}  // namespace ft::nn_detail

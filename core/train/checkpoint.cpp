@@ -1,1 +1,87 @@
-// placeholder
+// Checkpoint files (see checkpoint.h).
+#include "train/checkpoint.h"
+
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/serialize.h>
+
+namespace ft {
+namespace fs = std::filesystem;
+
+void save_checkpoint(const std::string& dir, const std::string& stem, const nlohmann::json& meta, const TensorMap& tensors) {
+    fs::create_directories(dir);
+    const fs::path json_path = fs::path(dir) / (stem + ".json");
+    int64_t generation = 0;
+    std::string previous;
+    if (fs::exists(json_path)) {
+        try {
+            std::ifstream in(json_path);
+            const auto old = nlohmann::json::parse(in);
+            generation = old.value("generation", int64_t{0}) + 1;
+            previous = old.value("tensor_file", std::string());
+        } catch (const std::exception&) {
+            generation = 1;
+        }
+    }
+    const std::string tensor_file = stem + "-" + std::to_string(generation) + ".pt";
+    // Archive keys cannot hold dots, so tensors are stored as t0, t1, ... and their names go to the JSON.
+    torch::serialize::OutputArchive archive;
+    nlohmann::json names = nlohmann::json::array();
+    int64_t i = 0;
+    for (const auto& [name, tensor] : tensors) {
+        archive.write("t" + std::to_string(i++), tensor.detach().to(torch::kCPU));
+        names.push_back(name);
+    }
+    archive.save_to((fs::path(dir) / tensor_file).string());
+    nlohmann::json out = meta;
+    out["generation"] = generation;
+    out["tensor_file"] = tensor_file;
+    out["tensor_names"] = names;
+    const fs::path tmp = fs::path(dir) / (stem + ".json.tmp");
+    {
+        std::ofstream o(tmp);
+        o << out.dump(1);
+        o.flush();
+        if (!o) throw std::runtime_error(tmp.string() + ": cannot write checkpoint (disk full or read-only?)");
+    }
+    fs::rename(tmp, json_path);
+    if (!previous.empty() && previous != tensor_file) fs::remove(fs::path(dir) / previous);
+}
+
+bool load_checkpoint(const std::string& dir, const std::string& stem, nlohmann::json& meta, TensorMap& tensors) {
+    const fs::path json_path = fs::path(dir) / (stem + ".json");
+    if (!fs::exists(json_path)) return false;
+    try {
+        std::ifstream in(json_path);
+        meta = nlohmann::json::parse(in);
+        torch::serialize::InputArchive archive;
+        archive.load_from((fs::path(dir) / meta.at("tensor_file").get<std::string>()).string());
+        const auto names = meta.at("tensor_names");
+        tensors.clear();
+        for (size_t i = 0; i < names.size(); ++i) {
+            torch::Tensor t;
+            archive.read("t" + std::to_string(i), t);
+            tensors[names[i].get<std::string>()] = t;
+        }
+    } catch (const std::exception& e) {
+        throw std::runtime_error(json_path.string() + ": damaged checkpoint: " + e.what());
+    }
+    return true;
+}
+
+torch::Tensor cpu_rng_state() {
+    auto gen = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    return gen.get_state();
+}
+
+void set_cpu_rng_state(const torch::Tensor& state) {
+    auto gen = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    gen.set_state(state);
+}
+
+}  // namespace ft

@@ -1,1 +1,328 @@
-// placeholder
+// MemberTrainer: the per-iteration order of spec §2.1 and the end-of-epoch bookkeeping of spec §3 and §4.1.
+#include "train/member_trainer.h"
+
+#include <cmath>
+#include <thread>
+
+#include <torch/nn/functional/loss.h>
+#include <torch/utils.h>
+
+#include "ft/train/schedules.h"
+#include "train/evaluator.h"
+
+namespace ft {
+
+namespace {
+
+Augmentation validation_augmentation(const RunContext& ctx) {
+    // The reference validates with the training transform (spec §10.12); the switch turns that off.
+    Augmentation a = ctx.data.augmentation;
+    if (!ctx.config.data.validation_augmentation) a.enabled = false;
+    return a;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+MemberTrainer::MemberTrainer(RunContext& ctx, int64_t member, int64_t seed, bool sparse)
+    : ctx_(ctx), member_(member), seed_(seed),
+      train_loader_(ctx.data.train, ctx.config.train.batch_size, true, ctx.data.augmentation, uint64_t(seed)) {
+    // The seed drives weight init, mask sampling and (through the loaders) the data order (spec §3).
+    torch::manual_seed(uint64_t(seed));
+    model_ = make_model(ctx.config.model, ctx.data.input_shape, ctx.data.classes);
+    model_->to(ctx.device);
+    model_->train();
+    if (ctx.data.validation.size() > 0)
+        val_loader_.emplace(ctx.data.validation, ctx.config.train.test_batch_size, false, validation_augmentation(ctx),
+                            uint64_t(seed) ^ 0x5eedULL);
+    std::vector<torch::Tensor> params;
+    for (const auto& p : model_->named_parameters()) {
+        param_names_.push_back(p.key());
+        params.push_back(p.value());
+    }
+    sgd_ = std::make_unique<MomentumSgd>(params, ctx.config.train.lr, ctx.config.train.momentum, ctx.config.train.weight_decay);
+    if (sparse) {
+        masking_ = std::make_unique<Masking>(model_->maskable_layers(), ctx.config.sparse);
+        masking_->init_random();
+        publish_initial_mask();
+    }
+}
+
+std::vector<LayerInfo> MemberTrainer::layer_info() const {
+    std::vector<LayerInfo> out;
+    const auto& layers = model_->maskable_layers();
+    for (size_t i = 0; i < layers.size(); ++i) {
+        LayerInfo info{layers[i].name, layers[i].weight.sizes().vec(), 1.0, layers[i].macs_per_weight};
+        if (masking_) info.target_density = masking_->layers()[i].target_density;
+        out.push_back(info);
+    }
+    return out;
+}
+
+std::vector<torch::Tensor> MemberTrainer::layer_momentum() {
+    // Buffers of the maskable weights, in layer order (for momentum growth and momentum masking).
+    std::vector<torch::Tensor> out;
+    if (!masking_) return out;
+    const auto& params = sgd_->params();
+    for (const auto& l : masking_->layers()) {
+        torch::Tensor buf;
+        for (size_t i = 0; i < params.size(); ++i)
+            if (params[i].is_same(l.weight)) buf = sgd_->buffers()[i];
+        out.push_back(buf);
+    }
+    return out;
+}
+
+void MemberTrainer::publish_initial_mask() {
+    MaskUpdate update{member_, step_, 0, 0.0, false, true, {}};
+    for (const auto& l : masking_->layers()) {
+        LayerUpdate lu{l.name, 0, 0, (l.mask != 0).sum().item<int64_t>(), l.mask.numel(), {}};
+        if (ctx_.capture_masks) lu.bits = pack_mask(l.mask);
+        update.layers.push_back(std::move(lu));
+    }
+    ctx_.sink.on_event(update);
+}
+
+void MemberTrainer::publish_mask_update(const std::vector<LayerMaskChange>& changes, int64_t epoch, double rate,
+                                        bool exploration) {
+    MaskUpdate update{member_, step_, epoch, rate, exploration, false, {}};
+    const auto& layers = masking_->layers();
+    for (size_t i = 0; i < changes.size(); ++i) {
+        LayerUpdate lu{changes[i].name, changes[i].pruned, changes[i].regrown, changes[i].active, changes[i].total, {}};
+        if (ctx_.capture_masks) lu.bits = pack_mask(layers[i].mask);
+        update.layers.push_back(std::move(lu));
+    }
+    ctx_.sink.on_event(update);
+}
+
+void MemberTrainer::begin_stage() {
+    epoch_ = 0;
+    stage_step_ = 0;
+    batch_in_epoch_ = 0;
+    epoch_loss_sum_ = epoch_correct_ = 0;
+    epoch_seen_ = 0;
+    best_val_ = 0;
+    have_best_ = false;
+    best_state_.clear();
+    best_meta_ = nlohmann::json();
+}
+
+bool MemberTrainer::run(const Stage& stage, const std::function<void(Ticket&&)>& on_ticket,
+                        const std::function<void()>& on_epoch_checkpoint) {
+    const auto& cfg = ctx_.config;
+    const int64_t total_stage_steps = stage.epochs * train_loader_.batches_per_epoch();
+    const auto stop_step = static_cast<int64_t>(std::floor(cfg.sparse.stop_fraction * double(total_stage_steps)));
+    if (epoch_ == 0 && batch_in_epoch_ == 0)
+        ctx_.sink.on_event(PhaseChange{member_, step_, 1, stage.phase, stage.ticket_of ? stage.ticket_of(1) : -1});
+
+    while (epoch_ < stage.epochs) {
+        const int64_t e = epoch_ + 1;
+        const auto t0 = std::chrono::steady_clock::now();
+        const double lr = stage.lr_of(e);
+        if (lr != sgd_->lr() || (epoch_ == 0 && batch_in_epoch_ == 0))
+            ctx_.sink.on_event(LrChange{member_, step_, e, lr});
+        sgd_->set_lr(lr);
+        model_->train();
+        train_loader_.start_epoch(epochs_in_loader_);
+        torch::Tensor x, y;
+        for (int64_t skip = 0; skip < batch_in_epoch_; ++skip) train_loader_.next(x, y);  // resumed mid-epoch
+
+        while (train_loader_.next(x, y)) {
+            if (ctx_.control.cancelled() || !ctx_.control.wait_while_paused()) return false;
+            const auto step_start = std::chrono::steady_clock::now();
+            x = x.to(ctx_.device);
+            y = y.to(ctx_.device);
+            sgd_->zero_grad();
+            auto logp = model_->forward(x);
+            auto loss = torch::nll_loss(logp, y);  // models return log-softmax: this is cross-entropy (spec §2.1)
+            loss.backward();
+            // Masking.step of spec §2.1: optimizer step, then w <- w * m.
+            sgd_->step();
+            if (masking_) masking_->apply(layer_momentum());
+            ++step_;
+            ++stage_step_;
+            ++batch_in_epoch_;
+            const double batch_loss = loss.item<double>();
+            const double batch_correct = double((logp.argmax(1) == y).sum().item<int64_t>());
+            epoch_loss_sum_ += batch_loss * double(y.size(0));
+            epoch_correct_ += batch_correct;
+            epoch_seen_ += y.size(0);
+            const double rate = prune_rate_at(cfg.sparse, stage_step_, total_stage_steps);
+            if (masking_ && stage.dynamic && step_ % cfg.sparse.update_frequency == 0 && stage_step_ <= stop_step) {
+                publish_mask_update(masking_->update(rate, layer_momentum()), e, rate, false);
+            }
+            ctx_.sink.on_event(StepMetrics{member_, step_, e, batch_loss, batch_correct / double(y.size(0)), lr,
+                                           masking_ && stage.dynamic ? rate : 0.0});
+            if (ctx_.control.take_checkpoint_request()) on_epoch_checkpoint();
+            const double max_rate = ctx_.control.max_steps_per_second();
+            if (max_rate > 0) {
+                const auto wanted = std::chrono::duration<double>(1.0 / max_rate);
+                const auto spent = std::chrono::steady_clock::now() - step_start;
+                if (spent < wanted) std::this_thread::sleep_for(wanted - spent);
+            }
+        }
+
+        // End of epoch: validate, keep the best ticket candidate, then the schedule's action (spec §4.1 order).
+        EpochEnd end{member_, e, step_, epoch_seen_ ? epoch_loss_sum_ / double(epoch_seen_) : 0.0,
+                     epoch_seen_ ? epoch_correct_ / double(epoch_seen_) : 0.0, 0, 0, lr, 0};
+        const bool has_val = val_loader_.has_value();
+        if (has_val) {
+            const auto v = evaluate_loader(*model_, *val_loader_, epochs_in_loader_, ctx_.device);
+            end.val_loss = v.loss;
+            end.val_accuracy = v.accuracy;
+        }
+        const int64_t ticket = stage.ticket_of ? stage.ticket_of(e) : -1;
+        const bool improved = !has_val || end.val_accuracy > best_val_ || !have_best_;
+        if (ticket >= 0 && (!has_val || end.val_accuracy > best_val_)) {
+            best_state_ = network_state();
+            best_meta_ = {{"ticket", ticket}, {"epoch", e}, {"step", step_}, {"val_accuracy", end.val_accuracy},
+                          {"reason", has_val ? "best validation accuracy" : "last epoch (no validation split)"}};
+        }
+        if (improved && has_val) best_val_ = std::max(best_val_, end.val_accuracy);
+        have_best_ = true;
+        ++epoch_;
+        ++epochs_in_loader_;
+        batch_in_epoch_ = 0;
+        epoch_loss_sum_ = epoch_correct_ = 0;
+        epoch_seen_ = 0;
+        end.seconds = seconds_since(t0);
+        ctx_.sink.on_event(end);
+
+        const int64_t next_ticket = (epoch_ < stage.epochs && stage.ticket_of) ? stage.ticket_of(e + 1) : -2;
+        if (ticket >= 0 && next_ticket != ticket) finish_ticket(ticket, stage, on_ticket);
+        if (stage.explore_after && stage.explore_after(e)) {
+            best_val_ = 0;
+            if (masking_ && stage.dynamic) {
+                // Global exploration: the same layer-wise prune-and-regrow with the large rate q (spec §4.2); the
+                // gradients are those of the epoch's last mini-batch.
+                publish_mask_update(masking_->update(cfg.edst.exploration_rate, layer_momentum()), e,
+                                    cfg.edst.exploration_rate, true);
+            }
+        }
+        if (stage.reset_best_after && stage.reset_best_after(e)) best_val_ = 0;
+        if (epoch_ < stage.epochs && next_ticket != ticket && next_ticket >= 0)
+            ctx_.sink.on_event(PhaseChange{member_, step_, e + 1, "refinement", next_ticket});
+        on_epoch_checkpoint();
+    }
+    return true;
+}
+
+void MemberTrainer::finish_ticket(int64_t ticket, const Stage& stage, const std::function<void(Ticket&&)>& on_ticket) {
+    Ticket t;
+    t.index = ticket;
+    if (!best_state_.empty()) {
+        t.state = std::move(best_state_);
+        t.epoch = best_meta_.value("epoch", int64_t{0});
+        t.step = best_meta_.value("step", int64_t{0});
+        t.val_accuracy = best_meta_.value("val_accuracy", 0.0);
+        t.reason = best_meta_.value("reason", std::string());
+    } else {
+        // The reference writes no file when no epoch of the phase beats best_val (spec §10.11); a workbench
+        // ensemble needs every ticket, so the phase's last epoch stands in, and the log says so.
+        t.state = network_state();
+        t.epoch = epoch_;
+        t.step = step_;
+        t.reason = "last epoch of the phase (no epoch beat the best validation accuracy so far)";
+        ctx_.sink.on_event(LogLine{LogLine::Warning, "ticket " + std::to_string(ticket) + " of phase \"" + stage.phase +
+                                                         "\": " + t.reason});
+    }
+    best_state_.clear();
+    best_meta_ = nlohmann::json();
+    ctx_.sink.on_event(TicketCaptured{member_, ticket, t.step, t.epoch, t.val_accuracy, t.reason});
+    on_ticket(std::move(t));
+}
+
+void MemberTrainer::prune_globally(double density) {
+    if (!masking_) masking_ = std::make_unique<Masking>(model_->maskable_layers(), ctx_.config.sparse);
+    masking_->init_global_magnitude(density);
+    publish_initial_mask();
+}
+
+void MemberTrainer::restore_best() {
+    if (!best_state_.empty()) load_network_state(best_state_);
+}
+
+TensorMap MemberTrainer::network_state() const {
+    TensorMap out;
+    for (const auto& p : model_->named_parameters()) out["param." + p.key()] = p.value().detach().clone();
+    for (const auto& b : model_->named_buffers()) out["buffer." + b.key()] = b.value().detach().clone();
+    if (masking_)
+        for (const auto& l : masking_->layers()) out["mask." + l.name] = l.mask.clone();
+    return out;
+}
+
+void MemberTrainer::load_network_state(const TensorMap& state) {
+    torch::NoGradGuard no_grad;
+    auto take = [&](const std::string& key, torch::Tensor& target) {
+        auto it = state.find(key);
+        if (it == state.end()) throw std::runtime_error("saved state lacks " + key);
+        target.copy_(it->second.to(target.device()));
+    };
+    for (auto& p : model_->named_parameters()) take("param." + p.key(), p.value());
+    for (auto& b : model_->named_buffers()) take("buffer." + b.key(), b.value());
+    bool has_masks = false;
+    for (const auto& [k, v] : state) has_masks = has_masks || k.rfind("mask.", 0) == 0;
+    if (has_masks) {
+        if (!masking_) masking_ = std::make_unique<Masking>(model_->maskable_layers(), ctx_.config.sparse);
+        std::vector<torch::Tensor> masks;
+        for (const auto& l : masking_->layers()) {
+            auto it = state.find("mask." + l.name);
+            if (it == state.end()) throw std::runtime_error("saved state lacks mask." + l.name);
+            masks.push_back(it->second);
+        }
+        masking_->set_masks(masks);
+    }
+}
+
+nlohmann::json MemberTrainer::state_meta() const {
+    return {{"member", member_},         {"seed", seed_},
+            {"step", step_},             {"stage_step", stage_step_},
+            {"epoch", epoch_},           {"batch_in_epoch", batch_in_epoch_},
+            {"epoch_loss_sum", epoch_loss_sum_}, {"epoch_correct", epoch_correct_},
+            {"epoch_seen", epoch_seen_}, {"best_val", best_val_},
+            {"have_best", have_best_},   {"best_meta", best_meta_},
+            {"epochs_in_loader", epochs_in_loader_}, {"lr", sgd_->lr()},
+            {"sparse", masking_ != nullptr}};
+}
+
+TensorMap MemberTrainer::state_tensors() const {
+    TensorMap out = network_state();
+    for (size_t i = 0; i < param_names_.size(); ++i)
+        if (sgd_->buffers()[i].defined()) out["momentum." + param_names_[i]] = sgd_->buffers()[i];
+    for (const auto& [k, v] : best_state_) out["best." + k] = v;
+    return out;
+}
+
+void MemberTrainer::restore(const nlohmann::json& meta, const TensorMap& tensors) {
+    TensorMap network, best;
+    for (const auto& [k, v] : tensors) {
+        if (k.rfind("best.", 0) == 0) best[k.substr(5)] = v;
+        else if (k.rfind("momentum.", 0) != 0) network[k] = v;
+    }
+    if (meta.at("sparse").get<bool>() && !masking_)
+        masking_ = std::make_unique<Masking>(model_->maskable_layers(), ctx_.config.sparse);
+    load_network_state(network);
+    for (size_t i = 0; i < param_names_.size(); ++i) {
+        auto it = tensors.find("momentum." + param_names_[i]);
+        if (it != tensors.end()) sgd_->buffers()[i] = it->second.to(ctx_.device).clone();
+    }
+    best_state_.clear();
+    for (auto& [k, v] : best) best_state_[k] = v.to(ctx_.device);
+    step_ = meta.at("step");
+    stage_step_ = meta.at("stage_step");
+    epoch_ = meta.at("epoch");
+    batch_in_epoch_ = meta.at("batch_in_epoch");
+    epoch_loss_sum_ = meta.at("epoch_loss_sum");
+    epoch_correct_ = meta.at("epoch_correct");
+    epoch_seen_ = meta.at("epoch_seen");
+    best_val_ = meta.at("best_val");
+    have_best_ = meta.at("have_best");
+    best_meta_ = meta.at("best_meta");
+    epochs_in_loader_ = meta.at("epochs_in_loader");
+    sgd_->set_lr(meta.at("lr"));
+}
+
+}  // namespace ft

@@ -1,1 +1,209 @@
-// placeholder
+// Every method end to end on a tiny 2-D problem: tickets, phases, mask events, the summary's fields, the
+// inactive-weights-are-zero invariant, and resume == uninterrupted.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "ft/config/validation.h"
+#include "ft/train/experiment.h"
+#include "train/member_trainer.h"
+
+using namespace ft;
+namespace fs = std::filesystem;
+
+namespace {
+
+RunConfig tiny(Method method) {
+    RunConfig c;
+    c.name = "tiny";
+    c.method = method;
+    c.model.name = "mlp";
+    c.model.hidden = {16, 16};
+    c.data.name = "moons";
+    c.data.synthetic_samples = 400;
+    c.train.epochs = 6;
+    c.train.batch_size = 16;
+    c.train.test_batch_size = 100;
+    c.sparse.density = 0.5;
+    c.sparse.update_frequency = 10;
+    c.ensemble.members = 2;
+    c.ensemble.seeds = {1, 2};
+    c.edst.explore_epochs = 2;
+    c.pf.finetune_epochs = 2;
+    c.threads = 1;
+    c.device = "cpu";
+    return c;
+}
+
+fs::path fresh_dir(const std::string& name) {
+    auto d = fs::temp_directory_path() / ("ft_experiment_" + name);
+    fs::remove_all(d);
+    return d;
+}
+
+// Cancels the run after `at` StepMetrics events.
+struct CancelAt : EventSink {
+    RunControl& control;
+    int64_t at, seen = 0;
+    CancelAt(RunControl& c, int64_t a) : control(c), at(a) {}
+    void on_event(const Event& e) override {
+        if (std::holds_alternative<StepMetrics>(e) && ++seen == at) control.cancel();
+    }
+};
+
+}  // namespace
+
+TEST(Experiment, EveryMethodRunsAndReportsItsMembers) {
+    for (Method m : {Method::Dense, Method::DeepEnsemble, Method::Static, Method::Dst, Method::DstEnsemble, Method::Edst,
+                     Method::PfEnsemble}) {
+        RunConfig c = tiny(m);
+        EventRecorder events;
+        RunControl control;
+        const auto s = run_experiment(c, events, control, {});
+        const auto M = member_count(c);
+        EXPECT_EQ(s["run"]["method"], to_string(m));
+        EXPECT_EQ(s["run"]["status"], "finished");
+        ASSERT_EQ(s["members"].size(), size_t(M)) << to_string(m);
+        EXPECT_EQ(events.of_type<TicketCaptured>().size(), size_t(M)) << to_string(m);
+        const auto& t = s["ensemble"]["test"];
+        EXPECT_GT(t["accuracy"].get<double>(), 0.7) << to_string(m);  // moons are easy: well above chance
+        EXPECT_GE(t["ece"].get<double>(), 0.0);
+        EXPECT_EQ(t["reliability"].size(), 14u);  // reference binning: 15 edges
+        EXPECT_EQ(s["model"]["layers"].size(), 3u);
+        const auto updates = events.of_type<MaskUpdate>();
+        if (!is_sparse(m)) {
+            EXPECT_TRUE(updates.empty()) << to_string(m);
+            EXPECT_DOUBLE_EQ(s["flops"]["train_vs_dense"].get<double>(), double(M));
+        } else {
+            EXPECT_FALSE(updates.empty()) << to_string(m);
+        }
+        if (m == Method::Static || m == Method::PfEnsemble) {
+            for (const auto& u : updates) EXPECT_TRUE(u.initial) << "fixed masks never change: " << to_string(m);
+        }
+        if (m == Method::Edst) {
+            int explorations = 0;
+            for (const auto& u : updates) explorations += u.exploration;
+            EXPECT_EQ(explorations, 1);  // M - 1
+            EXPECT_LT(s["flops"]["train_vs_dense"].get<double>(), 1.0);
+        }
+    }
+}
+
+TEST(Experiment, InactiveWeightsAreZeroAfterEveryStep) {
+    RunConfig c = tiny(Method::Dst);
+    c.sparse.update_frequency = 3;
+    fs::path dir = fresh_dir("zero");
+    // The sink sees each StepMetrics on the training thread right after the optimizer step and mask updates.
+    struct Checker : EventSink {
+        MemberTrainer* trainer = nullptr;
+        int64_t checked = 0, violations = 0;
+        void on_event(const Event& e) override {
+            if (!std::holds_alternative<StepMetrics>(e) || !trainer) return;
+            for (const auto& l : trainer->masking()->layers())
+                violations += ((l.mask == 0) & (l.weight != 0)).sum().item<int64_t>();
+            ++checked;
+        }
+    } checker;
+    RunControl control;
+    const DatasetBundle data = load_dataset(c.data, 1);
+    RunContext ctx{c, data, torch::kCPU, checker, control, false};
+    MemberTrainer trainer(ctx, 0, 1, true);
+    checker.trainer = &trainer;
+    Stage stage{"training", c.train.epochs, true, [](int64_t) { return 0.1; }, [](int64_t) { return 0; }, {}, {}};
+    ASSERT_TRUE(trainer.run(stage, [](Ticket&&) {}, [] {}));
+    EXPECT_EQ(checker.checked, c.train.epochs * trainer.steps_per_epoch());
+    EXPECT_EQ(checker.violations, 0);
+}
+
+TEST(Experiment, EdstPublishesPhasesAndExplorationWithRateQ) {
+    RunConfig c = tiny(Method::Edst);
+    c.ensemble.members = 2;
+    EventRecorder events;
+    RunControl control;
+    run_experiment(c, events, control, {});
+    std::vector<std::string> phases;
+    for (const auto& p : events.of_type<PhaseChange>()) phases.push_back(p.phase + std::to_string(p.index));
+    EXPECT_EQ(phases, (std::vector<std::string>{"exploration-1", "refinement0", "refinement1"}));
+    for (const auto& u : events.of_type<MaskUpdate>())
+        if (u.exploration) {
+            EXPECT_DOUBLE_EQ(u.rate, 0.8);
+            EXPECT_EQ(u.epoch, 4);  // t_ex 2 + t_re 2
+        }
+    std::vector<double> lrs;
+    for (const auto& l : events.of_type<LrChange>()) lrs.push_back(l.lr);
+    // exploration 0.1; phase 0: 0.01 then 0.001; phase 1: 0.01 then 0.001.
+    EXPECT_EQ(lrs, (std::vector<double>{0.1, 0.01, 0.001, 0.01, 0.001}));
+}
+
+TEST(Experiment, MasksAreCapturedWhenASinkWantsThem) {
+    RunConfig c = tiny(Method::Dst);
+    EventRecorder events(true);
+    RunControl control;
+    run_experiment(c, events, control, {});
+    const auto updates = events.of_type<MaskUpdate>();
+    ASSERT_FALSE(updates.empty());
+    for (const auto& l : updates.back().layers) {
+        int64_t ones = 0;
+        for (auto w : l.bits) ones += __builtin_popcountll(w);
+        EXPECT_EQ(ones, l.active) << l.name;
+        EXPECT_EQ(int64_t(l.bits.size()), (l.total + 63) / 64);
+    }
+}
+
+TEST(Experiment, ResumeEqualsUninterrupted) {
+    for (Method m : {Method::Edst, Method::DstEnsemble, Method::PfEnsemble}) {
+        RunConfig c = tiny(m);
+        EventRecorder plain_events;
+        RunControl plain_control;
+        const auto plain = run_experiment(c, plain_events, plain_control, {});
+        const auto total_steps = plain_events.of_type<StepMetrics>().size();
+        // Cancel mid-epoch, at an epoch end, and deep into a later member or phase.
+        for (int64_t at : {int64_t(5), int64_t(7), int64_t(total_steps * 2 / 3)}) {
+            const auto dir = fresh_dir("resume");
+            RunOptions options;
+            options.checkpoint_dir = dir.string();
+            RunControl control;
+            CancelAt cancel(control, at);
+            const auto first = run_experiment(c, cancel, control, options);
+            ASSERT_EQ(first["run"]["status"], "cancelled") << to_string(m) << " at " << at;
+            options.resume = true;
+            RunControl control2;
+            EventRecorder resumed_events;
+            const auto resumed = run_experiment(checkpoint_config(dir.string()), resumed_events, control2, options);
+            ASSERT_EQ(resumed["run"]["status"], "finished");
+            for (size_t k = 0; k < plain["members"].size(); ++k) {
+                EXPECT_EQ(resumed["members"][k]["test"], plain["members"][k]["test"])
+                    << to_string(m) << " member " << k << " cancelled at step " << at;
+                EXPECT_EQ(resumed["members"][k]["epoch"], plain["members"][k]["epoch"]);
+            }
+            EXPECT_EQ(resumed["ensemble"]["test"], plain["ensemble"]["test"]) << to_string(m) << " at " << at;
+        }
+    }
+}
+
+TEST(Experiment, ResumeRefusesAnotherConfig) {
+    RunConfig c = tiny(Method::Dst);
+    const auto dir = fresh_dir("other");
+    RunOptions options;
+    options.checkpoint_dir = dir.string();
+    RunControl control;
+    CancelAt cancel(control, 3);
+    run_experiment(c, cancel, control, options);
+    c.sparse.density = 0.3;
+    options.resume = true;
+    RunControl control2;
+    EventRecorder events;
+    EXPECT_THROW(run_experiment(c, events, control2, options), std::runtime_error);
+}
+
+TEST(Experiment, InvalidConfigFailsBeforeTraining) {
+    RunConfig c = tiny(Method::Dst);
+    c.sparse.prune_rate = 2.0;
+    EventRecorder events;
+    RunControl control;
+    EXPECT_THROW(run_experiment(c, events, control, {}), std::exception);
+    EXPECT_TRUE(events.of_type<StepMetrics>().empty());
+    ASSERT_EQ(events.of_type<RunFinished>().size(), 1u);
+    EXPECT_EQ(events.of_type<RunFinished>()[0].status, "failed");
+    EXPECT_NE(events.of_type<RunFinished>()[0].message.find("sparse.prune_rate"), std::string::npos);
+}

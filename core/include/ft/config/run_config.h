@@ -82,10 +82,13 @@ struct PfConfig {
 struct EvalConfig {
     int64_t ece_bins = 15;   // number of edges as the reference (15 edges -> 14 bins) unless true_bins
     bool true_bins = false;  // true: ece_bins equal-width bins
+    int64_t flops_reference_epochs = 0;  // training FLOPs are reported relative to a dense run of this many
+                                         // epochs (0 = train.epochs); spec §7 compares EDST with 250 dense epochs
 };
 
 struct RunConfig {
     std::string name = "";
+    std::string description = "";  // one line shown by `presets list` and the GUI
     Method method = Method::Edst;
     ModelConfig model;
     DataConfig data;

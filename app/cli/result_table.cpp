@@ -1,0 +1,48 @@
+// result_table (see result_table.h).
+#include "result_table.h"
+
+#include <cstdio>
+
+namespace ft::cli {
+
+namespace {
+std::string fmt(const nlohmann::json& v, const char* format) {
+    if (!v.is_number()) return "inf";
+    char buf[64];
+    std::snprintf(buf, sizeof buf, format, v.get<double>());
+    return buf;
+}
+std::string row(const std::string& name, const nlohmann::json& t) {
+    char buf[256];
+    std::snprintf(buf, sizeof buf, "%-12s %9s %9s %9s %9s\n", name.c_str(), fmt(t["accuracy"], "%.4f").c_str(),
+                  fmt(t["nll"], "%.4f").c_str(), fmt(t["ece"], "%.4f").c_str(), fmt(t["brier"], "%.4f").c_str());
+    return buf;
+}
+}  // namespace
+
+std::string result_table(const nlohmann::json& s) {
+    std::string out;
+    char buf[256];
+    std::snprintf(buf, sizeof buf, "\n%s (%s, %s), %.1f s\n", s["run"]["name"].get<std::string>().c_str(),
+                  s["run"]["method"].get<std::string>().c_str(), s["model"]["name"].get<std::string>().c_str(),
+                  s["run"]["seconds"].get<double>());
+    out += buf;
+    std::snprintf(buf, sizeof buf, "%-12s %9s %9s %9s %9s\n", "test", "accuracy", "NLL", "ECE", "Brier");
+    out += buf;
+    for (const auto& m : s["members"]) out += row("member " + std::to_string(m["index"].get<int64_t>()), m["test"]);
+    if (s.contains("ensemble")) out += row("ensemble", s["ensemble"]["test"]);
+    if (s.contains("ensemble") && s["ensemble"].contains("diversity")) {
+        std::snprintf(buf, sizeof buf, "mean disagreement %.4f, mean KL %s\n",
+                      s["ensemble"]["diversity"]["mean_disagreement"].get<double>(),
+                      fmt(s["ensemble"]["diversity"]["mean_kl"], "%.4f").c_str());
+        out += buf;
+    }
+    const auto& f = s["flops"];
+    std::snprintf(buf, sizeof buf, "training FLOPs %.3fx dense (%lld epochs), inference %.3fx, sparse forward %.3f\n",
+                  f["train_vs_dense"].get<double>(), (long long)f["reference_epochs"].get<int64_t>(),
+                  f["inference_vs_dense"].get<double>(), f["sparse_forward_ratio"].get<double>());
+    out += buf;
+    return out;
+}
+
+}  // namespace ft::cli

@@ -1,0 +1,19 @@
+// Presets: named configs shipped in resources/presets/*.json and compiled into the program.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace ft {
+
+std::vector<std::string> preset_names();
+bool has_preset(const std::string& name);
+// The preset's JSON as shipped (only the fields it sets). Throws ConfigException for an unknown name, listing
+// the known ones.
+nlohmann::json preset_json(const std::string& name);
+// The preset the workbench and `freetickets train` start from when none is named.
+inline const char* default_preset() { return "fashion-edst"; }
+
+}  // namespace ft

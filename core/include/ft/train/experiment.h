@@ -1,0 +1,34 @@
+// Running one experiment (any method of spec §3-§5) from a validated RunConfig: the entry point of the CLI, the
+// GUI's training thread and the tests. Call it on the thread that should train: it sets that thread's torch
+// thread count itself (toolchain.md §7).
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "ft/config/run_config.h"
+#include "ft/train/events.h"
+#include "ft/train/run_control.h"
+
+namespace ft {
+
+struct RunOptions {
+    // Folder for checkpoints (state-*.pt + state.json) and tickets (ticket-<k>.pt). Empty: no checkpoints, and a
+    // cancelled run cannot be resumed.
+    std::string checkpoint_dir;
+    // Continue the run saved in checkpoint_dir (its state.json holds the config, which must equal `config`).
+    bool resume = false;
+    // Write a checkpoint every this many epochs (and always on cancel and on request).
+    int64_t checkpoint_every_epochs = 1;
+};
+
+// Trains, evaluates and returns the summary JSON (see summary.h for its fields). A cancelled run returns the
+// summary so far with run.status = "cancelled". Errors (bad data files, device, ...) throw; a RunFinished event
+// with status "failed" is published first.
+nlohmann::json run_experiment(const RunConfig& config, EventSink& sink, RunControl& control, const RunOptions& options);
+
+// Reads the config saved with a checkpoint (for `freetickets resume DIR`).
+RunConfig checkpoint_config(const std::string& checkpoint_dir);
+
+}  // namespace ft

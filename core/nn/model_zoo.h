@@ -1,0 +1,30 @@
+// The model zoo's private plumbing (core/nn only): the builders behind make_model and the convolution call every
+// model uses, so that Model::index_layers can measure each conv's output size.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include <torch/nn/modules/conv.h>
+#include <torch/types.h>
+
+#include "nn/model.h"
+
+namespace ft::nn_detail {
+
+// conv.forward(x). While Model::index_layers runs its dummy forward pass, it also records H_out * W_out of the
+// result for this conv. Every model applies its convolutions through this function; index_layers throws if a
+// conv was not seen.
+torch::Tensor conv_forward(torch::nn::Conv2dImpl& conv, const torch::Tensor& x);
+
+// Builders. Shapes and names are checked by make_model (model_registry.cpp) before these are called.
+// Fully connected ReLU net in_features -> hidden... -> classes, layers fc1..fc(k+1); flattens its input.
+std::shared_ptr<Model> make_mlp(int64_t in_features, const std::vector<int64_t>& hidden, int64_t classes);
+std::shared_ptr<Model> make_lenet300_100(int64_t classes);  // 1x28x28
+std::shared_ptr<Model> make_lenet5(int64_t classes);        // 1x28x28
+std::shared_ptr<Model> make_mlp_cifar(int64_t classes);     // 3x32x32
+std::shared_ptr<Model> make_vgg_like(int64_t classes);      // 3x32x32
+std::shared_ptr<Model> make_wide_resnet(int64_t depth, int64_t widen_factor, int64_t classes);  // 3x32x32
+
+}  // namespace ft::nn_detail

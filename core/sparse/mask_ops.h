@@ -1,0 +1,29 @@
+// The prune and grow rules of one layer (spec §2.2), as pure tensor functions so each can be tested alone.
+// Masks are float tensors of 0/1 with the weight's shape.
+#pragma once
+
+#include <cstdint>
+
+#include <torch/types.h>
+
+namespace ft {
+
+// Magnitude pruning, the reference's rule: with a = nnz(mask), z = N - a, r = ceil(rate * a), the threshold is
+// the (z + r)-th smallest |w| over all N entries; the new mask keeps |w| > threshold (strict, so ties at the
+// threshold go too). r == 0 returns (w != 0). Uses selection (kthvalue), not a full sort.
+torch::Tensor prune_magnitude(const torch::Tensor& weight, const torch::Tensor& mask, double rate);
+
+// Activates the k inactive positions with the largest score (|gradient| or |momentum|). Active positions are
+// never candidates, so exactly min(k, #inactive) positions are added even where scores tie at zero.
+torch::Tensor grow_by_score(const torch::Tensor& mask, const torch::Tensor& score, int64_t k);
+
+// SET-style random growth as the reference: every inactive position is activated with probability
+// k / #inactive (Bernoulli, so the count is k only in expectation). Draws from the global torch generator.
+torch::Tensor grow_random(const torch::Tensor& mask, int64_t k);
+
+// Bernoulli(density) mask, or with exact = true exactly round(density * N) positions chosen uniformly.
+torch::Tensor sample_mask(const std::vector<int64_t>& shape, double density, bool exact, const torch::TensorOptions& options);
+
+int64_t count_active(const torch::Tensor& mask);
+
+}  // namespace ft

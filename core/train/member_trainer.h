@@ -1,0 +1,118 @@
+// MemberTrainer: trains one network through a sequence of epochs (a "stage"), with masks or without, publishing
+// events, capturing best-validation tickets and saving / restoring its full state. The methods of spec §3-§5 are
+// built from stages in experiment.cpp.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <torch/types.h>
+
+#include "data/batch_loader.h"
+#include "data/dataset.h"
+#include "ft/config/run_config.h"
+#include "ft/train/events.h"
+#include "ft/train/run_control.h"
+#include "nn/model.h"
+#include "sparse/masking.h"
+#include "train/checkpoint.h"
+#include "train/sgd.h"
+
+namespace ft {
+
+// What the whole run shares: config, data, device, sinks.
+struct RunContext {
+    const RunConfig& config;
+    const DatasetBundle& data;
+    torch::Device device;
+    EventSink& sink;
+    RunControl& control;
+    bool capture_masks = false;
+};
+
+// One stage of a member's training: a number of epochs with an LR per epoch and ticket bookkeeping.
+struct Stage {
+    std::string phase;                           // event name of the stage
+    int64_t epochs = 0;
+    bool dynamic = false;                        // DST mask updates every ΔT iterations
+    std::function<double(int64_t)> lr_of;        // LR used during epoch e (1-based, within the stage)
+    std::function<int64_t(int64_t)> ticket_of;   // ticket an epoch competes for, -1 for none
+    std::function<bool(int64_t)> explore_after;  // EDST global exploration at the end of epoch e
+    std::function<bool(int64_t)> reset_best_after;
+};
+
+// A captured ticket: the network state of its best epoch.
+struct Ticket {
+    int64_t index = -1;
+    int64_t epoch = 0, step = 0;
+    double val_accuracy = 0;
+    std::string reason;
+    TensorMap state;  // params, buffers, masks
+};
+
+class MemberTrainer {
+public:
+    MemberTrainer(RunContext& ctx, int64_t member, int64_t seed, bool sparse);
+
+    // Runs `stage` from where it stands (epoch 0 or a resumed position). Returns false when cancelled (the
+    // caller then checkpoints). Finished tickets are handed to on_ticket.
+    bool run(const Stage& stage, const std::function<void(Ticket&&)>& on_ticket,
+             const std::function<void()>& on_epoch_checkpoint);
+
+    // Makes the network sparse by global magnitude (PF) and freezes the mask.
+    void prune_globally(double density);
+    // Restores the best-validation state of the finished stage (PF pretraining).
+    void restore_best();
+    // Starts a new stage: resets epoch position and best-validation bookkeeping.
+    void begin_stage();
+
+    Model& model() { return *model_; }
+    Masking* masking() { return masking_.get(); }
+    std::vector<LayerInfo> layer_info() const;
+    int64_t steps_per_epoch() const { return train_loader_.batches_per_epoch(); }
+
+    // Full state for checkpoints, and its restoration.
+    nlohmann::json state_meta() const;
+    TensorMap state_tensors() const;
+    void restore(const nlohmann::json& meta, const TensorMap& tensors);
+
+    // The network's tensors (params, buffers, masks) under stable names.
+    TensorMap network_state() const;
+    void load_network_state(const TensorMap& state);
+
+private:
+    void publish_initial_mask();
+    void publish_mask_update(const std::vector<LayerMaskChange>& changes, int64_t epoch, double rate, bool exploration);
+    void finish_ticket(int64_t ticket, const Stage& stage, const std::function<void(Ticket&&)>& on_ticket);
+    std::vector<torch::Tensor> layer_momentum();
+
+    RunContext& ctx_;
+    int64_t member_, seed_;
+    std::shared_ptr<Model> model_;
+    std::unique_ptr<Masking> masking_;
+    std::unique_ptr<MomentumSgd> sgd_;
+    std::vector<std::string> param_names_;
+    BatchLoader train_loader_;
+    std::optional<BatchLoader> val_loader_;
+
+    // Position (checkpointed).
+    int64_t step_ = 0;          // iterations over all stages of this member (drives ΔT, as the reference's global t)
+    int64_t stage_step_ = 0;    // iterations within the stage (drives the cosine prune rate and the stop fraction)
+    int64_t epoch_ = 0;         // epochs completed in the current stage
+    int64_t batch_in_epoch_ = 0;
+    double epoch_loss_sum_ = 0, epoch_correct_ = 0;
+    int64_t epoch_seen_ = 0;
+    double best_val_ = 0;
+    bool have_best_ = false;
+    TensorMap best_state_;      // best-validation state of the open ticket window
+    nlohmann::json best_meta_;
+    int64_t epochs_in_loader_ = 0;  // loader epochs consumed over all stages (distinct data order per epoch)
+};
+
+}  // namespace ft

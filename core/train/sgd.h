@@ -1,0 +1,29 @@
+// SGD with momentum and weight decay, arithmetically identical to torch.optim.SGD (dampening 0, no Nesterov):
+//   d = g + wd * w;  buf = d on the first step, else momentum * buf + d;  w -= lr * buf.
+// Written here, not taken from torch::optim, because the masking rules need the momentum buffers by layer
+// (mask them, grow by them, checkpoint them), and torch::optim's state keys differ between LibTorch 1.13 and 2.x.
+#pragma once
+
+#include <vector>
+
+#include <torch/types.h>
+
+namespace ft {
+
+class MomentumSgd {
+public:
+    MomentumSgd(std::vector<torch::Tensor> params, double lr, double momentum, double weight_decay);
+    void zero_grad();
+    void step();
+    void set_lr(double lr) { lr_ = lr; }
+    double lr() const { return lr_; }
+    // Buffers in parameter order; undefined before the first step (or with momentum 0).
+    std::vector<torch::Tensor>& buffers() { return buffers_; }
+    const std::vector<torch::Tensor>& params() const { return params_; }
+
+private:
+    std::vector<torch::Tensor> params_, buffers_;
+    double lr_, momentum_, weight_decay_;
+};
+
+}  // namespace ft

@@ -1,0 +1,39 @@
+// The summary JSON of a run: what `freetickets train --out` writes and what tests and the README read.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "ft/config/run_config.h"
+#include "ft/eval/calibration.h"
+#include "ft/eval/diversity.h"
+#include "ft/train/events.h"
+
+namespace ft {
+
+struct MemberResult {
+    int64_t index = 0, seed = 0, epoch = 0;
+    double val_accuracy = 0;
+    ClassificationMetrics test;
+    std::vector<double> layer_density;  // of the ticket's masks (sparse methods)
+};
+
+struct EnsembleResult {
+    ClassificationMetrics test;
+    Matrix disagreement, kl;
+};
+
+nlohmann::json metrics_json(const ClassificationMetrics& m, bool with_reliability);
+
+// Fields: run {name, method, status, seconds, device, threads, version, config_hash}, config, model {name,
+// layers[] {name, shape, density, weights, macs_per_weight}, maskable_weights}, members[] {index, seed, epoch,
+// val_accuracy, test {accuracy, nll, ece, mce, brier}}, ensemble {members, test {..., reliability[] {lo, hi,
+// count, confidence, accuracy}}, diversity {disagreement, kl, mean_disagreement, mean_kl}}, flops
+// {sparse_forward_ratio, train_vs_dense, inference_vs_dense, reference_epochs}.
+nlohmann::json summary_json(const RunConfig& config, const std::vector<LayerInfo>& layers,
+                            const std::vector<MemberResult>& members, const EnsembleResult& ensemble,
+                            const std::string& status, double seconds, int64_t threads, const std::string& device);
+
+}  // namespace ft
