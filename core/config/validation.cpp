@@ -174,7 +174,8 @@ std::vector<ConfigError> validate(const RunConfig& c, std::vector<std::string>* 
         std::set<int64_t> distinct(c.ensemble.seeds.begin(), c.ensemble.seeds.end());
         if (distinct.size() != c.ensemble.seeds.size())
             warn("ensemble.seeds = " + list(c.ensemble.seeds) + ": duplicate seeds give identical members");
-        const auto m = member_count(c);
+        // EDST trains one network (seeds[0]); the other methods train one network per member.
+        const auto m = c.method == Method::Edst ? 1 : member_count(c);
         if (static_cast<int64_t>(c.ensemble.seeds.size()) < m)
             warn("ensemble.seeds has " + std::to_string(c.ensemble.seeds.size()) + " seeds for " + std::to_string(m) +
                  " members; the rest continue from the last seed");
