@@ -15,7 +15,8 @@ Masking::Masking(const std::vector<MaskableLayer>& layers, const SparseConfig& c
     const auto allocation = allocate_density(config.init, shapes, config.density, config.erk_power_scale);
     for (size_t i = 0; i < layers.size(); ++i) {
         layers_.push_back({layers[i].name, layers[i].weight, torch::ones_like(layers[i].weight),
-                           allocation.density[i], allocation.density[i] >= 1.0, layers[i].macs_per_weight});
+                           torch::ones_like(layers[i].weight, torch::kBool), allocation.density[i],
+                           allocation.density[i] >= 1.0, layers[i].macs_per_weight});
     }
 }
 
@@ -25,6 +26,7 @@ void Masking::init_random() {
         l.mask = l.allocated_dense ? torch::ones_like(l.weight)
                                    : sample_mask(l.weight.sizes().vec(), l.target_density, config_.exact_count,
                                                  l.weight.options());
+        l.ever_active = l.mask != 0;
     }
     apply();
 }
@@ -39,6 +41,7 @@ void Masking::init_global_magnitude(double density) {
     const auto threshold = std::get<0>(pooled.topk(keep)).min();
     for (auto& l : layers_) {
         l.mask = (l.weight.detach().abs() >= threshold).to(l.weight.scalar_type());
+        l.ever_active = l.mask != 0;
         l.allocated_dense = false;
         l.target_density = l.mask.mean().item<double>();
     }
@@ -51,7 +54,26 @@ void Masking::set_masks(const std::vector<torch::Tensor>& masks) {
         if (masks[i].sizes() != layers_[i].weight.sizes())
             throw std::invalid_argument("checkpoint mask of layer " + layers_[i].name + " has a different shape");
         layers_[i].mask = masks[i].to(layers_[i].weight.device(), layers_[i].weight.scalar_type());
+        layers_[i].ever_active = layers_[i].mask != 0;
     }
+}
+
+void Masking::set_ever_active(const std::vector<torch::Tensor>& ever) {
+    if (ever.size() != layers_.size()) throw std::invalid_argument("checkpoint holds a different number of masks");
+    for (size_t i = 0; i < ever.size(); ++i) layers_[i].ever_active = ever[i].to(layers_[i].weight.device()) != 0;
+}
+
+void Masking::note_active() {
+    for (auto& l : layers_) l.ever_active.logical_or_(l.mask != 0);
+}
+
+double Masking::ever_active_fraction() const {
+    int64_t ever = 0, total = 0;
+    for (const auto& l : layers_) {
+        ever += l.ever_active.sum().item<int64_t>();
+        total += l.mask.numel();
+    }
+    return total > 0 ? double(ever) / double(total) : 0.0;
 }
 
 void Masking::apply(const std::vector<torch::Tensor>& momentum_buffers) {
@@ -104,6 +126,7 @@ std::vector<LayerMaskChange> Masking::update(double rate, const std::vector<torc
         changes[i].active = count_active(l.mask);
     }
     apply(momentum_buffers);
+    note_active();
     return changes;
 }
 

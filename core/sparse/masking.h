@@ -19,6 +19,7 @@ struct MaskedLayer {
     std::string name;
     torch::Tensor weight;   // the model's parameter
     torch::Tensor mask;     // float 0/1, same shape and device as weight
+    torch::Tensor ever_active;  // bool: positions active at any time so far (in-time over-parameterisation)
     double target_density;  // d_l of the allocation
     bool allocated_dense;   // the allocation made this layer dense (d_l == 1)
     int64_t macs_per_weight = 1;
@@ -43,6 +44,8 @@ public:
     void init_global_magnitude(double density);
     // Restores masks saved earlier (checkpoint), in layer order.
     void set_masks(const std::vector<torch::Tensor>& masks);
+    // Restores the ever-active record (checkpoint); set_masks resets it to the given masks.
+    void set_ever_active(const std::vector<torch::Tensor>& ever);
 
     // w <- w * m; also the momentum buffers when config.mask_momentum (undefined buffers are skipped).
     void apply(const std::vector<torch::Tensor>& momentum_buffers = {});
@@ -55,8 +58,11 @@ public:
     std::vector<torch::Tensor> masks() const;
     int64_t active_count() const;
     int64_t total_count() const;
+    // Share of maskable weights that have been active at some point since the masks were set (ITOP rate).
+    double ever_active_fraction() const;
 
 private:
+    void note_active();
     std::vector<MaskedLayer> layers_;
     SparseConfig config_;
 };

@@ -114,9 +114,11 @@ nlohmann::json run_experiment(const RunConfig& config, EventSink& sink, RunContr
         std::vector<Ticket> tickets(static_cast<size_t>(M));  // state is dropped once written to disk; kept in memory otherwise
         std::vector<bool> have_ticket(static_cast<size_t>(M), false);
         int64_t first_run = 0, first_stage = 0;
+        std::vector<double> ever_active;  // per finished training run: share of weights ever active (ITOP rate)
         if (options.resume) {
             first_run = resume_meta.at("run_member");
             first_stage = resume_meta.at("stage");
+            ever_active = resume_meta.value("ever_active", std::vector<double>{});
             for (const auto& k : resume_meta.at("tickets_done")) have_ticket[size_t(k.get<int64_t>())] = true;
         }
 
@@ -167,6 +169,7 @@ nlohmann::json run_experiment(const RunConfig& config, EventSink& sink, RunContr
                     for (int64_t k = 0; k < M; ++k)
                         if (have_ticket[size_t(k)]) done.push_back(k);
                     meta["tickets_done"] = done;
+                    meta["ever_active"] = ever_active;
                     TensorMap tensors = trainer.state_tensors();
                     tensors["rng.cpu"] = cpu_rng_state();
                     save_checkpoint(options.checkpoint_dir, "state", meta, tensors);
@@ -197,6 +200,7 @@ nlohmann::json run_experiment(const RunConfig& config, EventSink& sink, RunContr
                 }
             }
             if (status == "cancelled") break;
+            if (trainer.masking()) ever_active.push_back(trainer.masking()->ever_active_fraction());
         }
 
         const double seconds = seconds_before + std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -212,6 +216,7 @@ nlohmann::json run_experiment(const RunConfig& config, EventSink& sink, RunContr
         const BinningOptions bins{config.eval.ece_bins, config.eval.true_bins};
         std::vector<std::vector<float>> member_probs;
         std::vector<MemberResult> members;
+        std::vector<std::vector<std::vector<uint64_t>>> ticket_masks;  // [ticket][layer] packed bits
         for (int64_t k = 0; k < M; ++k) {
             Ticket& t = tickets[size_t(k)];
             if (t.state.empty()) {
@@ -232,9 +237,13 @@ nlohmann::json run_experiment(const RunConfig& config, EventSink& sink, RunContr
             m.epoch = t.epoch;
             m.val_accuracy = t.val_accuracy;
             m.test = classification_metrics(member_probs.back(), labels, data.classes, bins);
-            if (evaluator.masking())
-                for (const auto& l : evaluator.masking()->layers())
+            if (evaluator.masking()) {
+                ticket_masks.emplace_back();
+                for (const auto& l : evaluator.masking()->layers()) {
                     m.layer_density.push_back(l.mask.mean().item<double>());
+                    ticket_masks.back().push_back(pack_mask(l.mask));
+                }
+            }
             sink.on_event(EvalReport{k, "test", m.test, {}, {}});
             members.push_back(std::move(m));
         }
@@ -243,7 +252,9 @@ nlohmann::json run_experiment(const RunConfig& config, EventSink& sink, RunContr
         if (M >= 2) {
             ensemble.disagreement = disagreement_matrix(member_probs, data.classes);
             ensemble.kl = kl_matrix(member_probs, data.classes);
+            if (ticket_masks.size() == size_t(M)) ensemble.masks = ticket_mask_distances(ticket_masks, layers);
         }
+        ensemble.ever_active = ever_active;
         sink.on_event(EvalReport{-1, "test", ensemble.test, ensemble.disagreement, ensemble.kl});
         sink.on_event(RunFinished{"finished", "", seconds});
         auto summary = summary_json(config, layers, members, ensemble, "finished", seconds, threads, device.str());

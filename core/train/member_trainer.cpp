@@ -77,7 +77,7 @@ std::vector<torch::Tensor> MemberTrainer::layer_momentum() {
 }
 
 void MemberTrainer::publish_initial_mask() {
-    MaskUpdate update{member_, step_, 0, 0.0, false, true, {}};
+    MaskUpdate update{member_, step_, 0, 0.0, false, true, masking_->ever_active_fraction(), {}};
     for (const auto& l : masking_->layers()) {
         LayerUpdate lu{l.name, 0, 0, (l.mask != 0).sum().item<int64_t>(), l.mask.numel(), {}};
         if (ctx_.capture_masks) lu.bits = pack_mask(l.mask);
@@ -88,7 +88,7 @@ void MemberTrainer::publish_initial_mask() {
 
 void MemberTrainer::publish_mask_update(const std::vector<LayerMaskChange>& changes, int64_t epoch, double rate,
                                         bool exploration) {
-    MaskUpdate update{member_, step_, epoch, rate, exploration, false, {}};
+    MaskUpdate update{member_, step_, epoch, rate, exploration, false, masking_->ever_active_fraction(), {}};
     const auto& layers = masking_->layers();
     for (size_t i = 0; i < changes.size(); ++i) {
         LayerUpdate lu{changes[i].name, changes[i].pruned, changes[i].regrown, changes[i].active, changes[i].total, {}};
@@ -293,6 +293,8 @@ TensorMap MemberTrainer::state_tensors() const {
     for (size_t i = 0; i < param_names_.size(); ++i)
         if (sgd_->buffers()[i].defined()) out["momentum." + param_names_[i]] = sgd_->buffers()[i];
     for (const auto& [k, v] : best_state_) out["best." + k] = v;
+    if (masking_)
+        for (const auto& l : masking_->layers()) out["ever." + l.name] = l.ever_active;
     return out;
 }
 
@@ -300,11 +302,19 @@ void MemberTrainer::restore(const nlohmann::json& meta, const TensorMap& tensors
     TensorMap network, best;
     for (const auto& [k, v] : tensors) {
         if (k.rfind("best.", 0) == 0) best[k.substr(5)] = v;
-        else if (k.rfind("momentum.", 0) != 0) network[k] = v;
+        else if (k.rfind("momentum.", 0) != 0 && k.rfind("ever.", 0) != 0) network[k] = v;
     }
     if (meta.at("sparse").get<bool>() && !masking_)
         masking_ = std::make_unique<Masking>(model_->maskable_layers(), ctx_.config.sparse);
     load_network_state(network);
+    if (masking_) {
+        std::vector<torch::Tensor> ever;
+        for (const auto& l : masking_->layers()) {
+            auto it = tensors.find("ever." + l.name);
+            ever.push_back(it != tensors.end() ? it->second : l.mask);
+        }
+        masking_->set_ever_active(ever);
+    }
     for (size_t i = 0; i < param_names_.size(); ++i) {
         auto it = tensors.find("momentum." + param_names_[i]);
         if (it != tensors.end()) sgd_->buffers()[i] = it->second.to(ctx_.device).clone();

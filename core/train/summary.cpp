@@ -32,7 +32,52 @@ double training_cost(const RunConfig& c, double ratio) {
     return 0;
 }
 
+int64_t element_count(const std::vector<int64_t>& shape) {
+    int64_t n = 1;
+    for (auto s : shape) n *= s;
+    return n;
+}
+
 }  // namespace
+
+MaskDiversity ticket_mask_distances(const std::vector<std::vector<std::vector<uint64_t>>>& masks,
+                                    const std::vector<LayerInfo>& layers) {
+    MaskDiversity out;
+    const size_t M = masks.size();
+    auto square = [M] { return Matrix(M, std::vector<double>(M, 0.0)); };
+    out.hamming = square();
+    out.jaccard = square();
+    for (const auto& l : layers) {
+        out.layer_names.push_back(l.name);
+        out.layer_hamming.push_back(square());
+        out.layer_jaccard.push_back(square());
+    }
+    for (size_t i = 0; i < M; ++i) {
+        for (size_t j = 0; j < M; ++j) {
+            // Global: Hamming weighted by layer size; Jaccard from pooled intersection and union counts.
+            double differ = 0, both = 0, either = 0, total = 0;
+            for (size_t l = 0; l < layers.size(); ++l) {
+                const int64_t n = element_count(layers[l].shape);
+                const auto d = mask_distance(masks[i][l], masks[j][l], n);
+                out.layer_hamming[l][i][j] = d.hamming;
+                out.layer_jaccard[l][i][j] = d.jaccard;
+                int64_t a = 0, b = 0, ab = 0;
+                for (size_t w = 0; w < masks[i][l].size(); ++w) {
+                    a += __builtin_popcountll(masks[i][l][w]);
+                    b += __builtin_popcountll(masks[j][l][w]);
+                    ab += __builtin_popcountll(masks[i][l][w] & masks[j][l][w]);
+                }
+                differ += d.hamming * double(n);
+                both += double(ab);
+                either += double(a + b - ab);
+                total += double(n);
+            }
+            out.hamming[i][j] = total > 0 ? differ / total : 0.0;
+            out.jaccard[i][j] = either > 0 ? both / either : 1.0;
+        }
+    }
+    return out;
+}
 
 nlohmann::json metrics_json(const ClassificationMetrics& m, bool with_reliability) {
     nlohmann::json j = {{"n", m.n},           {"accuracy", m.accuracy}, {"nll", number(m.nll)},
@@ -84,6 +129,20 @@ nlohmann::json summary_json(const RunConfig& config, const std::vector<LayerInfo
                                             {"kl", ensemble.kl},
                                             {"mean_disagreement", mean_off_diagonal(ensemble.disagreement)},
                                             {"mean_kl", number(mean_off_diagonal(ensemble.kl))}};
+        if (!ensemble.masks.hamming.empty()) {
+            auto& d = out["ensemble"]["diversity"];
+            d["mask_hamming"] = ensemble.masks.hamming;
+            d["mask_jaccard"] = ensemble.masks.jaccard;
+            d["mean_mask_hamming"] = mean_off_diagonal(ensemble.masks.hamming);
+            d["mean_mask_jaccard"] = mean_off_diagonal(ensemble.masks.jaccard);
+            nlohmann::json per_layer = nlohmann::json::array();
+            for (size_t l = 0; l < ensemble.masks.layer_names.size(); ++l)
+                per_layer.push_back({{"name", ensemble.masks.layer_names[l]},
+                                     {"mask_hamming", ensemble.masks.layer_hamming[l]},
+                                     {"mask_jaccard", ensemble.masks.layer_jaccard[l]}});
+            d["layers"] = per_layer;
+        }
+        if (!ensemble.ever_active.empty()) out["ensemble"]["ever_active"] = ensemble.ever_active;
     }
 
     const double ratio = costs.empty() ? 1.0 : sparse_forward_ratio(costs);

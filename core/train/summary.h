@@ -20,9 +20,20 @@ struct MemberResult {
     std::vector<double> layer_density;  // of the ticket's masks (sparse methods)
 };
 
+// Mask distances between tickets (spec §6.4): normalised Hamming and Jaccard, globally and per layer.
+struct MaskDiversity {
+    Matrix hamming, jaccard;
+    std::vector<std::string> layer_names;
+    std::vector<Matrix> layer_hamming, layer_jaccard;
+};
+MaskDiversity ticket_mask_distances(const std::vector<std::vector<std::vector<uint64_t>>>& masks,
+                                    const std::vector<LayerInfo>& layers);
+
 struct EnsembleResult {
     ClassificationMetrics test;
     Matrix disagreement, kl;
+    MaskDiversity masks;               // empty for dense methods
+    std::vector<double> ever_active;   // per training run (sparse methods)
 };
 
 nlohmann::json metrics_json(const ClassificationMetrics& m, bool with_reliability);

@@ -85,6 +85,20 @@ TEST(Experiment, EveryMethodRunsAndReportsItsMembers) {
             for (const auto& u : updates) explorations += u.exploration;
             EXPECT_EQ(explorations, 1);  // M - 1
             EXPECT_LT(s["flops"]["train_vs_dense"].get<double>(), 1.0);
+            // Tickets differ in their masks (the exploration jump moved 80% of the weights), and the share of
+            // weights ever active grows with every update.
+            const auto& d = s["ensemble"]["diversity"];
+            EXPECT_DOUBLE_EQ(d["mask_hamming"][0][0].get<double>(), 0.0);
+            EXPECT_GT(d["mask_hamming"][0][1].get<double>(), 0.0);
+            EXPECT_LT(d["mask_jaccard"][0][1].get<double>(), 1.0);
+            EXPECT_EQ(d["layers"].size(), 3u);
+            double previous = 0;
+            for (const auto& u : updates) {
+                EXPECT_GE(u.ever_active, previous);
+                previous = u.ever_active;
+            }
+            EXPECT_GT(s["ensemble"]["ever_active"][0].get<double>(), updates.front().ever_active);
+            EXPECT_LE(s["ensemble"]["ever_active"][0].get<double>(), 1.0);
         }
     }
 }

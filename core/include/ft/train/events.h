@@ -69,6 +69,7 @@ struct MaskUpdate {
     double rate = 0;
     bool exploration = false;  // EDST global exploration with rate q
     bool initial = false;      // the initial mask
+    double ever_active = 0;    // share of maskable weights active at some point so far (ITOP exploration rate)
     std::vector<LayerUpdate> layers;
 };
 
