@@ -49,7 +49,9 @@ std::vector<Stage> stages_for(const RunConfig& c, int64_t member) {
         }
         case Method::PfEnsemble: {
             const double lr_ft = c.pf.finetune_lr;
-            return {Stage{"pretraining", E, false, multistep, [](int64_t) { return -1; }, {}, {}},
+            Stage pretraining{"pretraining", E, false, multistep, [](int64_t) { return int64_t{-1}; }, {}, {}};
+            pretraining.keep_best = true;  // the pruned network starts from the best pretraining epoch
+            return {pretraining,
                     Stage{"finetuning", c.pf.finetune_epochs, false, [lr_ft](int64_t) { return lr_ft; },
                           whole_run_ticket, {}, {}}};
         }
@@ -150,11 +152,11 @@ nlohmann::json run_experiment(const RunConfig& config, EventSink& sink, RunContr
             for (; stage_index < int64_t(stages.size()); ++stage_index) {
                 const Stage& stage = stages[size_t(stage_index)];
                 if (!(options.resume && r == first_run && stage_index == first_stage)) {
-                    trainer.begin_stage();
                     if (config.method == Method::PfEnsemble && stage.phase == "finetuning") {
                         trainer.restore_best();
                         trainer.prune_globally(config.sparse.density);
                     }
+                    trainer.begin_stage();
                 }
                 auto checkpoint = [&]() {
                     if (!checkpoints) return;

@@ -176,7 +176,7 @@ bool MemberTrainer::run(const Stage& stage, const std::function<void(Ticket&&)>&
         }
         const int64_t ticket = stage.ticket_of ? stage.ticket_of(e) : -1;
         const bool improved = !has_val || end.val_accuracy > best_val_ || !have_best_;
-        if (ticket >= 0 && (!has_val || end.val_accuracy > best_val_)) {
+        if ((ticket >= 0 || stage.keep_best) && (!has_val || end.val_accuracy > best_val_)) {
             best_state_ = network_state();
             best_meta_ = {{"ticket", ticket}, {"epoch", e}, {"step", step_}, {"val_accuracy", end.val_accuracy},
                           {"reason", has_val ? "best validation accuracy" : "last epoch (no validation split)"}};
@@ -242,7 +242,12 @@ void MemberTrainer::prune_globally(double density) {
 }
 
 void MemberTrainer::restore_best() {
-    if (!best_state_.empty()) load_network_state(best_state_);
+    if (best_state_.empty()) return;
+    load_network_state(best_state_);
+    ctx_.sink.on_event(LogLine{LogLine::Info, "member " + std::to_string(member_) + " continues from its best epoch " +
+                                                  std::to_string(best_meta_.value("epoch", int64_t{0})) +
+                                                  " (validation accuracy " +
+                                                  std::to_string(best_meta_.value("val_accuracy", 0.0)) + ")"});
 }
 
 TensorMap MemberTrainer::network_state() const {

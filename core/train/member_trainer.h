@@ -45,6 +45,7 @@ struct Stage {
     std::function<int64_t(int64_t)> ticket_of;   // ticket an epoch competes for, -1 for none
     std::function<bool(int64_t)> explore_after;  // EDST global exploration at the end of epoch e
     std::function<bool(int64_t)> reset_best_after;
+    bool keep_best = false;                      // track the best-validation state without a ticket (PF pretraining)
 };
 
 // A captured ticket: the network state of its best epoch.

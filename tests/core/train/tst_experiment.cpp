@@ -80,6 +80,11 @@ TEST(Experiment, EveryMethodRunsAndReportsItsMembers) {
         if (m == Method::Static || m == Method::PfEnsemble) {
             for (const auto& u : updates) EXPECT_TRUE(u.initial) << "fixed masks never change: " << to_string(m);
         }
+        if (m == Method::PfEnsemble) {
+            int restored = 0;
+            for (const auto& l : events.of_type<LogLine>()) restored += l.text.find("continues from its best epoch") != std::string::npos;
+            EXPECT_EQ(restored, 2) << "each member's fine-tuning starts from its best pretraining epoch";
+        }
         if (m == Method::Edst) {
             int explorations = 0;
             for (const auto& u : updates) explorations += u.exploration;
