@@ -51,7 +51,8 @@ nlohmann::json load_config_source(const std::string& source, std::string& label)
         label = "preset " + source;
         return preset_json(source);
     }
-    if (fs::exists(source) || source.find('/') != std::string::npos || source.size() > 5 && source.substr(source.size() - 5) == ".json") {
+    const bool json_name = source.size() > 5 && source.substr(source.size() - 5) == ".json";
+    if (fs::exists(source) || source.find('/') != std::string::npos || json_name) {
         label = source;
         return read_json_file(source);
     }

@@ -32,7 +32,7 @@ void save_checkpoint(const std::string& dir, const std::string& stem, const nloh
     nlohmann::json names = nlohmann::json::array();
     int64_t i = 0;
     for (const auto& [name, tensor] : tensors) {
-        archive.write("t" + std::to_string(i++), tensor.detach().to(torch::kCPU));
+        archive.write(std::string("t").append(std::to_string(i++)), tensor.detach().to(torch::kCPU));
         names.push_back(name);
     }
     archive.save_to((fs::path(dir) / tensor_file).string());
@@ -63,7 +63,7 @@ bool load_checkpoint(const std::string& dir, const std::string& stem, nlohmann::
         tensors.clear();
         for (size_t i = 0; i < names.size(); ++i) {
             torch::Tensor t;
-            archive.read("t" + std::to_string(i), t);
+            archive.read(std::string("t").append(std::to_string(i)), t);
             tensors[names[i].get<std::string>()] = t;
         }
     } catch (const std::exception& e) {
