@@ -174,6 +174,7 @@ bool MemberTrainer::run(const Stage& stage, const std::function<void(Ticket&&)>&
             end.val_loss = v.loss;
             end.val_accuracy = v.accuracy;
         }
+        last_val_accuracy_ = end.val_accuracy;
         const int64_t ticket = stage.ticket_of ? stage.ticket_of(e) : -1;
         const bool improved = !has_val || end.val_accuracy > best_val_ || !have_best_;
         if ((ticket >= 0 || stage.keep_best) && (!has_val || end.val_accuracy > best_val_)) {
@@ -225,7 +226,8 @@ void MemberTrainer::finish_ticket(int64_t ticket, const Stage& stage, const std:
         t.state = network_state();
         t.epoch = epoch_;
         t.step = step_;
-        t.reason = "last epoch of the phase (no epoch beat the best validation accuracy so far)";
+        t.val_accuracy = last_val_accuracy_;
+        t.reason = "last epoch of the phase: no epoch beat the best validation accuracy so far";
         ctx_.sink.on_event(LogLine{LogLine::Warning, "ticket " + std::to_string(ticket) + " of phase \"" + stage.phase +
                                                          "\": " + t.reason});
     }

@@ -110,6 +110,7 @@ private:
     double epoch_loss_sum_ = 0, epoch_correct_ = 0;
     int64_t epoch_seen_ = 0;
     double best_val_ = 0;
+    double last_val_accuracy_ = 0;  // of the last finished epoch (not checkpointed: set again by every epoch)
     bool have_best_ = false;
     TensorMap best_state_;      // best-validation state of the open ticket window
     nlohmann::json best_meta_;
