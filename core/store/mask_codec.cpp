@@ -1,0 +1,161 @@
+// Mask blob encoding and decoding (see mask_codec.h).
+#include "store/mask_codec.h"
+
+#include <zlib.h>
+
+#include <stdexcept>
+#include <string>
+
+namespace ft::store_detail {
+namespace {
+
+void put_varint(std::vector<uint8_t>& out, uint64_t v) {
+    while (v >= 0x80) {
+        out.push_back(uint8_t(v | 0x80));
+        v >>= 7;
+    }
+    out.push_back(uint8_t(v));
+}
+
+uint64_t get_varint(const uint8_t* data, size_t size, size_t& pos) {
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+        if (pos >= size) throw std::runtime_error("mask blob: truncated");
+        const uint8_t b = data[pos++];
+        v |= uint64_t(b & 0x7f) << shift;
+        if (!(b & 0x80)) return v;
+    }
+    throw std::runtime_error("mask blob: bad varint");
+}
+
+std::vector<uint8_t> deflate_payload(const std::vector<uint8_t>& raw) {
+    uLongf bound = compressBound(uLong(raw.size()));
+    std::vector<uint8_t> out(bound);
+    if (compress2(out.data(), &bound, raw.data(), uLong(raw.size()), Z_DEFAULT_COMPRESSION) != Z_OK)
+        throw std::runtime_error("mask blob: zlib compression failed");
+    out.resize(bound);
+    return out;
+}
+
+std::vector<uint8_t> blob(uint8_t encoding, int64_t n, const std::vector<uint8_t>& raw) {
+    std::vector<uint8_t> out{kMaskFormatVersion, encoding};
+    put_varint(out, uint64_t(n));
+    put_varint(out, raw.size());
+    const auto z = deflate_payload(raw);
+    out.insert(out.end(), z.begin(), z.end());
+    return out;
+}
+
+std::vector<uint8_t> bitset_payload(const std::vector<uint64_t>& words) {
+    std::vector<uint8_t> raw(words.size() * 8);
+    for (size_t w = 0; w < words.size(); ++w)
+        for (int b = 0; b < 8; ++b) raw[w * 8 + size_t(b)] = uint8_t(words[w] >> (8 * b));  // little endian on disk
+    return raw;
+}
+
+std::vector<uint8_t> positions_payload(const std::vector<uint64_t>& words, int64_t count) {
+    std::vector<uint8_t> raw;
+    raw.reserve(size_t(count) * 2 + 8);
+    put_varint(raw, uint64_t(count));
+    int64_t previous = -1;
+    for (size_t w = 0; w < words.size(); ++w) {
+        uint64_t word = words[w];
+        while (word) {
+            const int64_t i = int64_t(w) * 64 + __builtin_ctzll(word);
+            put_varint(raw, uint64_t(i - previous - 1));
+            previous = i;
+            word &= word - 1;
+        }
+    }
+    return raw;
+}
+
+}  // namespace
+
+std::vector<uint8_t> encode_mask(const std::vector<uint64_t>& bits, int64_t n, const std::vector<uint64_t>* previous) {
+    if (n < 0 || int64_t(bits.size()) != mask_words(n))
+        throw std::invalid_argument("mask of " + std::to_string(n) + " bits needs " + std::to_string(mask_words(n)) +
+                                    " words, got " + std::to_string(bits.size()));
+    if (previous && previous->size() != bits.size())
+        throw std::invalid_argument("mask delta: the previous mask has a different size");
+    std::vector<uint64_t> words = bits;
+    if (previous)
+        for (size_t w = 0; w < words.size(); ++w) words[w] ^= (*previous)[w];
+    if (n % 64 && !words.empty()) words.back() &= (uint64_t{1} << (n % 64)) - 1;  // bits past n do not exist
+    int64_t count = 0;
+    for (uint64_t w : words) count += __builtin_popcountll(w);
+
+    const uint8_t delta = previous ? 1 : 0;
+    // Very sparse sets (most deltas, low densities): gap coding wins; balanced ones: the bitset. Try both between.
+    const double share = n ? double(count) / double(n) : 0.0;
+    std::vector<uint8_t> best;
+    if (share <= 0.25) best = blob(uint8_t(kMaskPositionsKey | delta), n, positions_payload(words, count));
+    if (share >= 1.0 / 64) {
+        auto b = blob(uint8_t(kMaskBitsKey | delta), n, bitset_payload(words));
+        if (best.empty() || b.size() < best.size()) best = std::move(b);
+    }
+    return best;
+}
+
+MaskBlobInfo mask_blob_info(const uint8_t* data, size_t size) {
+    if (size < 4) throw std::runtime_error("mask blob: truncated");
+    MaskBlobInfo info;
+    info.version = data[0];
+    info.encoding = data[1];
+    if (info.version == 0 || info.version > kMaskFormatVersion)
+        throw std::runtime_error("mask blob: format version " + std::to_string(info.version) +
+                                 " is newer than this program (" + std::to_string(kMaskFormatVersion) + ")");
+    if (info.encoding > kMaskPositionsDelta)
+        throw std::runtime_error("mask blob: unknown encoding " + std::to_string(info.encoding));
+    size_t pos = 2;
+    const uint64_t n = get_varint(data, size, pos);
+    if (n > (uint64_t{1} << 48)) throw std::runtime_error("mask blob: implausible size");
+    info.n = int64_t(n);
+    return info;
+}
+
+void apply_mask_blob(const uint8_t* data, size_t size, std::vector<uint64_t>& bits, int64_t& n) {
+    const MaskBlobInfo info = mask_blob_info(data, size);
+    size_t pos = 2;
+    get_varint(data, size, pos);  // n
+    const uint64_t raw_size = get_varint(data, size, pos);
+    const size_t words = size_t(mask_words(info.n));
+    if (raw_size > words * 8 + 16 + words * 64 * 10) throw std::runtime_error("mask blob: implausible payload");
+    std::vector<uint8_t> raw(raw_size);
+    uLongf out_size = uLongf(raw_size);
+    const int zrc = uncompress(raw.data(), &out_size, data + pos, uLong(size - pos));
+    if (zrc != Z_OK || out_size != raw_size) throw std::runtime_error("mask blob: damaged compressed data");
+
+    std::vector<uint64_t> payload(words, 0);
+    if (info.encoding & 2) {
+        size_t p = 0;
+        const uint64_t count = get_varint(raw.data(), raw.size(), p);
+        int64_t previous = -1;
+        for (uint64_t k = 0; k < count; ++k) {
+            const uint64_t gap = get_varint(raw.data(), raw.size(), p);
+            const int64_t i = previous + 1 + int64_t(gap);
+            if (gap >= uint64_t(info.n) || i >= info.n) throw std::runtime_error("mask blob: position out of range");
+            payload[size_t(i) / 64] |= uint64_t{1} << (i % 64);
+            previous = i;
+        }
+        if (p != raw.size()) throw std::runtime_error("mask blob: trailing data");
+    } else {
+        if (raw.size() != words * 8) throw std::runtime_error("mask blob: bitset of the wrong size");
+        for (size_t w = 0; w < words; ++w) {
+            uint64_t v = 0;
+            for (int b = 0; b < 8; ++b) v |= uint64_t(raw[w * 8 + size_t(b)]) << (8 * b);
+            payload[w] = v;
+        }
+    }
+    if (info.n % 64 && words) payload.back() &= (uint64_t{1} << (info.n % 64)) - 1;
+
+    if (info.delta()) {
+        if (n != info.n || bits.size() != words) throw std::runtime_error("mask blob: delta on a mask of another size");
+        for (size_t w = 0; w < words; ++w) bits[w] ^= payload[w];
+    } else {
+        bits = std::move(payload);
+        n = info.n;
+    }
+}
+
+}  // namespace ft::store_detail
