@@ -115,8 +115,29 @@ struct RunFinished {
     double seconds = 0;
 };
 
+// 2-D feature data only (the synthetic sets): the training points, published once after RunStarted so that a
+// view can draw them under a decision boundary.
+struct DataPoints2D {
+    std::vector<float> x, y;       // feature 0 and feature 1, as the network sees them (normalised)
+    std::vector<int32_t> label;
+    int64_t classes = 2;
+};
+
+// 2-D feature data only: a network's class probabilities on a regular grid over the data's extent. Published at
+// each ticket capture (source "ticket", member = ticket index), for the final ensemble (member -1, source
+// "ensemble") and at the live evaluation cadence (source "live", member = the training run).
+struct DecisionBoundary {
+    int64_t member = 0;
+    int64_t step = 0;
+    std::string source;
+    double x_min = 0, x_max = 1, y_min = 0, y_max = 1;
+    int64_t resolution = 0;     // grid points per axis
+    int64_t classes = 2;
+    std::vector<float> probs;   // [resolution (y, from y_min) x resolution (x, from x_min) x classes], row-major
+};
+
 using Event = std::variant<RunStarted, StepMetrics, PhaseChange, LrChange, MaskUpdate, EpochEnd, TicketCaptured,
-                           EvalReport, LogLine, Checkpointed, RunFinished>;
+                           EvalReport, LogLine, Checkpointed, RunFinished, DataPoints2D, DecisionBoundary>;
 
 class EventSink {
 public:
