@@ -1,0 +1,98 @@
+// MaskCanvas: the picture of the mask view. For one mask update of one member it draws every layer (or one
+// layer, zoomable down to single weights) as an image at screen resolution: kept weights, pruned since the previous
+// update (vermillion) and regrown (bluish green). Hovering says which weight or block is under the mouse and the
+// weight's alive/dead history.
+#pragma once
+
+#include <QImage>
+#include <QPointer>
+#include <QWidget>
+#include <map>
+#include <vector>
+
+#include "figure_export.h"
+#include "mask_image.h"
+#include "run_data.h"
+
+namespace ftw {
+
+class MaskCanvas : public QWidget, public FigurePainter {
+    Q_OBJECT
+public:
+    explicit MaskCanvas(QWidget* parent = nullptr);
+
+    void setFrame(RunData* data, int64_t member, int64_t update_index);
+    void setLayer(int layer);  // -1: every layer; else that layer alone (zoomable)
+    int layer() const { return layer_; }
+    void setConvLayout(ConvLayout layout);
+    ConvLayout convLayout() const { return convLayout_; }
+
+    // Zoom of the single-layer mode, in cells of the layer's grid (whole grid when not zoomed).
+    void setZoom(const CellRect& cells);
+    void resetZoom();
+    CellRect zoom() const;
+
+    MaskGrid gridFor(int layer) const;
+    // Where layer `layer`'s image is drawn in widget coordinates (empty when the layer is not shown).
+    QRect imageRect(int layer) const;
+    // The current frame's image of `layer` at most `max_pixels` large (what the canvas draws, before scaling).
+    QImage layerImage(int layer, QSize max_pixels) const;
+    // The hover text at a widget position (empty when not over an image).
+    QString describeAt(QPoint pos) const;
+
+    void paintFigure(QPainter& painter, const QRect& target) override;
+    QSize sizeHint() const override { return {480, 360}; }
+
+signals:
+    void hovered(const QString& text);
+    void layerActivated(int layer);  // double-click on a layer in the overview
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    bool event(QEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void mouseDoubleClickEvent(QMouseEvent* event) override;
+    void wheelEvent(QWheelEvent* event) override;
+    void leaveEvent(QEvent* event) override;
+
+private:
+    struct Tile {
+        int layer = 0;
+        QRect title, image;
+    };
+    struct CachedImage {
+        int generation = -1;  // a bit array's address is unique only within one generation of the RunData
+        const void* current = nullptr;
+        const void* previous = nullptr;
+        CellRect view;
+        QSize size;
+        ConvLayout layout = ConvLayout::Matrix;
+        QRgb active = 0, inactive = 0;
+        QImage image;
+    };
+
+    std::vector<int> shownLayers() const;
+    std::vector<Tile> layoutTiles(const QRect& area, int title_height) const;
+    CellRect viewFor(int layer) const;
+    const LayerMask* maskOf(int64_t update, int layer) const;
+    QImage buildImage(int layer, QSize max_pixels, bool use_cache) const;
+    QString titleOf(int layer) const;
+    void paintTiles(QPainter& painter, const QRect& area, qreal dpr, bool use_cache);
+    // The tile and the cells under a widget position; false when not over an image.
+    bool cellsAt(QPoint pos, int* layer, CellRect* cells) const;
+
+    QPointer<RunData> data_;
+    int64_t member_ = 0, update_ = -1;
+    int layer_ = -1;
+    ConvLayout convLayout_ = ConvLayout::Matrix;
+    bool zoomed_ = false;
+    CellRect zoom_;
+    bool panning_ = false;
+    QPoint panFrom_;
+    CellRect panStart_;
+    mutable std::map<int, CachedImage> cache_;
+};
+
+}  // namespace ftw

@@ -1,0 +1,59 @@
+// Plot styling (plot_style.h).
+#include "plot_style.h"
+
+#include <qcustomplot.h>
+
+#include "palette.h"
+
+namespace ftw {
+
+QCustomPlot* newPlot(QWidget* parent, const QString& object_name) {
+    auto* plot = new QCustomPlot(parent);
+    plot->setObjectName(object_name);
+    plot->setPlottingHint(QCP::phCacheLabels, true);
+    plot->setNoAntialiasingOnDrag(true);
+    plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    plot->setMinimumSize(160, 120);
+    return plot;
+}
+
+void styleAxisRect(QCPAxisRect* rect, const QPalette& palette) {
+    const QColor text = palette.color(QPalette::WindowText);
+    QColor grid = text;
+    grid.setAlphaF(0.15);
+    for (QCPAxis* axis : rect->axes()) {
+        axis->setBasePen(QPen(text, 1));
+        axis->setTickPen(QPen(text, 1));
+        axis->setSubTickPen(QPen(text, 1));
+        axis->setTickLabelColor(text);
+        axis->setLabelColor(text);
+        axis->grid()->setPen(QPen(grid, 1, Qt::DotLine));
+        axis->grid()->setZeroLinePen(Qt::NoPen);
+    }
+    rect->setBackground(palette.brush(QPalette::Base));
+    rect->setRangeDrag(Qt::Horizontal);
+    rect->setRangeZoom(Qt::Horizontal);
+}
+
+void stylePlot(QCustomPlot* plot, const QPalette& palette) {
+    plot->setBackground(palette.brush(QPalette::Window));
+    for (QCPAxisRect* rect : plot->axisRects()) styleAxisRect(rect, palette);
+    if (plot->legend) {
+        plot->legend->setBrush(palette.brush(QPalette::Base));
+        plot->legend->setBorderPen(QPen(palette.color(QPalette::Mid)));
+        plot->legend->setTextColor(palette.color(QPalette::WindowText));
+    }
+    for (int i = 0; i < plot->plotLayout()->elementCount(); ++i)
+        if (auto* title = qobject_cast<QCPTextElement*>(plot->plotLayout()->elementAt(i)))
+            title->setTextColor(palette.color(QPalette::WindowText));
+}
+
+QPen seriesPen(int member, const QPalette& palette, bool faint, qreal width) {
+    QColor c = seriesColor(member, palette);
+    if (faint) c.setAlphaF(0.3);
+    QPen pen(c, faint ? 1.0 : width);
+    pen.setCosmetic(true);
+    return pen;
+}
+
+}  // namespace ftw

@@ -1,0 +1,211 @@
+// RunData: everything the views know about ONE run, filled either live from the run loop's events (apply) or
+// from the run store (load), so that a stored run shows exactly like a live one. GUI thread only; torch-free.
+//
+// Mask updates keep their packed bits in shared, immutable arrays (MaskWords): views read them in place and
+// never copy a mask. Metric series are kept at full resolution; views decimate to screen resolution.
+#pragma once
+
+#include <QColor>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ft/train/events.h"
+
+namespace ft {
+class RunStore;
+}
+
+namespace ftw {
+
+struct RunInfo {
+    QString method;
+    int64_t members = 0;
+    int64_t totalSteps = 0;
+    int64_t stepsPerEpoch = 0;
+    QString device;
+    int64_t threads = 0;
+};
+
+struct LayerDesc {
+    QString name;
+    std::vector<int64_t> shape;  // empty when only the mask size is known (a mask update before RunStarted)
+    double targetDensity = 1.0;  // ERK (or other) allocation; 1 for dense methods
+    int64_t macsPerWeight = 1;
+    int64_t total = 0;  // weights = bits of the mask
+};
+
+// A packed mask (bit i of word i/64, LSB first), shared by RunData and every view that shows it.
+using MaskWords = std::shared_ptr<const std::vector<uint64_t>>;
+
+struct LayerMask {
+    int64_t pruned = 0, regrown = 0, active = 0, total = 0;
+    MaskWords bits;  // null when the mask was not captured
+};
+
+struct MaskUpdateEntry {
+    int64_t index = 0;  // 0 = the member's initial mask, then 1, 2, ... (the store's update_index)
+    int64_t step = 0, epoch = 0;
+    double rate = 0;
+    bool exploration = false, initial = false;
+    double everActive = 0;
+    std::vector<LayerMask> layers;  // indexed like RunData::layers()
+};
+
+// One metric of one member over steps, sorted by step, one value per step (a repeated step replaces the value,
+// as the store does).
+struct Series {
+    std::vector<int64_t> steps;
+    std::vector<double> values;
+    bool empty() const { return steps.empty(); }
+};
+
+enum class MarkerKind { MaskUpdate, Phase, LrChange, Ticket, Evaluation, Annotation };
+
+// An event drawn as a marker on the time charts.
+struct Marker {
+    MarkerKind kind = MarkerKind::Annotation;
+    int64_t member = -1;  // -1: the run as a whole (or the ensemble, for evaluations)
+    int64_t step = 0;
+    QString label;
+    bool exploration = false;  // mask updates: an EDST global exploration
+};
+
+struct TicketInfo {
+    int64_t ticket = 0, member = 0, step = 0, epoch = 0;
+    double valAccuracy = 0;
+    QString reason;
+};
+
+struct Evaluation {
+    int64_t member = -1;  // -1 = the ensemble
+    QString split;
+    int64_t step = 0;  // the last step seen when the report arrived (as the store records it)
+    ft::ClassificationMetrics metrics;
+    ft::Matrix disagreement, kl;
+    std::optional<ft::OodResult> ood;  // "ood/<set>" splits only
+};
+
+struct LogEntry {
+    ft::LogLine::Level level = ft::LogLine::Info;
+    QString text;
+};
+
+class RunData : public QObject {
+    Q_OBJECT
+public:
+    explicit RunData(QObject* parent = nullptr);
+    ~RunData() override;
+
+    // Live events, in the order the run loop published them. Each call emits changed() once.
+    void apply(const ft::Event& event);
+    void apply(const std::vector<ft::Event>& events);
+    void apply(std::vector<ft::Event>&& events);  // moves packed masks instead of copying them
+
+    // Fills `into` (reset first) from a stored run. Returns false with a message naming the store file and the
+    // run when it cannot; `into` is then left empty. Emits changed() once.
+    static bool load(const ft::RunStore& store, int64_t run_id, RunData* into, QString* error);
+
+    // Forgets everything; bumps generation() so that results computed for the old contents can be dropped.
+    void reset();
+    int generation() const { return generation_; }
+    // Bumped by every change (apply, load, reset): views cache on it.
+    int64_t revision() const { return revision_; }
+    // Unique per RunData object in this process (an address can be reused after a delete; this cannot).
+    quint64 instanceId() const { return instanceId_; }
+
+    // A marker that is not part of the run loop's stream (pause, resume, a live edit), as StoreWriter::annotate
+    // records it.
+    void addAnnotation(int64_t step, int64_t member, const QString& kind, const QString& text = {});
+
+    // Who the run is: store id (-1 for a live run not known to a store), name and user colour (invalid = automatic).
+    void setIdentity(int64_t run_id, const QString& name, const QColor& color = {});
+    int64_t runId() const { return runId_; }
+    QString name() const { return name_; }
+    QColor color() const { return color_; }
+
+    bool started() const { return started_; }
+    const RunInfo& info() const { return info_; }
+    const std::vector<LayerDesc>& layers() const { return layers_; }
+    // Members known so far: max(RunStarted.members, 1 + highest member seen in any event).
+    int memberCount() const;
+    int64_t lastStep() const { return lastStep_; }
+
+    const Series* series(int64_t member, const QString& key) const;  // null when there is no such series
+    QStringList metricKeys(int64_t member) const;
+    // Every (member, key) with data, sorted.
+    std::vector<std::pair<int64_t, QString>> allSeries() const;
+
+    const std::vector<MaskUpdateEntry>& maskUpdates(int64_t member) const;
+    const std::vector<Marker>& markers() const { return markers_; }
+    const std::vector<TicketInfo>& tickets() const { return tickets_; }  // sorted by ticket index
+    const std::vector<Evaluation>& evaluations() const { return evaluations_; }
+    const std::vector<LogEntry>& logs() const { return logs_; }
+
+    // 2-D data (synthetic sets only): the training points and the latest decision boundary per (source, member).
+    bool hasDataPoints() const { return hasPoints_; }
+    const ft::DataPoints2D& dataPoints() const { return points_; }
+    const std::vector<ft::DecisionBoundary>& boundaries() const { return boundaries_; }
+
+    QString status() const { return status_; }  // "" before RunStarted, running, finished, cancelled, failed, ...
+    QString statusMessage() const { return statusMessage_; }
+    double seconds() const { return seconds_; }
+    bool finished() const { return !status_.isEmpty() && status_ != QLatin1String("running"); }
+
+    // Marker text, shared by the live and the stored path so that both read the same.
+    static QString maskUpdateLabel(int64_t index, bool initial, bool exploration);
+    static QString phaseLabel(const QString& phase, int64_t index);
+    static QString lrLabel(double lr);
+    static QString ticketLabel(int64_t ticket, double val_accuracy);
+    static QString evaluationLabel(const QString& split, int64_t member);
+
+signals:
+    void changed();
+
+private:
+    // `movable`: the same event, when its packed masks may be moved out instead of copied.
+    void applyOne(const ft::Event& event, ft::Event* movable);
+    void applyMaskUpdate(const ft::MaskUpdate& u, ft::MaskUpdate* movable);
+    void seen(int64_t step);
+    void noteMember(int64_t member);
+    Series& seriesFor(int64_t member, const char* key);
+    void putMetric(int64_t member, const char* key, int64_t step, double value);
+    void addBoundary(ft::DecisionBoundary b);
+    void addTicket(const TicketInfo& t);
+    void bump();
+
+    int generation_ = 0;
+    int64_t revision_ = 0;
+    quint64 instanceId_ = 0;
+    int64_t runId_ = -1;
+    QString name_;
+    QColor color_;
+
+    bool started_ = false;
+    RunInfo info_;
+    std::vector<LayerDesc> layers_;
+    int64_t maxMember_ = -1;
+    int64_t lastStep_ = 0;
+    std::map<std::pair<int64_t, std::string>, Series> series_;
+    std::vector<std::vector<MaskUpdateEntry>> masks_;  // [member][update]
+    std::vector<Marker> markers_;
+    std::vector<TicketInfo> tickets_;
+    std::vector<Evaluation> evaluations_;
+    std::vector<LogEntry> logs_;
+    bool hasPoints_ = false;
+    ft::DataPoints2D points_;
+    std::vector<ft::DecisionBoundary> boundaries_;
+    QString status_, statusMessage_;
+    double seconds_ = 0;
+
+    friend class RunDataLoader;
+};
+
+}  // namespace ftw

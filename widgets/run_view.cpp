@@ -1,0 +1,84 @@
+// RunView (run_view.h).
+#include "run_view.h"
+
+#include <QEvent>
+
+#include "figure_export.h"
+
+namespace ftw {
+
+RunView::RunView(QWidget* parent) : QWidget(parent) {
+    refresh_.setSingleShot(true);
+    refresh_.setInterval(kRefreshIntervalMs);
+    connect(&refresh_, &QTimer::timeout, this, &RunView::refreshNow);
+}
+
+void RunView::setRunData(RunData* data) {
+    if (data_ == data) return;
+    if (data_) disconnect(data_, nullptr, this, nullptr);
+    data_ = data;
+    if (data_) {
+        connect(data_, &RunData::changed, this, &RunView::scheduleRefresh);
+        connect(data_, &QObject::destroyed, this, &RunView::scheduleRefresh);
+    }
+    scheduleRefresh();
+}
+
+void RunView::setOverlayRuns(const QList<RunData*>& runs) {
+    for (const auto& r : overlays_)
+        if (r) disconnect(r, nullptr, this, nullptr);
+    overlays_.clear();
+    for (RunData* r : runs) {
+        if (!r || r == data_) continue;
+        overlays_.append(r);
+        connect(r, &RunData::changed, this, &RunView::scheduleRefresh);
+        connect(r, &QObject::destroyed, this, &RunView::scheduleRefresh);
+    }
+    scheduleRefresh();
+}
+
+QList<RunData*> RunView::overlayRuns() const {
+    QList<RunData*> out;
+    for (const auto& r : overlays_)
+        if (r) out.append(r);
+    return out;
+}
+
+void RunView::scheduleRefresh() {
+    if (!refresh_.isActive()) refresh_.start();
+}
+
+void RunView::refreshNow() {
+    refresh_.stop();
+    if (!themed_) {
+        themed_ = true;
+        applyTheme();
+    }
+    rebuild();
+}
+
+void RunView::changeEvent(QEvent* event) {
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange) {
+        themed_ = true;
+        applyTheme();
+        scheduleRefresh();
+    }
+}
+
+void RunView::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    if (!themed_) scheduleRefresh();
+}
+
+bool RunView::exportImage(const QString& path, QSize size, QString* error) {
+    if (refresh_.isActive() || !themed_) refreshNow();  // the file shows the latest state
+    return exportFigure(this, path, size, error);
+}
+
+bool RunView::exportCsv(const QString& path, QString* error) {
+    if (refresh_.isActive()) refreshNow();
+    return writeTextFile(path, csvText(), error);
+}
+
+}  // namespace ftw

@@ -1,0 +1,56 @@
+// RunView: the base of the workbench's views. It holds the RunData shown (and optional overlay runs for
+// comparison), coalesces RunData::changed() into at most ~30 rebuilds per second with a single-shot timer, and
+// provides the export entry points every view has (figure as PNG/SVG/PDF, data as CSV).
+#pragma once
+
+#include <QList>
+#include <QPointer>
+#include <QSize>
+#include <QString>
+#include <QTimer>
+#include <QWidget>
+
+#include "run_data.h"
+
+namespace ftw {
+
+class RunView : public QWidget {
+    Q_OBJECT
+public:
+    static constexpr int kRefreshIntervalMs = 33;
+
+    explicit RunView(QWidget* parent = nullptr);
+
+    void setRunData(RunData* data);
+    RunData* runData() const { return data_; }
+    // Other runs drawn for comparison (views that compare runs use them; the others ignore them).
+    void setOverlayRuns(const QList<RunData*>& runs);
+    QList<RunData*> overlayRuns() const;
+
+    // The figure (by suffix: .png, .svg, .pdf) at `size` (pixels for PNG, points for SVG/PDF).
+    bool exportImage(const QString& path, QSize size, QString* error);
+    // The data behind the view, as CSV with a header line.
+    bool exportCsv(const QString& path, QString* error);
+    virtual QString csvText() const = 0;
+
+    // Rebuilds now instead of at the next refresh tick (tests, export).
+    void refreshNow();
+    bool refreshPending() const { return refresh_.isActive(); }
+
+protected:
+    // Rebuild what is shown from runData() (may be null) and the overlays.
+    virtual void rebuild() = 0;
+    // Colours follow the widget palette (light or dark); called before the first rebuild and on palette changes.
+    virtual void applyTheme() {}
+    void scheduleRefresh();
+    void changeEvent(QEvent* event) override;
+    void showEvent(QShowEvent* event) override;
+
+private:
+    QPointer<RunData> data_;
+    QList<QPointer<RunData>> overlays_;
+    QTimer refresh_;
+    bool themed_ = false;
+};
+
+}  // namespace ftw
