@@ -4,7 +4,8 @@
 #
 # Usage: bench/compare_python.sh [path/to/freetickets]   (default build/app/cli/freetickets)
 # Runs C++ and Python interleaved (C++, Python, C++, Python, ...) ROUNDS times per model so that slow drifts in
-# machine load hit both sides alike, then prints the median samples/s of each side and the ratio C++/Python.
+# machine load hit all sides alike, then prints the median samples/s of each side and the ratio C++/Python, also
+# against Python given the same glibc malloc settings the core makes for itself (core/train/allocator.h).
 # Environment: ROUNDS (3), THREADS (2), DENSITY (0.2), BATCH (128), UPDATE_EVERY (100), PYTHON (/usr/bin/python3).
 set -euo pipefail
 
@@ -34,6 +35,11 @@ for spec in lenet300-100:300 lenet5:150; do
         "$BIN" bench "${args[@]}" --update-repeats 0 >"$out/$model.cpp.$r.json"
         echo "[$model] round $r/$ROUNDS: Python" >&2
         "$PY" "$HERE/python_loop.py" "${args[@]}" >"$out/$model.py.$r.json"
+        # The core raises glibc's malloc thresholds itself (core/train/allocator.h); give Python the same settings
+        # through the environment too, so the report shows how much of the gap is the allocator alone.
+        echo "[$model] round $r/$ROUNDS: Python, malloc tuned like the core" >&2
+        env MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=268435456 MALLOC_TOP_PAD_=67108864 \
+            "$PY" "$HERE/python_loop.py" "${args[@]}" >"$out/$model.pytuned.$r.json"
     done
 done
 
@@ -42,10 +48,11 @@ import json, statistics, sys
 out, rounds = sys.argv[1], int(sys.argv[2])
 def rates(model, side):
     return [json.load(open(f"{out}/{model}.{side}.{r}.json"))["samples_per_s"] for r in range(1, rounds + 1)]
-print(f"{'model':<14}{'C++ samples/s':>15}{'Python samples/s':>18}{'ratio':>8}   (medians of {rounds}; runs C++ | Python)")
+print(f"{'model':<14}{'C++':>9}{'Python':>9}{'ratio':>8}{'Py+malloc':>11}{'ratio':>8}"
+      f"   samples/s, medians of {rounds}; runs C++ | Python | Python+malloc")
 for model in ("lenet300-100", "lenet5"):
-    c, p = rates(model, "cpp"), rates(model, "py")
-    mc, mp = statistics.median(c), statistics.median(p)
-    runs = " ".join(f"{x:.0f}" for x in c) + " | " + " ".join(f"{x:.0f}" for x in p)
-    print(f"{model:<14}{mc:>15.0f}{mp:>18.0f}{mc / mp:>7.2f}x   {runs}")
+    c, p, t = rates(model, "cpp"), rates(model, "py"), rates(model, "pytuned")
+    mc, mp, mt = statistics.median(c), statistics.median(p), statistics.median(t)
+    runs = " | ".join(" ".join(f"{x:.0f}" for x in side) for side in (c, p, t))
+    print(f"{model:<14}{mc:>9.0f}{mp:>9.0f}{mc / mp:>7.2f}x{mt:>11.0f}{mc / mt:>7.2f}x   {runs}")
 EOF

@@ -1,8 +1,10 @@
 // freetickets: the headless twin of the workbench. Same core, same configs.
-//   freetickets train [PRESET|CONFIG.json] [--set key=value ...] [--out summary.json]
-//   freetickets resume CHECKPOINT_DIR
+//   freetickets train [PRESET|CONFIG.json] [--set key=value ...] [--out summary.json] [--db FILE | --no-db]
+//   freetickets resume RUN|CHECKPOINT_DIR
+//   freetickets runs list|show|diff|export|delete|restore|purge|tag|note|import (runs_commands.h)
 //   freetickets presets list | presets show NAME
-//   freetickets bench [--model ...]
+//   freetickets bench [--model ...] | bench --store (store_bench.h)
+//   freetickets eval RUN | compare RUN... (eval_commands.h)
 #include <unistd.h>
 
 #include <csignal>
@@ -19,8 +21,14 @@
 #include "ft/config/presets.h"
 #include "ft/train/bench.h"
 #include "ft/train/experiment.h"
+#include "eval_commands.h"
 #include "progress_printer.h"
 #include "result_table.h"
+#include "resume_target.h"
+#include "run_recording.h"
+#include "runs_commands.h"
+#include "store_bench.h"
+#include "store_paths.h"
 
 namespace fs = std::filesystem;
 using namespace ft;
@@ -60,23 +68,41 @@ nlohmann::json load_config_source(const std::string& source, std::string& label)
     return preset_json(source);  // throws, listing the presets
 }
 
-int run_and_report(const RunConfig& config, RunOptions options, const std::string& out_path, bool quiet) {
+// recording: the run store side (null with --no-db).
+int run_and_report(const RunConfig& config, RunOptions options, const std::string& out_path, bool quiet,
+                   cli::RunRecording* recording = nullptr) {
     RunControl control;
     g_control = &control;
     std::signal(SIGINT, on_interrupt);
     std::signal(SIGTERM, on_interrupt);
     cli::ProgressPrinter progress(stderr, isatty(fileno(stderr)) != 0, quiet);
+    EventFanout sinks;
+    sinks.add(&progress);
+    if (recording) {
+        recording->watch(control);  // a failing store cancels the run, which checkpoints first
+        sinks.add(recording);
+        std::fprintf(stderr, "run %lld in %s\n", (long long)recording->run_id(), recording->path().c_str());
+    }
     if (!quiet && !options.checkpoint_dir.empty())
         std::fprintf(stderr, "checkpoints: %s\n", options.checkpoint_dir.c_str());
-    const auto summary = run_experiment(config, progress, control, options);
+    const auto summary = run_experiment(config, sinks, control, options);
     g_control = nullptr;
+    if (recording) recording->close();
     if (!out_path.empty()) {
         std::ofstream out(out_path);
         out << summary.dump(2) << "\n";
         if (!out) throw std::runtime_error(out_path + ": cannot write the summary");
     }
+    const std::string resume_hint = recording ? recording->resume_command() : "freetickets resume " + options.checkpoint_dir;
+    if (recording && recording->failed()) {
+        std::fprintf(stderr, "error: %s\n", recording->error().c_str());
+        if (summary["run"]["status"] == "cancelled" && !options.checkpoint_dir.empty())
+            std::fprintf(stderr, "training stopped at its last checkpoint (%s). Once the store is fixed: %s\n",
+                         options.checkpoint_dir.c_str(), resume_hint.c_str());
+        return 1;
+    }
     if (summary["run"]["status"] == "cancelled") {
-        std::fprintf(stderr, "cancelled. Resume with: freetickets resume %s\n", options.checkpoint_dir.c_str());
+        std::fprintf(stderr, "cancelled. Resume with: %s\n", resume_hint.c_str());
         return 130;
     }
     std::cout << cli::result_table(summary);
@@ -103,13 +129,21 @@ int main(int argc, char** argv) {
     train->add_flag("--no-checkpoint", no_checkpoint, "Write no checkpoints (a cancelled run cannot be resumed)");
     train->add_flag("--dry-run", dry_run, "Validate and print the full config, then exit");
     train->add_flag("-q,--quiet", quiet, "No progress output");
+    std::string db_path;
+    bool no_db = false;
+    train->add_flag("--no-db", no_db, "Do not record the run in a store");
+    train->add_option("--db", db_path, "Run store to record the run in (default: $XDG_DATA_HOME/freetickets/runs.sqlite)")
+        ->excludes("--no-db");
 
     // resume
     auto* resume = app.add_subcommand("resume", "Continue a cancelled or interrupted run from its last checkpoint");
     std::string resume_dir;
-    resume->add_option("checkpoint_dir", resume_dir, "The run's checkpoint folder")->required();
+    resume->add_option("run", resume_dir, "A run id in the store, or the run's checkpoint folder")->required();
     resume->add_option("--out", out_path, "Write the summary JSON here");
     resume->add_flag("-q,--quiet", quiet, "No progress output");
+    resume->add_flag("--no-db", no_db, "Do not record the resumed run (give a checkpoint folder)");
+    resume->add_option("--db", db_path, "Run store of the run (default: $XDG_DATA_HOME/freetickets/runs.sqlite)")
+        ->excludes("--no-db");
 
     // presets
     auto* presets = app.add_subcommand("presets", "List or show the built-in presets");
@@ -131,6 +165,12 @@ int main(int argc, char** argv) {
     bench->add_option("--device", bo.device, "cpu, cuda, cuda:N")->capture_default_str();
     bench->add_option("--update-model", bo.update_model, "Model whose layers the update benchmark prunes and grows")->capture_default_str();
     bench->add_option("--update-repeats", bo.update_repeats, "Repeats of the update benchmark (0 = skip)")->capture_default_str();
+    bool bench_store = false;
+    bench->add_flag("--store", bench_store, "Time the run store instead (1,000 runs, masks of a LeNet-5-sized run)");
+
+    auto runs_commands = cli::add_runs_commands(app);  // runs list, show, ...
+
+    auto eval_commands = cli::add_eval_commands(app);  // eval, compare
 
     try {
         app.parse(argc, argv);
@@ -151,16 +191,28 @@ int main(int argc, char** argv) {
                 return 0;
             }
             RunOptions options;
-            if (!no_checkpoint) options.checkpoint_dir = checkpoint_dir.empty() ? default_checkpoint_dir(config.name) : checkpoint_dir;
-            return run_and_report(config, options, out_path, quiet);
+            std::unique_ptr<cli::RunRecording> recording;
+            if (!no_db) {  // the store is checked (and a bad file refused) before any training
+                recording = cli::RunRecording::create(cli::store_path_or_default(db_path, true), config,
+                                                      no_checkpoint ? "" : checkpoint_dir, !no_checkpoint);
+                options.checkpoint_dir = recording->checkpoint_dir();
+            } else if (!no_checkpoint) {
+                options.checkpoint_dir = checkpoint_dir.empty() ? default_checkpoint_dir(config.name) : checkpoint_dir;
+            }
+            return run_and_report(config, options, out_path, quiet, recording.get());
         }
         if (*resume) {
-            const RunConfig config = checkpoint_config(resume_dir);
+            const auto target = cli::resolve_resume_target(
+                resume_dir, no_db ? "" : cli::store_path_or_default(db_path, false), !db_path.empty());
+            if (!target.note.empty()) std::fprintf(stderr, "%s\n", target.note.c_str());
+            std::unique_ptr<cli::RunRecording> recording;
+            if (target.run_id) recording = cli::RunRecording::resume(target.store_path, target.run_id);
             RunOptions options;
-            options.checkpoint_dir = resume_dir;
-            options.resume = true;
-            return run_and_report(config, options, out_path, quiet);
+            options.checkpoint_dir = target.checkpoint_dir;
+            options.resume = target.from_checkpoint;
+            return run_and_report(target.config, options, out_path, quiet, recording.get());
         }
+        if (runs_commands->selected()) return runs_commands->run();
         if (*presets_list) {
             for (const auto& name : preset_names()) {
                 const auto j = preset_json(name);
@@ -172,8 +224,9 @@ int main(int argc, char** argv) {
             std::cout << config_to_json(config_from_json(preset_json(show_name), "preset " + show_name)).dump(2) << "\n";
             return 0;
         }
+        if (eval_commands->selected()) return eval_commands->run();
         if (*bench) {
-            std::cout << run_bench(bo).dump(2) << "\n";
+            std::cout << (bench_store ? cli::run_store_bench({}) : run_bench(bo)).dump(2) << "\n";
             return 0;
         }
     } catch (const ConfigException& e) {

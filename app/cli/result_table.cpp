@@ -37,6 +37,23 @@ std::string result_table(const nlohmann::json& s) {
                       fmt(s["ensemble"]["diversity"]["mean_kl"], "%.4f").c_str());
         out += buf;
     }
+    if (s.contains("robustness") && s["robustness"].contains("pooled")) {
+        const auto& p = s["robustness"]["pooled"]["ensemble"];
+        std::snprintf(buf, sizeof buf, "corrupted (%zu sets, pooled): accuracy %s, NLL %s, ECE %s\n",
+                      s["robustness"]["sets"].size(), fmt(p["accuracy"], "%.4f").c_str(), fmt(p["nll"], "%.4f").c_str(),
+                      fmt(p["ece"], "%.4f").c_str());
+        out += buf;
+    }
+    if (s.contains("ood") && !s["ood"]["sets"].empty()) {
+        out += "OoD AUROC (max. softmax prob. / entropy):";
+        for (const auto& set : s["ood"]["sets"]) {
+            std::snprintf(buf, sizeof buf, " %s %s / %s", set["name"].get<std::string>().c_str(),
+                          fmt(set["ensemble"]["auroc_msp"], "%.4f").c_str(),
+                          fmt(set["ensemble"]["auroc_entropy"], "%.4f").c_str());
+            out += buf;
+        }
+        out += "\n";
+    }
     const auto& f = s["flops"];
     std::snprintf(buf, sizeof buf, "training FLOPs %.3fx dense (%lld epochs), inference %.3fx, sparse forward %.3f\n",
                   f["train_vs_dense"].get<double>(), (long long)f["reference_epochs"].get<int64_t>(),

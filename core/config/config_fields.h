@@ -57,6 +57,15 @@ void visit_config_fields(Config& c, Visitor&& v) {
     v("eval.ece_bins", c.eval.ece_bins);
     v("eval.true_bins", c.eval.true_bins);
     v("eval.flops_reference_epochs", c.eval.flops_reference_epochs);
+    v("eval.corruptions", c.eval.corruptions);
+    v("eval.severities", c.eval.severities);
+    v("eval.corruption_samples", c.eval.corruption_samples);
+    v("eval.cifar_c_path", c.eval.cifar_c_path);
+    v("eval.ood_sets", c.eval.ood_sets);
+    v("eval.ood_samples", c.eval.ood_samples);
+    v("eval.every_epochs", c.eval.every_epochs);
+    v("eval.live_samples", c.eval.live_samples);
+    v("eval.boundary_resolution", c.eval.boundary_resolution);
     v("device", c.device);
     v("threads", c.threads);
 }

@@ -1,6 +1,8 @@
 // Range checks of spec §11, in one place, before any run starts (ARCHITECTURE.md rule 5).
 #include "ft/config/validation.h"
 
+#include "ft/config/eval_sets.h"
+
 #include <cmath>
 #include <regex>
 #include <set>
@@ -61,6 +63,47 @@ std::string choices(const Specs& specs) {
     std::string s = "one of {";
     for (size_t i = 0; i < specs.size(); ++i) s += (i ? ", " : "") + specs[i].name;
     return s + "}";
+}
+
+// Corrupted and out-of-distribution test sets (spec §6.3, §6.5) and the live evaluation cadence.
+template <typename Warn>
+void check_robustness_and_ood(const RunConfig& c, const DatasetSpec* data, Checker& k, Warn&& warn) {
+    const auto& e = c.eval;
+    const auto corruptions = corruption_list(e, &k.errors);
+    {
+        bool ok = !e.severities.empty();
+        std::set<int64_t> seen;
+        for (auto s : e.severities) ok = ok && s >= 1 && s <= 5 && seen.insert(s).second;
+        k.check(ok, "eval.severities", list(e.severities), "distinct severities from 1 to 5, at least one");
+    }
+    k.at_least(e.corruption_samples, 0, "eval.corruption_samples");
+    const bool cifar = c.data.name == "cifar10" || c.data.name == "cifar100";
+    if (!e.cifar_c_path.empty())
+        k.check(cifar, "eval.cifar_c_path", quoted(e.cifar_c_path),
+                "empty unless data.name is cifar10 or cifar100 (a folder of CIFAR-10-C / CIFAR-100-C .npy files)");
+    if (data && data->input == "2" && !corruptions.empty() && e.corruptions != "all")
+        warn("eval.corruptions = \"" + e.corruptions + "\": corruptions apply to images; " + data->name +
+             " has 2-D features, so robustness is skipped");
+    for (const auto& set : ood_set_list(e, &k.errors)) {
+        if (!data) continue;
+        if (set.kind == OodSetSpec::Dataset) {
+            const DatasetSpec* o = find_dataset(set.dataset);
+            if (o && o->input != data->input)
+                k.check(false, "eval.ood_sets", quoted(e.ood_sets),
+                        "sets with the training data's input (" + data->name + ": " + data->input + "); " + o->name +
+                            " has " + o->input);
+            else if (o && o->name == data->name && set.path == c.data.path)
+                warn("eval.ood_sets: " + set.text + " is the training dataset itself (AUROC 0.5 expected)");
+        } else if (set.kind == OodSetSpec::Npy && data->input == "2") {
+            k.check(false, "eval.ood_sets", quoted(e.ood_sets),
+                    "npy image sets only for image data (" + data->name + " has 2-D features)");
+        }
+    }
+    k.at_least(e.ood_samples, 0, "eval.ood_samples");
+    k.at_least(e.every_epochs, 0, "eval.every_epochs");
+    k.at_least(e.live_samples, 0, "eval.live_samples");
+    k.check(e.boundary_resolution >= 2 && e.boundary_resolution <= 512, "eval.boundary_resolution",
+            std::to_string(e.boundary_resolution), "an integer in [2, 512]");
 }
 
 }  // namespace
@@ -210,6 +253,7 @@ std::vector<ConfigError> validate(const RunConfig& c, std::vector<std::string>* 
         k.check(c.eval.ece_bins >= 2, "eval.ece_bins", std::to_string(c.eval.ece_bins),
                 "an integer >= 2 (the reference counts bin edges: 15 edges = 14 bins; set eval.true_bins for bins)");
     k.at_least(c.eval.flops_reference_epochs, 0, "eval.flops_reference_epochs");
+    check_robustness_and_ood(c, data, k, warn);
     static const std::regex device_re("auto|cpu|cuda(:[0-9]+)?");
     k.check(std::regex_match(c.device, device_re), "device", quoted(c.device), "one of {auto, cpu, cuda, cuda:N}");
     k.at_least(c.threads, 0, "threads");

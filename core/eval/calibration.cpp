@@ -53,12 +53,6 @@ size_t digitize_right(double c, const std::vector<double>& edges) {
     return std::min(idx, edges.size() - 1);
 }
 
-struct BinAcc {
-    int64_t count = 0;
-    double sum_conf = 0;
-    double sum_correct = 0;
-};
-
 }  // namespace
 
 std::vector<double> ece_bin_edges(const BinningOptions& options) {
@@ -69,59 +63,65 @@ std::vector<double> ece_bin_edges(const BinningOptions& options) {
     return numpy_linspace01(options.bins);
 }
 
-ClassificationMetrics classification_metrics(const float* probs, const int64_t* labels, int64_t n, int64_t classes,
-                                             const BinningOptions& options) {
-    if (n < 0) throw std::invalid_argument("classification_metrics: n must be >= 0, got " + std::to_string(n));
+CalibrationMeter::CalibrationMeter(int64_t classes, const BinningOptions& options)
+    : classes_(classes), options_(options), edges_(ece_bin_edges(options)) {  // ece_bin_edges validates bins
     if (classes < 1)
         throw std::invalid_argument("classification_metrics: classes must be >= 1, got " + std::to_string(classes));
+    bins_.resize(edges_.size());
+}
+
+void CalibrationMeter::reset() {
+    bins_.assign(edges_.size(), Bin{});
+    n_ = correct_ = 0;
+    sum_log_ = sum_brier_ = 0;
+}
+
+void CalibrationMeter::add(const float* probs, const int64_t* labels, int64_t n) {
+    if (n < 0) throw std::invalid_argument("classification_metrics: n must be >= 0, got " + std::to_string(n));
     if (n > 0 && (probs == nullptr || labels == nullptr))
         throw std::invalid_argument("classification_metrics: null probabilities or labels with n = " +
                                     std::to_string(n));
     for (int64_t i = 0; i < n; ++i) {
-        if (labels[i] < 0 || labels[i] >= classes)
+        if (labels[i] < 0 || labels[i] >= classes_)
             throw std::invalid_argument("classification_metrics: label at index " + std::to_string(i) + " is " +
-                                        std::to_string(labels[i]) + ", outside [0, " + std::to_string(classes) + ")");
+                                        std::to_string(labels[i]) + ", outside [0, " + std::to_string(classes_) + ")");
     }
-    const std::vector<double> edges = ece_bin_edges(options);  // validates bins
-    const size_t num_edges = edges.size();                     // >= 2
-    // Digitize indices 0..num_edges-1. Reference: ECE over all of them (0 = degenerate {c <= 0}); true_bins: index 0
+    // Digitize indices 0..edges-1. Reference: ECE over all of them (0 = degenerate {c <= 0}); true_bins: index 0
     // is merged into 1. The diagram always merges 0 into 1.
-    const bool separate_zero_bin = !options.true_bins;
-
-    ClassificationMetrics m;
-    m.n = n;
-    std::vector<BinAcc> acc(num_edges);
-
-    int64_t correct_total = 0;
-    double sum_log = 0;
-    double sum_brier = 0;
+    const bool separate_zero_bin = !options_.true_bins;
     for (int64_t i = 0; i < n; ++i) {
-        const float* p = probs + i * classes;
+        const float* p = probs + i * classes_;
         const int64_t y = labels[i];
         int64_t pred = 0;
-        for (int64_t c = 1; c < classes; ++c)
+        for (int64_t c = 1; c < classes_; ++c)
             if (p[c] > p[pred]) pred = c;  // strict: ties keep the lowest index
         const bool correct = pred == y;
-        correct_total += correct ? 1 : 0;
-        sum_log += std::log(static_cast<double>(p[y]));
-        for (int64_t c = 0; c < classes; ++c) {
+        correct_ += correct ? 1 : 0;
+        sum_log_ += std::log(static_cast<double>(p[y]));
+        for (int64_t c = 0; c < classes_; ++c) {
             const double d = static_cast<double>(p[c]) - (c == y ? 1.0 : 0.0);
-            sum_brier += d * d;
+            sum_brier_ += d * d;
         }
         const double conf = static_cast<double>(p[pred]);
-        size_t b = digitize_right(conf, edges);
+        size_t b = digitize_right(conf, edges_);
         if (!separate_zero_bin && b == 0) b = 1;
-        BinAcc& a = acc[b];
+        Bin& a = bins_[b];
         ++a.count;
         a.sum_conf += conf;
         a.sum_correct += correct ? 1.0 : 0.0;
     }
+    n_ += n;
+}
 
+ClassificationMetrics CalibrationMeter::value() const {
+    const size_t num_edges = edges_.size();  // >= 2
+    ClassificationMetrics m;
+    m.n = n_;
     // ECE and MCE over the ECE partition.
     double ece_sum = 0;
     double mce = 0;
     for (size_t b = 0; b < num_edges; ++b) {
-        const BinAcc& a = acc[b];
+        const Bin& a = bins_[b];
         if (a.count == 0) continue;
         ece_sum += std::abs(a.sum_correct - a.sum_conf);
         const double cnt = static_cast<double>(a.count);
@@ -129,11 +129,11 @@ ClassificationMetrics classification_metrics(const float* probs, const int64_t* 
         if (std::isnan(gap) || gap > mce) mce = gap;
         if (std::isnan(mce)) break;
     }
-    if (n > 0) {
-        const double dn = static_cast<double>(n);
-        m.accuracy = static_cast<double>(correct_total) / dn;
-        m.nll = -sum_log / dn;
-        m.brier = sum_brier / dn;
+    if (n_ > 0) {
+        const double dn = static_cast<double>(n_);
+        m.accuracy = static_cast<double>(correct_) / dn;
+        m.nll = -sum_log_ / dn;
+        m.brier = sum_brier_ / dn;
         m.ece = ece_sum / dn;
         m.mce = mce;
     }
@@ -142,13 +142,13 @@ ClassificationMetrics classification_metrics(const float* probs, const int64_t* 
     m.reliability.resize(num_edges - 1);
     for (size_t j = 1; j < num_edges; ++j) {
         ReliabilityBin& r = m.reliability[j - 1];
-        r.lo = edges[j - 1];
-        r.hi = edges[j];
-        BinAcc a = acc[j];
+        r.lo = edges_[j - 1];
+        r.hi = edges_[j];
+        Bin a = bins_[j];
         if (j == 1) {
-            a.count += acc[0].count;
-            a.sum_conf += acc[0].sum_conf;
-            a.sum_correct += acc[0].sum_correct;
+            a.count += bins_[0].count;
+            a.sum_conf += bins_[0].sum_conf;
+            a.sum_correct += bins_[0].sum_correct;
         }
         r.count = a.count;
         if (a.count > 0) {
@@ -157,6 +157,16 @@ ClassificationMetrics classification_metrics(const float* probs, const int64_t* 
         }
     }
     return m;
+}
+
+ClassificationMetrics classification_metrics(const float* probs, const int64_t* labels, int64_t n, int64_t classes,
+                                             const BinningOptions& options) {
+    if (n < 0) throw std::invalid_argument("classification_metrics: n must be >= 0, got " + std::to_string(n));
+    if (classes < 1)
+        throw std::invalid_argument("classification_metrics: classes must be >= 1, got " + std::to_string(classes));
+    CalibrationMeter meter(classes, options);
+    meter.add(probs, labels, n);
+    return meter.value();
 }
 
 std::vector<float> mean_probabilities(const std::vector<std::vector<float>>& members) {

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <set>
 
+#include "store/float_blob.h"
 #include "store/mask_codec.h"
 #include "store/run_store_impl.h"
 
@@ -25,6 +26,14 @@ nlohmann::json metrics_json(const ClassificationMetrics& m) {
         j["reliability"].push_back(
             {{"lo", b.lo}, {"hi", b.hi}, {"count", b.count}, {"confidence", b.confidence}, {"accuracy", b.accuracy}});
     return j;
+}
+
+nlohmann::json ood_json(const OodResult& o) {
+    const auto num = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
+    return {{"auroc_msp", num(o.auroc_msp)},
+            {"fpr95_msp", num(o.fpr95_msp)},
+            {"auroc_entropy", num(o.auroc_entropy)},
+            {"fpr95_entropy", num(o.fpr95_entropy)}};
 }
 
 nlohmann::json matrix_json(const Matrix& m) { return m.empty() ? nlohmann::json(nullptr) : nlohmann::json(m); }
@@ -226,7 +235,8 @@ void EventRows::write(const Event& e, double time, Pending& p) {
             {{"ticket", tk->ticket}, {"epoch", tk->epoch}, {"val_accuracy", tk->val_accuracy}, {"reason", tk->reason}},
             time);
     } else if (const auto* ev = std::get_if<EvalReport>(&e)) {
-        const auto metrics = metrics_json(ev->metrics);
+        auto metrics = metrics_json(ev->metrics);
+        if (ev->ood) metrics["ood"] = ood_json(*ev->ood);
         auto s = db_.prepare(
             "INSERT INTO evaluations(run, member, split, step, metrics, disagreement, kl, time) VALUES (?, ?, ?, ?, ?, "
             "?, "
@@ -235,13 +245,13 @@ void EventRows::write(const Event& e, double time, Pending& p) {
         if (!ev->disagreement.empty()) s.bind(6, json_text(matrix_json(ev->disagreement)));
         if (!ev->kl.empty()) s.bind(7, json_text(matrix_json(ev->kl)));
         s.bind(8, time).run();
-        event(p.last_step, ev->member, "evaluation",
-              {{"split", ev->split},
-               {"accuracy", ev->metrics.accuracy},
-               {"nll", metrics["nll"]},
-               {"ece", ev->metrics.ece},
-               {"brier", ev->metrics.brier}},
-              time);
+        nlohmann::json payload = {{"split", ev->split},
+                                  {"accuracy", ev->metrics.accuracy},
+                                  {"nll", metrics["nll"]},
+                                  {"ece", ev->metrics.ece},
+                                  {"brier", ev->metrics.brier}};
+        if (ev->ood) payload["ood"] = metrics["ood"];
+        event(p.last_step, ev->member, "evaluation", payload, time);
     } else if (const auto* log = std::get_if<LogLine>(&e)) {
         event(p.last_step, -1, "log", {{"level", level_name(log->level)}, {"text", log->text}}, time);
     } else if (const auto* c = std::get_if<Checkpointed>(&e)) {
@@ -267,7 +277,44 @@ void EventRows::write(const Event& e, double time, Pending& p) {
             .bind(5, run_)
             .run();
         event(p.last_step, -1, "finished", {{"status", status}, {"message", message}, {"seconds", f->seconds}}, time);
+        if (!f->summary.empty()) write_summary(f->summary, time);
+    } else if (const auto* d = std::get_if<DataPoints2D>(&e)) {
+        write_data_points(*d);
+    } else if (const auto* b = std::get_if<DecisionBoundary>(&e)) {
+        seen(b->step);
+        write_boundary(*b);
     }
+}
+
+void EventRows::write_summary(const std::string& summary, double time) {
+    // Stored as given when it is JSON; a summary that does not parse is a bug upstream, kept readable as a string.
+    auto j = nlohmann::json::parse(summary, nullptr, false);
+    if (j.is_discarded()) j = nlohmann::json{{"unparsed", summary}};
+    db_.prepare("INSERT OR REPLACE INTO summaries(run, summary, updated) VALUES (?, ?, ?)")
+        .bind(1, run_)
+        .bind(2, json_text(j))
+        .bind(3, time)
+        .run();
+}
+
+void EventRows::write_data_points(const DataPoints2D& d) {
+    // A resumed run publishes its points again: the latest copy replaces the earlier one.
+    const auto x = le_blob(d.x), y = le_blob(d.y), label = le_blob(d.label);
+    auto s = db_.prepare("INSERT OR REPLACE INTO data_points(run, classes, count, x, y, label) VALUES (?, ?, ?, ?, ?, ?)");
+    s.bind(1, run_).bind(2, d.classes).bind(3, int64_t(d.label.size()));
+    s.bind_blob(4, x.data(), x.size()).bind_blob(5, y.data(), y.size()).bind_blob(6, label.data(), label.size());
+    s.run();
+}
+
+void EventRows::write_boundary(const DecisionBoundary& b) {
+    const auto probs = le_blob(b.probs);
+    auto s = db_.prepare(
+        "INSERT INTO decision_boundaries(run, member, step, source, x_min, x_max, y_min, y_max, resolution, classes, "
+        "probs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    s.bind(1, run_).bind(2, b.member).bind(3, b.step).bind(4, b.source).bind(5, b.x_min).bind(6, b.x_max);
+    s.bind(7, b.y_min).bind(8, b.y_max).bind(9, b.resolution).bind(10, b.classes);
+    s.bind_blob(11, probs.data(), probs.size());
+    s.run();
 }
 
 void EventRows::write_mask_update(const MaskUpdate& u, double time, Pending& p) {

@@ -57,6 +57,9 @@ private:
     void write(const Event& e, double time, Pending& p);
     void write(const Annotation& a, double time, Pending& p);
     void write_mask_update(const MaskUpdate& u, double time, Pending& p);
+    void write_summary(const std::string& summary, double time);
+    void write_data_points(const DataPoints2D& d);
+    void write_boundary(const DecisionBoundary& b);
     void metric(int64_t member, const char* key, int64_t step, double value);
     void event(int64_t step, int64_t member, const char* kind, const nlohmann::json& payload, double time);
     int64_t next_update_index(int64_t member, Pending& p);

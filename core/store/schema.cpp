@@ -145,6 +145,41 @@ ALTER TABLE runs ADD COLUMN color TEXT NOT NULL DEFAULT '';
 ALTER TABLE runs ADD COLUMN starred INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// Schema version 3: evaluation results that do not fit the evaluations table. The summary JSON of a finished run
+// (what `freetickets train --out` writes, replaced by `freetickets eval`); the training points of a 2-D run, once;
+// decision-boundary grids of 2-D runs. Float arrays are stored as little-endian float32 blobs (a 64 x 64 x 2 grid
+// is 32 KB, a tenth of its JSON text).
+const std::string kSchemaV3 = R"sql(
+CREATE TABLE summaries(
+    run INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+    summary TEXT NOT NULL,
+    updated REAL NOT NULL
+);
+CREATE TABLE data_points(
+    run INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+    classes INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    x BLOB,
+    y BLOB,
+    label BLOB
+);
+CREATE TABLE decision_boundaries(
+    id INTEGER PRIMARY KEY,
+    run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    member INTEGER NOT NULL,
+    step INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    x_min REAL NOT NULL,
+    x_max REAL NOT NULL,
+    y_min REAL NOT NULL,
+    y_max REAL NOT NULL,
+    resolution INTEGER NOT NULL,
+    classes INTEGER NOT NULL,
+    probs BLOB
+);
+CREATE INDEX decision_boundaries_run ON decision_boundaries(run, id);
+)sql";
+
 constexpr int kBusyTimeoutMs = 5000;
 
 // What the file's own first 100 bytes say, before any SQLite connection touches it.
@@ -257,7 +292,7 @@ void migrate(Db& db, int target) {
 }  // namespace
 
 const std::string& migration_sql(int version) {
-    static const std::vector<const std::string*> all = {&kSchemaV1, &kSchemaV2};
+    static const std::vector<const std::string*> all = {&kSchemaV1, &kSchemaV2, &kSchemaV3};
     if (version < 1 || version > int(all.size()))
         throw std::out_of_range("no migration to schema " + std::to_string(version));
     return *all[size_t(version - 1)];

@@ -132,7 +132,7 @@ std::vector<int64_t> RunStore::import_from(const std::string& other_path, bool i
         }
         // Parents before children (mask_layers references mask_updates).
         for (const char* table : {"members", "layers", "metrics", "events", "mask_updates", "mask_layers", "tickets",
-                                  "evaluations", "tags", "notes"})
+                                  "evaluations", "tags", "notes", "summaries", "data_points", "decision_boundaries"})
             copy_owned_rows(src, dst, table, old_id, id);
         ids.push_back(id);
     }
@@ -285,6 +285,21 @@ nlohmann::json RunStore::export_json(int64_t run) const {
                                     {"disagreement", e.disagreement},
                                     {"kl", e.kl},
                                     {"time", e.time}});
+    j["summary"] = summary(run);
+    if (const auto points = data_points(run))
+        j["data_points"] = {{"classes", points->classes}, {"x", points->x}, {"y", points->y}, {"label", points->label}};
+    j["decision_boundaries"] = nlohmann::json::array();
+    for (const auto& b : decision_boundaries(run))
+        j["decision_boundaries"].push_back({{"member", b.member},
+                                            {"step", b.step},
+                                            {"source", b.source},
+                                            {"x_min", b.x_min},
+                                            {"x_max", b.x_max},
+                                            {"y_min", b.y_min},
+                                            {"y_max", b.y_max},
+                                            {"resolution", b.resolution},
+                                            {"classes", b.classes},
+                                            {"probs", b.probs}});
     read.commit();
     return j;
 }

@@ -13,6 +13,7 @@
 #include "ft/config/validation.h"
 #include "nn/model.h"
 #include "sparse/masking.h"
+#include "train/allocator.h"
 #include "train/device.h"
 #include "train/sgd.h"
 
@@ -105,6 +106,7 @@ nlohmann::json bench_update(const BenchOptions& o, const torch::Device& device) 
 }  // namespace
 
 nlohmann::json run_bench(const BenchOptions& o) {
+    tune_allocator_for_training();  // as run_experiment does, so the figure is the training loop's
     const int64_t threads = resolve_threads(o.threads);
     at::set_num_threads(int(threads));
     const torch::Device device = resolve_device(o.device);

@@ -7,14 +7,19 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "ft/config/config_json.h"
 #include "ft/config/validation.h"
 #include "ft/train/schedules.h"
+#include "train/allocator.h"
 #include "train/device.h"
-#include "train/evaluator.h"
+#include "train/live_eval.h"
 #include "train/member_trainer.h"
+#include "train/ood_eval.h"
+#include "train/robustness_eval.h"
 #include "train/summary.h"
+#include "train/ticket_evaluation.h"
 
 namespace ft {
 namespace {
@@ -63,6 +68,44 @@ std::vector<Stage> stages_for(const RunConfig& c, int64_t member) {
 int64_t training_runs(const RunConfig& c) { return c.method == Method::Edst ? 1 : member_count(c); }
 bool trains_sparse_from_start(Method m) { return m == Method::Static || m == Method::Dst || m == Method::DstEnsemble || m == Method::Edst; }
 
+nlohmann::json mask_updates_json(const std::vector<std::vector<MaskUpdateDistance>>& runs) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& run : runs) {
+        nlohmann::json r = nlohmann::json::array();
+        for (const auto& d : run) r.push_back({d.step, d.hamming, d.jaccard});
+        out.push_back(r);
+    }
+    return out;
+}
+
+std::vector<std::vector<MaskUpdateDistance>> mask_updates_from(const nlohmann::json& j) {
+    std::vector<std::vector<MaskUpdateDistance>> out;
+    if (!j.is_array()) return out;
+    for (const auto& run : j) {
+        out.emplace_back();
+        for (const auto& d : run) out.back().push_back({d.at(0).get<int64_t>(), d.at(1).get<double>(), d.at(2).get<double>()});
+    }
+    return out;
+}
+
+// What evaluate_checkpoint needs from training and cannot find in the tickets: written once training is over.
+constexpr const char* kTrainingRecord = "training.json";
+
+void write_training_record(const std::string& dir, const nlohmann::json& record) {
+    const fs::path tmp = fs::path(dir) / (std::string(kTrainingRecord) + ".tmp");
+    {
+        std::ofstream out(tmp);
+        out << record.dump(1) << "\n";
+        if (!out) throw std::runtime_error(tmp.string() + ": cannot write");
+    }
+    fs::rename(tmp, fs::path(dir) / kTrainingRecord);
+}
+
+// The config a checkpoint was saved with, with today's defaults for settings added since.
+nlohmann::json saved_config(const nlohmann::json& meta, const std::string& source) {
+    return config_to_json(config_from_json(meta.at("config"), source));
+}
+
 
 }  // namespace
 
@@ -80,6 +123,57 @@ RunConfig checkpoint_config(const std::string& dir) {
     return config_from_json(meta.at("config"), json_path.string());
 }
 
+nlohmann::json evaluate_checkpoint(const RunConfig& config, const std::string& dir, EventSink& sink, RunControl& control) {
+    {
+        const auto errors = validate(config);
+        if (!errors.empty()) throw ConfigException("run config", errors);
+    }
+    // Only the evaluation settings may differ from the ones the tickets were trained with.
+    auto wanted = config_to_json(config), saved = config_to_json(checkpoint_config(dir));
+    wanted.erase("eval");
+    saved.erase("eval");
+    if (wanted != saved)
+        throw std::runtime_error(dir + "/state.json: saved for a different config (only eval.* settings may change)");
+    const int64_t threads = resolve_threads(config.threads);
+    at::set_num_threads(int(threads));
+    tune_allocator_for_training();
+    const torch::Device device = resolve_device(config.device);
+    const DatasetBundle data = load_dataset(config.data, uint64_t(member_seed(config, 0)));
+    TicketEvaluationInput input;
+    input.ood_sets = load_ood_sets(config, data);
+    if (!config.eval.cifar_c_path.empty()) cifar_c_files(config.eval.cifar_c_path);
+    RunContext ctx{config, data, device, sink, control, false};
+    std::vector<Ticket> tickets(static_cast<size_t>(member_count(config)));
+    load_ticket_states(dir, tickets);
+
+    // Training's own record (missing for runs trained before it existed: then the state's, which lacks the last
+    // training run's share of ever-active weights).
+    nlohmann::json record;
+    const fs::path record_path = fs::path(dir) / kTrainingRecord;
+    if (fs::exists(record_path)) {
+        std::ifstream in(record_path);
+        try {
+            record = nlohmann::json::parse(in);
+        } catch (const std::exception& e) {
+            throw std::runtime_error(record_path.string() + ": damaged: " + e.what());
+        }
+    } else {
+        std::ifstream in(fs::path(dir) / "state.json");
+        record = nlohmann::json::parse(in, nullptr, false);
+        if (record.is_discarded()) record = nlohmann::json::object();
+    }
+    input.seconds = record.value("seconds", 0.0);
+    input.ever_active = record.value("ever_active", std::vector<double>{});
+    input.mask_updates = mask_updates_from(record.value("mask_updates", nlohmann::json::array()));
+    for (const auto& t : tickets) input.step = std::max(input.step, t.step);
+    input.step = record.value("step", input.step);
+    input.threads = threads;
+    std::optional<BoundaryGrid> grid;
+    if (has_2d_features(data) && data.train.size() > 0) grid = boundary_grid(data.train.x, config.eval.boundary_resolution);
+    input.grid = grid ? &*grid : nullptr;
+    return evaluate_tickets(ctx, tickets, input);
+}
+
 nlohmann::json run_experiment(const RunConfig& config, EventSink& sink, RunControl& control, const RunOptions& options) {
     const auto started = std::chrono::steady_clock::now();
     double seconds_before = 0;  // training time of earlier sessions of a resumed run
@@ -90,6 +184,7 @@ nlohmann::json run_experiment(const RunConfig& config, EventSink& sink, RunContr
         }
         const int64_t threads = resolve_threads(config.threads);
         at::set_num_threads(int(threads));  // on the training thread itself (toolchain.md §7)
+        tune_allocator_for_training();
         const torch::Device device = resolve_device(config.device);
         const int64_t M = member_count(config);
         const bool checkpoints = !options.checkpoint_dir.empty();
@@ -105,22 +200,30 @@ nlohmann::json run_experiment(const RunConfig& config, EventSink& sink, RunContr
                 throw std::runtime_error(options.checkpoint_dir + "/state.json: checkpoint format " +
                                          std::to_string(resume_meta.value("format", 0)) + ", expected " +
                                          std::to_string(kCheckpointFormat));
-            if (resume_meta.at("config") != config_to_json(config))
+            if (saved_config(resume_meta, options.checkpoint_dir + "/state.json") != config_to_json(config))
                 throw std::runtime_error(options.checkpoint_dir + "/state.json: saved for a different config");
             seconds_before = resume_meta.value("seconds", 0.0);
         }
 
         const DatasetBundle data = load_dataset(config.data, uint64_t(member_seed(config, 0)));
+        // The evaluation sets are read now, so a missing file stops the run before any training.
+        TicketEvaluationInput evaluation;
+        evaluation.ood_sets = load_ood_sets(config, data);
+        if (!config.eval.cifar_c_path.empty()) cifar_c_files(config.eval.cifar_c_path);
         RunContext ctx{config, data, device, sink, control, sink.wants_masks()};
+        LiveEvaluation live(ctx);
 
         std::vector<Ticket> tickets(static_cast<size_t>(M));  // state is dropped once written to disk; kept in memory otherwise
         std::vector<bool> have_ticket(static_cast<size_t>(M), false);
         int64_t first_run = 0, first_stage = 0;
         std::vector<double> ever_active;  // per finished training run: share of weights ever active (ITOP rate)
+        std::vector<std::vector<MaskUpdateDistance>> mask_updates;  // per finished training run
+        int64_t last_step = 0;
         if (options.resume) {
             first_run = resume_meta.at("run_member");
             first_stage = resume_meta.at("stage");
             ever_active = resume_meta.value("ever_active", std::vector<double>{});
+            mask_updates = mask_updates_from(resume_meta.value("mask_updates", nlohmann::json::array()));
             for (const auto& k : resume_meta.at("tickets_done")) have_ticket[size_t(k.get<int64_t>())] = true;
         }
 
@@ -139,8 +242,10 @@ nlohmann::json run_experiment(const RunConfig& config, EventSink& sink, RunContr
                 for (const auto& s : stages) total += s.epochs * trainer.steps_per_epoch();
                 sink.on_event(RunStarted{to_string(config.method), M, total * runs, trainer.steps_per_epoch(), layers,
                                          device.str(), threads});
+                live.publish_points();
                 started_event = true;
             }
+            trainer.set_epoch_hook([&live, &trainer, r](int64_t epochs_done) { live.on_epoch(trainer, r, epochs_done); });
             int64_t stage_index = 0;
             if (options.resume && r == first_run) {
                 stage_index = first_stage;
@@ -172,6 +277,7 @@ nlohmann::json run_experiment(const RunConfig& config, EventSink& sink, RunContr
                         if (have_ticket[size_t(k)]) done.push_back(k);
                     meta["tickets_done"] = done;
                     meta["ever_active"] = ever_active;
+                    meta["mask_updates"] = mask_updates_json(mask_updates);
                     TensorMap tensors = trainer.state_tensors();
                     tensors["rng.cpu"] = cpu_rng_state();
                     save_checkpoint(options.checkpoint_dir, "state", meta, tensors);
@@ -179,6 +285,7 @@ nlohmann::json run_experiment(const RunConfig& config, EventSink& sink, RunContr
                                                trainer.state_meta().value("step", int64_t{0})});
                 };
                 auto on_ticket = [&](Ticket&& t) {
+                    live.on_ticket(t, r, trainer.step());
                     if (checkpoints) {
                         nlohmann::json meta = {{"ticket", t.index}, {"epoch", t.epoch}, {"step", t.step},
                                                {"val_accuracy", t.val_accuracy}, {"reason", t.reason}, {"seed", seed}};
@@ -202,64 +309,37 @@ nlohmann::json run_experiment(const RunConfig& config, EventSink& sink, RunContr
                 }
             }
             if (status == "cancelled") break;
-            if (trainer.masking()) ever_active.push_back(trainer.masking()->ever_active_fraction());
+            if (trainer.masking()) {
+                ever_active.push_back(trainer.masking()->ever_active_fraction());
+                mask_updates.push_back(trainer.mask_update_distances());
+            }
+            last_step = trainer.step();
         }
 
         const double seconds = seconds_before + std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         if (status == "cancelled") {
-            sink.on_event(RunFinished{"cancelled", "", seconds});
-            return summary_json(config, layers, {}, {}, "cancelled", seconds, threads, device.str());
+            const auto summary = summary_json(config, layers, {}, {}, "cancelled", seconds, threads, device.str());
+            sink.on_event(RunFinished{"cancelled", "", seconds, summary.dump()});
+            return summary;
         }
+        if (checkpoints)
+            write_training_record(options.checkpoint_dir, {{"format", kCheckpointFormat},
+                                                           {"seconds", seconds},
+                                                           {"step", last_step},
+                                                           {"ever_active", ever_active},
+                                                           {"mask_updates", mask_updates_json(mask_updates)}});
 
-        // Evaluate every ticket on the test set, then the probability-mean ensemble (spec §6.1).
-        MemberTrainer evaluator(ctx, 0, member_seed(config, 0), false);  // masks come with each ticket's state
-        if (layers.empty()) layers = evaluator.layer_info();
-        const auto labels = labels_of(data.test);
-        const BinningOptions bins{config.eval.ece_bins, config.eval.true_bins};
-        std::vector<std::vector<float>> member_probs;
-        std::vector<MemberResult> members;
-        std::vector<std::vector<std::vector<uint64_t>>> ticket_masks;  // [ticket][layer] packed bits
-        for (int64_t k = 0; k < M; ++k) {
-            Ticket& t = tickets[size_t(k)];
-            if (t.state.empty()) {
-                nlohmann::json meta;
-                if (!load_checkpoint(options.checkpoint_dir, "ticket-" + std::to_string(k), meta, t.state))
-                    throw std::runtime_error("ticket " + std::to_string(k) + " was never written");
-                t.index = k;
-                t.epoch = meta.value("epoch", int64_t{0});
-                t.step = meta.value("step", int64_t{0});
-                t.val_accuracy = meta.value("val_accuracy", 0.0);
-                t.reason = meta.value("reason", std::string());
-            }
-            evaluator.load_network_state(t.state);
-            member_probs.push_back(predict_probabilities(evaluator.model(), data.test, config.train.test_batch_size, device));
-            MemberResult m;
-            m.index = k;
-            m.seed = config.method == Method::Edst ? member_seed(config, 0) : member_seed(config, k);
-            m.epoch = t.epoch;
-            m.val_accuracy = t.val_accuracy;
-            m.test = classification_metrics(member_probs.back(), labels, data.classes, bins);
-            if (evaluator.masking()) {
-                ticket_masks.emplace_back();
-                for (const auto& l : evaluator.masking()->layers()) {
-                    m.layer_density.push_back(l.mask.mean().item<double>());
-                    ticket_masks.back().push_back(pack_mask(l.mask));
-                }
-            }
-            sink.on_event(EvalReport{k, "test", m.test, {}, {}});
-            members.push_back(std::move(m));
-        }
-        EnsembleResult ensemble;
-        ensemble.test = classification_metrics(mean_probabilities(member_probs), labels, data.classes, bins);
-        if (M >= 2) {
-            ensemble.disagreement = disagreement_matrix(member_probs, data.classes);
-            ensemble.kl = kl_matrix(member_probs, data.classes);
-            if (ticket_masks.size() == size_t(M)) ensemble.masks = ticket_mask_distances(ticket_masks, layers);
-        }
-        ensemble.ever_active = ever_active;
-        sink.on_event(EvalReport{-1, "test", ensemble.test, ensemble.disagreement, ensemble.kl});
-        sink.on_event(RunFinished{"finished", "", seconds});
-        auto summary = summary_json(config, layers, members, ensemble, "finished", seconds, threads, device.str());
+        // Every ticket and the probability-mean ensemble (spec §6.1), robustness and OoD (ticket_evaluation.h).
+        load_ticket_states(options.checkpoint_dir, tickets);
+        evaluation.layers = layers;
+        evaluation.ever_active = ever_active;
+        evaluation.mask_updates = mask_updates;
+        evaluation.grid = live.grid() ? &*live.grid() : nullptr;
+        evaluation.step = last_step;
+        evaluation.seconds = seconds;
+        evaluation.threads = threads;
+        auto summary = evaluate_tickets(ctx, tickets, evaluation);
+        sink.on_event(RunFinished{"finished", "", seconds, summary.dump()});
         return summary;
     } catch (const std::exception& e) {
         const double seconds = seconds_before + std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -76,7 +76,13 @@ std::vector<torch::Tensor> MemberTrainer::layer_momentum() {
     return out;
 }
 
+void MemberTrainer::remember_masks() {
+    previous_masks_.clear();
+    for (const auto& l : masking_->layers()) previous_masks_.push_back(l.mask != 0);
+}
+
 void MemberTrainer::publish_initial_mask() {
+    remember_masks();
     MaskUpdate update{member_, step_, 0, 0.0, false, true, masking_->ever_active_fraction(), {}};
     for (const auto& l : masking_->layers()) {
         LayerUpdate lu{l.name, 0, 0, (l.mask != 0).sum().item<int64_t>(), l.mask.numel(), {}};
@@ -90,6 +96,20 @@ void MemberTrainer::publish_mask_update(const std::vector<LayerMaskChange>& chan
                                         bool exploration) {
     MaskUpdate update{member_, step_, epoch, rate, exploration, false, masking_->ever_active_fraction(), {}};
     const auto& layers = masking_->layers();
+    if (previous_masks_.size() == layers.size()) {
+        int64_t differ = 0, both = 0, either = 0, total = 0;
+        for (size_t i = 0; i < layers.size(); ++i) {
+            const auto now = layers[i].mask != 0;
+            const auto& before = previous_masks_[i];
+            differ += (now != before).sum().item<int64_t>();
+            both += (now & before).sum().item<int64_t>();
+            either += (now | before).sum().item<int64_t>();
+            total += now.numel();
+        }
+        mask_distances_.push_back({step_, total > 0 ? double(differ) / double(total) : 0.0,
+                                   either > 0 ? double(both) / double(either) : 1.0});
+    }
+    remember_masks();
     for (size_t i = 0; i < changes.size(); ++i) {
         LayerUpdate lu{changes[i].name, changes[i].pruned, changes[i].regrown, changes[i].active, changes[i].total, {}};
         if (ctx_.capture_masks) lu.bits = pack_mask(layers[i].mask);
@@ -191,6 +211,7 @@ bool MemberTrainer::run(const Stage& stage, const std::function<void(Ticket&&)>&
         epoch_seen_ = 0;
         end.seconds = seconds_since(t0);
         ctx_.sink.on_event(end);
+        if (epoch_hook_) epoch_hook_(epochs_in_loader_);
 
         const int64_t next_ticket = (epoch_ < stage.epochs && stage.ticket_of) ? stage.ticket_of(e + 1) : -2;
         if (ticket >= 0 && next_ticket != ticket) finish_ticket(ticket, stage, on_ticket);
@@ -292,7 +313,13 @@ nlohmann::json MemberTrainer::state_meta() const {
             {"epoch_seen", epoch_seen_}, {"best_val", best_val_},
             {"have_best", have_best_},   {"best_meta", best_meta_},
             {"epochs_in_loader", epochs_in_loader_}, {"lr", sgd_->lr()},
-            {"sparse", masking_ != nullptr}};
+            {"sparse", masking_ != nullptr}, {"mask_distances", mask_distances_json()}};
+}
+
+nlohmann::json MemberTrainer::mask_distances_json() const {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& d : mask_distances_) out.push_back({d.step, d.hamming, d.jaccard});
+    return out;
 }
 
 TensorMap MemberTrainer::state_tensors() const {
@@ -340,6 +367,10 @@ void MemberTrainer::restore(const nlohmann::json& meta, const TensorMap& tensors
     best_meta_ = meta.at("best_meta");
     epochs_in_loader_ = meta.at("epochs_in_loader");
     sgd_->set_lr(meta.at("lr"));
+    mask_distances_.clear();
+    for (const auto& d : meta.value("mask_distances", nlohmann::json::array()))
+        mask_distances_.push_back({d.at(0).get<int64_t>(), d.at(1).get<double>(), d.at(2).get<double>()});
+    if (masking_) remember_masks();
 }
 
 }  // namespace ft

@@ -23,6 +23,7 @@
 #include "sparse/masking.h"
 #include "train/checkpoint.h"
 #include "train/sgd.h"
+#include "train/summary.h"
 
 namespace ft {
 
@@ -73,13 +74,21 @@ public:
     // Starts a new stage: resets epoch position and best-validation bookkeeping.
     void begin_stage();
 
+    // Called at the end of every epoch, after its EpochEnd event, with the number of epochs this member has
+    // trained over all stages (live evaluation cadence).
+    void set_epoch_hook(std::function<void(int64_t epochs_done)> hook) { epoch_hook_ = std::move(hook); }
+    // Consecutive mask-update distances of this member so far (checkpointed).
+    const std::vector<MaskUpdateDistance>& mask_update_distances() const { return mask_distances_; }
+
     Model& model() { return *model_; }
+    int64_t step() const { return step_; }  // iterations over all stages so far
     Masking* masking() { return masking_.get(); }
     std::vector<LayerInfo> layer_info() const;
     int64_t steps_per_epoch() const { return train_loader_.batches_per_epoch(); }
 
     // Full state for checkpoints, and its restoration.
     nlohmann::json state_meta() const;
+    nlohmann::json mask_distances_json() const;  // [[step, hamming, jaccard], ...]
     TensorMap state_tensors() const;
     void restore(const nlohmann::json& meta, const TensorMap& tensors);
 
@@ -92,6 +101,7 @@ private:
     void publish_mask_update(const std::vector<LayerMaskChange>& changes, int64_t epoch, double rate, bool exploration);
     void finish_ticket(int64_t ticket, const Stage& stage, const std::function<void(Ticket&&)>& on_ticket);
     std::vector<torch::Tensor> layer_momentum();
+    void remember_masks();
 
     RunContext& ctx_;
     int64_t member_, seed_;
@@ -115,6 +125,9 @@ private:
     TensorMap best_state_;      // best-validation state of the open ticket window
     nlohmann::json best_meta_;
     int64_t epochs_in_loader_ = 0;  // loader epochs consumed over all stages (distinct data order per epoch)
+    std::function<void(int64_t)> epoch_hook_;
+    std::vector<torch::Tensor> previous_masks_;  // bool, the masks after the latest update
+    std::vector<MaskUpdateDistance> mask_distances_;
 };
 
 }  // namespace ft

@@ -38,6 +38,81 @@ int64_t element_count(const std::vector<int64_t>& shape) {
     return n;
 }
 
+nlohmann::json matrix_or_null(const Matrix& m) { return m.empty() ? nlohmann::json(nullptr) : nlohmann::json(m); }
+
+// The top-level diversity block: prediction and mask diversity between the members, the consecutive mask-update
+// distances of each training run and the share of weights ever active.
+nlohmann::json diversity_json(const EnsembleResult& e) {
+    nlohmann::json d = {{"disagreement", matrix_or_null(e.disagreement)},
+                        {"kl", matrix_or_null(e.kl)},
+                        {"mask_hamming", matrix_or_null(e.masks.hamming)},
+                        {"mask_jaccard", matrix_or_null(e.masks.jaccard)}};
+    if (!e.disagreement.empty()) {
+        d["mean_disagreement"] = mean_off_diagonal(e.disagreement);
+        d["mean_kl"] = number(mean_off_diagonal(e.kl));
+    }
+    if (!e.masks.hamming.empty()) {
+        d["mean_mask_hamming"] = mean_off_diagonal(e.masks.hamming);
+        d["mean_mask_jaccard"] = mean_off_diagonal(e.masks.jaccard);
+        nlohmann::json per_layer = nlohmann::json::array();
+        for (size_t l = 0; l < e.masks.layer_names.size(); ++l)
+            per_layer.push_back({{"name", e.masks.layer_names[l]},
+                                 {"mask_hamming", e.masks.layer_hamming[l]},
+                                 {"mask_jaccard", e.masks.layer_jaccard[l]}});
+        d["layers"] = per_layer;
+    }
+    nlohmann::json updates = nlohmann::json::array();
+    for (size_t r = 0; r < e.mask_updates.size(); ++r) {
+        nlohmann::json steps = nlohmann::json::array(), hamming = nlohmann::json::array(),
+                       jaccard = nlohmann::json::array();
+        for (const auto& u : e.mask_updates[r]) {
+            steps.push_back(u.step);
+            hamming.push_back(u.hamming);
+            jaccard.push_back(u.jaccard);
+        }
+        updates.push_back({{"run", r}, {"steps", steps}, {"hamming", hamming}, {"jaccard", jaccard}});
+    }
+    d["mask_updates"] = updates;
+    d["ever_active"] = e.ever_active;
+    return d;
+}
+
+// Per-layer parameters and forward FLOPs (RigL: MACs per example), with the members' mean active weights.
+void add_layer_costs(nlohmann::json& flops, const RunConfig& config, const std::vector<LayerInfo>& layers,
+                     const std::vector<MemberResult>& members) {
+    nlohmann::json jl = nlohmann::json::array();
+    double active_total = 0, ensemble_active = 0;
+    int64_t maskable = 0;
+    for (size_t i = 0; i < layers.size(); ++i) {
+        const int64_t n = element_count(layers[i].shape);
+        double active = is_sparse(config.method) ? layers[i].target_density * double(n) : double(n);
+        double sum = 0;
+        int64_t counted = 0;
+        for (const auto& m : members)
+            if (i < m.layer_active.size()) {
+                sum += double(m.layer_active[i]);
+                ++counted;
+            }
+        if (counted > 0) active = sum / double(counted);
+        ensemble_active += counted > 0 ? sum : active * double(member_count(config));
+        active_total += active;
+        maskable += n;
+        const double dense_flops = double(n) * double(layers[i].macs_per_weight);
+        jl.push_back({{"name", layers[i].name},
+                      {"params", n},
+                      {"active_params", active},
+                      {"dense_flops", dense_flops},
+                      {"sparse_flops", n > 0 ? dense_flops * active / double(n) : 0.0}});
+    }
+    flops["layers"] = jl;
+    const double M = double(member_count(config));
+    flops["params"] = {{"maskable", maskable},
+                       {"active_per_member", active_total},
+                       {"ensemble_active", ensemble_active},
+                       {"ensemble_dense", M * double(maskable)},
+                       {"note", "maskable weights only (conv and linear); biases and BatchNorm are not counted"}};
+}
+
 }  // namespace
 
 MaskDiversity ticket_mask_distances(const std::vector<std::vector<std::vector<uint64_t>>>& masks,
@@ -145,6 +220,8 @@ nlohmann::json summary_json(const RunConfig& config, const std::vector<LayerInfo
         if (!ensemble.ever_active.empty()) out["ensemble"]["ever_active"] = ensemble.ever_active;
     }
 
+    out["diversity"] = diversity_json(ensemble);
+
     const double ratio = costs.empty() ? 1.0 : sparse_forward_ratio(costs);
     const int64_t reference_epochs = config.eval.flops_reference_epochs > 0 ? config.eval.flops_reference_epochs : config.train.epochs;
     out["flops"] = {{"sparse_forward_ratio", ratio},
@@ -152,6 +229,7 @@ nlohmann::json summary_json(const RunConfig& config, const std::vector<LayerInfo
                     {"inference_vs_dense", double(member_count(config)) * ratio},
                     {"reference_epochs", reference_epochs},
                     {"convention", "RigL (spec 7): dense step 3 f_D, sparse 3 f_S, dense gradient every update"}};
+    add_layer_costs(out["flops"], config, layers, members);
     return out;
 }
 

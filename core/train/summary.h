@@ -18,6 +18,14 @@ struct MemberResult {
     double val_accuracy = 0;
     ClassificationMetrics test;
     std::vector<double> layer_density;  // of the ticket's masks (sparse methods)
+    std::vector<int64_t> layer_active;  // active weights per layer of the ticket's masks (sparse methods)
+};
+
+// Distance between the masks before and after one mask update (global over the maskable layers): the normalised
+// Hamming distance and the Jaccard index of the active sets.
+struct MaskUpdateDistance {
+    int64_t step = 0;
+    double hamming = 0, jaccard = 1;
 };
 
 // Mask distances between tickets (spec §6.4): normalised Hamming and Jaccard, globally and per layer.
@@ -34,6 +42,7 @@ struct EnsembleResult {
     Matrix disagreement, kl;
     MaskDiversity masks;               // empty for dense methods
     std::vector<double> ever_active;   // per training run (sparse methods)
+    std::vector<std::vector<MaskUpdateDistance>> mask_updates;  // per training run (dynamic sparse methods)
 };
 
 nlohmann::json metrics_json(const ClassificationMetrics& m, bool with_reliability);
@@ -41,8 +50,12 @@ nlohmann::json metrics_json(const ClassificationMetrics& m, bool with_reliabilit
 // Fields: run {name, method, status, seconds, device, threads, version, config_hash}, config, model {name,
 // layers[] {name, shape, density, weights, macs_per_weight}, maskable_weights}, members[] {index, seed, epoch,
 // val_accuracy, test {accuracy, nll, ece, mce, brier}}, ensemble {members, test {..., reliability[] {lo, hi,
-// count, confidence, accuracy}}, diversity {disagreement, kl, mean_disagreement, mean_kl}}, flops
-// {sparse_forward_ratio, train_vs_dense, inference_vs_dense, reference_epochs}.
+// count, confidence, accuracy}}, diversity {disagreement, kl, mean_disagreement, mean_kl}}, diversity
+// {disagreement, kl, mask_hamming, mask_jaccard, their means, layers[], mask_updates[] {run, steps, hamming,
+// jaccard}, ever_active}, flops {sparse_forward_ratio, train_vs_dense, inference_vs_dense, reference_epochs,
+// params {maskable, active_per_member, ensemble_active, ensemble_dense}, layers[] {name, params, active_params,
+// dense_flops, sparse_flops}}. Robustness and OoD are added by evaluate_tickets (ticket_evaluation.h).
+// FLOPs follow RigL: one multiply-accumulate counts as one FLOP, per example, maskable layers only.
 nlohmann::json summary_json(const RunConfig& config, const std::vector<LayerInfo>& layers,
                             const std::vector<MemberResult>& members, const EnsembleResult& ensemble,
                             const std::string& status, double seconds, int64_t threads, const std::string& device);

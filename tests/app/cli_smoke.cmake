@@ -2,6 +2,7 @@
 # Run by CTest: cmake -DFREETICKETS=<binary> -DWORKDIR=<dir> -P cli_smoke.cmake
 file(REMOVE_RECURSE ${WORKDIR})
 file(MAKE_DIRECTORY ${WORKDIR})
+set(ENV{XDG_DATA_HOME} ${WORKDIR}/xdg)  # `train` records into the default run store: not the user's own
 
 function(run expected_rc)
   execute_process(COMMAND ${FREETICKETS} ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err
@@ -89,8 +90,14 @@ endif()
 if(NOT EXISTS ${WORKDIR}/ckpt/ticket-1.json OR NOT EXISTS ${WORKDIR}/ckpt/state.json)
   message(FATAL_ERROR "checkpoint folder lacks tickets or state")
 endif()
-# A finished run's checkpoint can be resumed: it only re-evaluates and prints the same table.
-run(0 resume ${WORKDIR}/ckpt --out ${WORKDIR}/resumed.json -q)
+# The run went into the default store, which knows it finished: resuming it is refused, naming the run.
+if(NOT EXISTS ${WORKDIR}/xdg/freetickets/runs.sqlite)
+  message(FATAL_ERROR "train did not record the run in the default store")
+endif()
+run(1 resume ${WORKDIR}/ckpt -q)
+expect_contains("${ERR}" "(\"spirals-teach\") is finished")
+# Without the store, a finished run's checkpoint can be resumed: it only re-evaluates and prints the same table.
+run(0 resume ${WORKDIR}/ckpt --no-db --out ${WORKDIR}/resumed.json -q)
 file(READ ${WORKDIR}/resumed.json resumed)
 string(JSON acc2 GET "${resumed}" ensemble test accuracy)
 if(NOT acc2 EQUAL acc)

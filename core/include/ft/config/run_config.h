@@ -84,6 +84,26 @@ struct EvalConfig {
     bool true_bins = false;  // true: ece_bins equal-width bins
     int64_t flops_reference_epochs = 0;  // training FLOPs are reported relative to a dense run of this many
                                          // epochs (0 = train.epochs); spec §7 compares EDST with 250 dense epochs
+    // Robustness (spec §6.3), after training, image data only: "all", "none" or a comma-separated list of
+    // corruption types (eval_sets.h), each at every severity listed.
+    std::string corruptions = "all";
+    std::vector<int64_t> severities = {1, 2, 3, 4, 5};
+    // Test images per corrupted set: the first N of the test set (0 = all). 1000 keeps robustness and OoD well
+    // under a fifth of the fashion-edst preset's time; the reference uses the whole test set.
+    int64_t corruption_samples = 1000;
+    // Folder of CIFAR-10-C / CIFAR-100-C .npy files (<type>.npy + labels.npy): when set, robustness uses every
+    // type found there (as the reference) instead of generating corruptions. cifar10 / cifar100 only.
+    std::string cifar_c_path = "";
+    // Out-of-distribution sets (spec §6.5), comma-separated: gaussian, uniform, a dataset name with its folder
+    // ("mnist:/data/mnist", "cifar100:/data/cifar-100-binary"; fashion-mnist may omit it), npy:FILE.npy (uint8
+    // images [N, H, W, C], e.g. SVHN converted with numpy), or "none".
+    std::string ood_sets = "gaussian,uniform";
+    int64_t ood_samples = 0;     // examples per OoD set (0 = as many as the test set)
+    // Live evaluation during training: every this many epochs of a training run (0 = only at ticket captures),
+    // on the first live_samples examples of the validation split (the test split when there is none; 0 = all).
+    int64_t every_epochs = 1;
+    int64_t live_samples = 1000;
+    int64_t boundary_resolution = 64;  // grid points per axis of the decision boundaries of 2-D data
 };
 
 struct RunConfig {

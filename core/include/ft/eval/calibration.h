@@ -41,6 +41,33 @@ inline ClassificationMetrics classification_metrics(const std::vector<float>& pr
     return classification_metrics(probs.data(), labels.data(), static_cast<int64_t>(labels.size()), classes, options);
 }
 
+// The same metrics accumulated batch by batch in O(bins) memory (an "ECE meter"), for pooled sets such as every
+// corrupted test set of a member: adding batches A then B gives exactly classification_metrics() of A and B
+// concatenated (the sums run in the same order). Labels are checked as in classification_metrics().
+class CalibrationMeter {
+public:
+    CalibrationMeter(int64_t classes, const BinningOptions& options);
+    void add(const float* probs, const int64_t* labels, int64_t n);
+    void add(const std::vector<float>& probs, const std::vector<int64_t>& labels) {
+        add(probs.data(), labels.data(), static_cast<int64_t>(labels.size()));
+    }
+    ClassificationMetrics value() const;
+    void reset();
+    int64_t count() const { return n_; }
+
+private:
+    struct Bin {
+        int64_t count = 0;
+        double sum_conf = 0, sum_correct = 0;
+    };
+    int64_t classes_;
+    BinningOptions options_;
+    std::vector<double> edges_;
+    std::vector<Bin> bins_;
+    int64_t n_ = 0, correct_ = 0;
+    double sum_log_ = 0, sum_brier_ = 0;
+};
+
 // Mean of the members' probabilities (spec §6.1): out[i] = (1/M) sum_m members[m][i]. All members must have the
 // same size; throws std::invalid_argument otherwise or when there are none.
 std::vector<float> mean_probabilities(const std::vector<std::vector<float>>& members);

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "ft/config/run_config.h"
+#include "ft/train/events.h"
 
 namespace ft {
 
@@ -40,7 +41,7 @@ enum class StoreMode {
 };
 
 // The schema this program writes. A store with a newer schema is refused (StoreError), never touched.
-inline constexpr int kStoreSchemaVersion = 2;
+inline constexpr int kStoreSchemaVersion = 3;
 // PRAGMA application_id of a FreeTickets store ("FTWB").
 inline constexpr int32_t kStoreApplicationId = 0x46545742;
 // A run still marked running whose heartbeat is older than this is shown as interrupted.
@@ -237,6 +238,21 @@ public:
     std::vector<EvaluationRecord> evaluations(int64_t run) const;
     // Only the leaves that differ, sorted by key.
     std::vector<ConfigDifference> config_diff(int64_t run_a, int64_t run_b) const;
+
+    // --- evaluation results (store_evaluation.cpp) ---
+    // The run's summary JSON (the one `freetickets train --out` writes; StoreWriter records it from RunFinished),
+    // or null when none was recorded. set_summary replaces it (`freetickets eval`).
+    nlohmann::json summary(int64_t run) const;
+    void set_summary(int64_t run, const nlohmann::json& summary);
+    // The training points of a run on 2-D feature data (the DataPoints2D event), or nullopt.
+    std::optional<DataPoints2D> data_points(int64_t run) const;
+    // The run's decision-boundary grids in recording order; `source` ("ticket", "ensemble", "live") filters, empty
+    // = all of them.
+    std::vector<DecisionBoundary> decision_boundaries(int64_t run, const std::string& source = "") const;
+    // Writes run-loop events into an existing run in one transaction, exactly as a StoreWriter would (used by
+    // `freetickets eval` for its evaluation reports). A RunFinished among them sets the run's status like the
+    // writer does; leave it out to keep the status.
+    void record_events(int64_t run, const std::vector<Event>& events);
 
     // --- transfer ---
     // Copies runs (with everything they own) from another store file, which is opened read-only. Returns the new

@@ -5,12 +5,14 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include "ft/eval/calibration.h"
 #include "ft/eval/diversity.h"
+#include "ft/eval/ood.h"
 
 namespace ft {
 
@@ -92,11 +94,17 @@ struct TicketCaptured {
     std::string reason;  // "best validation", "last epoch (no validation)", ...
 };
 
+// Splits: "test" (final, every ticket and the ensemble); "corrupted/<type>/<severity>" and "corrupted" (pooled
+// over every corrupted set) after training; "ood/<set>" (the scores in `ood`; of `metrics` only n is set, the
+// OoD set's size: calibration views skip these); live during training (member = the training run): "val" (or
+// "test-live" without a validation split) at the evaluation cadence, and "val/ticket-<k>" (or
+// "test-live/ticket-<k>") for ticket k at its capture, both on the first eval.live_samples examples.
 struct EvalReport {
     int64_t member = -1;  // -1 = the ensemble
-    std::string split;    // "test"
+    std::string split;    // see above
     ClassificationMetrics metrics;
     Matrix disagreement, kl;  // for the ensemble report with >= 2 members
+    std::optional<OodResult> ood = std::nullopt;  // out-of-distribution scores ("ood/<set>" splits only)
 };
 
 struct LogLine {
@@ -113,6 +121,7 @@ struct RunFinished {
     std::string status;   // "finished", "cancelled", "failed"
     std::string message;  // error text for "failed"
     double seconds = 0;
+    std::string summary = "";  // the summary JSON (text) of a finished or cancelled run; empty when it failed
 };
 
 // 2-D feature data only (the synthetic sets): the training points, published once after RunStarted so that a

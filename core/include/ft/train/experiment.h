@@ -28,6 +28,13 @@ struct RunOptions {
 // with status "failed" is published first.
 nlohmann::json run_experiment(const RunConfig& config, EventSink& sink, RunControl& control, const RunOptions& options);
 
+// Re-evaluates the tickets of a run that finished training in `checkpoint_dir` (ticket-<k>.json) with the eval.*
+// settings of `config` (every other setting must equal the saved config's) and returns the summary, robustness and
+// OoD included. Publishes the EvalReports (and on 2-D data the ensemble's decision boundary) to `sink`, nothing
+// else: no RunStarted, no RunFinished. Errors (missing tickets, data files) throw, naming the file.
+nlohmann::json evaluate_checkpoint(const RunConfig& config, const std::string& checkpoint_dir, EventSink& sink,
+                                   RunControl& control);
+
 // Reads the config saved with a checkpoint (for `freetickets resume DIR`).
 RunConfig checkpoint_config(const std::string& checkpoint_dir);
 

@@ -1,0 +1,104 @@
+// freetickets-workbench: the Qt 6 desktop application. Parses the command line, loads the translation, opens the
+// run store and the preset, and shows the main window; ScriptDriver handles the scripting flags.
+#include <QApplication>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QTimer>
+#include <QTranslator>
+#include <cstdio>
+
+#include "ft/config/presets.h"
+#include "main_window.h"
+#include "run_stats.h"
+#include "run_view.h"
+#include "script_driver.h"
+#include "workbench_options.h"
+
+int main(int argc, char** argv) {
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("FreeTickets"));
+    QApplication::setOrganizationDomain(QStringLiteral("freetickets.github.io"));
+    QApplication::setApplicationName(QStringLiteral("Workbench"));
+    QApplication::setApplicationDisplayName(QStringLiteral("FreeTickets Workbench"));
+    QApplication::setApplicationVersion(QStringLiteral(FT_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("io.github.freetickets.Workbench"));
+
+    ftw::WorkbenchOptions options;
+    QString message;
+    const bool parsed = ftw::parseWorkbenchOptions(QApplication::arguments(), &options, &message);
+
+    // The interface language: --lang, else the system's. English is the source language.
+    const QLocale locale = options.lang.isEmpty() ? QLocale() : QLocale(options.lang);
+    QLocale::setDefault(locale);
+    QTranslator qtTranslator, appTranslator;
+    if (qtTranslator.load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
+                          QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QApplication::installTranslator(&qtTranslator);
+    if (appTranslator.load(locale, QStringLiteral("freetickets"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+        QApplication::installTranslator(&appTranslator);
+
+    // Parsed once more with the translation in place, so that --help and the messages speak the language.
+    const bool reparsed = ftw::parseWorkbenchOptions(QApplication::arguments(), &options, &message);
+    if (!parsed || !reparsed) {
+        std::fprintf(stderr, "freetickets-workbench: %s\n", qPrintable(message));
+        return 2;
+    }
+    if (options.showHelp || options.showVersion) {
+        std::printf("%s\n", qPrintable(message));
+        return 0;
+    }
+
+    const bool scripted = !options.screenshot.isEmpty() || !options.screenshotDir.isEmpty() || options.quitAfter > 0 ||
+                          options.quitWhenDone;
+    ftw::MainWindow::Setup setup;
+    setup.storePath = options.db;
+    setup.restoreLayout = !scripted;  // scripted runs get the default layout and leave the user's alone
+    setup.interactive = !scripted;
+    ftw::MainWindow window(setup);
+    if (!options.theme.isEmpty()) window.setTheme(options.theme);
+    if (scripted) window.resize(1920, 1080);
+
+    QString error;
+    if (!options.configFile.isEmpty()) {
+        if (!window.loadConfigFile(options.configFile, &error)) {
+            std::fprintf(stderr, "freetickets-workbench: %s\n", qPrintable(error));
+            return 2;
+        }
+    } else {
+        const QString preset = options.preset.isEmpty() ? QString::fromLatin1(ft::default_preset()) : options.preset;
+        if (!window.selectPreset(preset, &error)) {
+            std::fprintf(stderr, "freetickets-workbench: %s\n", qPrintable(error));
+            return 2;
+        }
+    }
+    if (!options.overrides.isEmpty() && !window.applyOverrides(options.overrides, &error)) {
+        std::fprintf(stderr, "freetickets-workbench: %s\n", qPrintable(error));
+        return 2;
+    }
+    if (options.teaching) window.setTeachingMode(true);
+    window.show();
+
+    ftw::RunStats stats;
+    if (!options.statsFile.isEmpty()) {
+        for (const auto& name : window.viewNames())
+            if (auto* view = window.runView(name)) stats.watchView(view, name);
+        // From one second in: the window's first layout and paint are start-up, not the run.
+        QTimer::singleShot(1000, &stats, &ftw::RunStats::start);
+    }
+    ftw::ScriptDriver driver(&window, options, &stats);
+    driver.start();
+
+    if (options.openRun > 0) {
+        if (!window.openRun(options.openRun, &error)) {
+            std::fprintf(stderr, "freetickets-workbench: %s\n", qPrintable(error));
+            return 1;
+        }
+    } else if (options.run) {
+        if (!window.startRun(&error)) {
+            std::fprintf(stderr, "freetickets-workbench: %s\n", qPrintable(error));
+            return 2;
+        }
+    }
+    const int rc = app.exec();
+    return rc != 0 ? rc : driver.exitCode();
+}
