@@ -123,7 +123,14 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(w->currentRun() && w->currentRun()->started(), 30000);
         w->session()->pause();
         QVERIFY(w->session()->isPaused());
-        QTest::qWait(300);
+        // The pause takes effect at the next step boundary, and events already published are still on their way
+        // to the GUI (slowly on a loaded machine): count only once the GUI's view of the run has stopped moving.
+        auto settled = [&] {
+            const auto step = w->currentRun()->lastStep();
+            QTest::qWait(400);
+            return w->currentRun()->lastStep() == step;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(settled(), 20000);
         const auto before = w->currentRun()->maskUpdates(0).size();
         const auto stepBefore = w->currentRun()->lastStep();
         paused.clear();
