@@ -3,6 +3,8 @@
 
 #include <QMetaObject>
 #include <QTimer>
+#include <algorithm>
+#include <time.h>
 
 namespace ftw {
 
@@ -50,8 +52,33 @@ void GuiBridge::on_event(const ft::Event& event) {
     }
 }
 
+namespace {
+double threadCpuMs() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
+}
+}  // namespace
+
+void GuiBridge::adaptInterval() {
+    // Measured over windows of at least a second, so one slow redraw does not change the rate.
+    if (windowCpuMs_ < 0 || !window_.isValid()) {
+        window_.start();
+        windowCpuMs_ = threadCpuMs();
+        return;
+    }
+    const qint64 wall = window_.elapsed();
+    if (wall < 1000) return;
+    const double busy = (threadCpuMs() - windowCpuMs_) / double(wall);
+    if (cpuBudget_ > 0 && busy > cpuBudget_) intervalMs_ = std::min(kMaxIntervalMs, intervalMs_ * 2);
+    else if (busy < cpuBudget_ / 2 || cpuBudget_ <= 0) intervalMs_ = std::max(minIntervalMs_, intervalMs_ / 2);
+    window_.restart();
+    windowCpuMs_ = threadCpuMs();
+}
+
 void GuiBridge::deliver() {
-    const qint64 wait = minIntervalMs_ - sinceDelivery_.elapsed();
+    adaptInterval();
+    const qint64 wait = intervalMs_ - sinceDelivery_.elapsed();
     if (wait > 0) {
         // Too soon after the last batch: come back when the interval is over (posted_ stays set, so the training
         // thread posts nothing meanwhile and this is the only pending delivery).

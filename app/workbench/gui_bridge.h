@@ -5,6 +5,11 @@
 // value is kept, and the store has every step); mask updates, tickets, evaluations and phase changes always
 // arrive, in order.
 //
+// The GUI thread's own CPU time is watched too: when handling the batches (applying them, and the redraws they
+// cause) takes more than cpuBudget() of one core, the interval between batches grows (up to kMaxIntervalMs), and it
+// shrinks back to minInterval once the GUI is below half the budget. So on a slow or busy machine the views update
+// less often instead of taking cores from training.
+//
 // It also implements "step to next mask update": the request is checked on the training thread when a mask
 // update is published, so the run pauses exactly after the step that changed the masks.
 #pragma once
@@ -25,6 +30,7 @@ class GuiBridge : public QObject, public ft::EventSink {
     Q_OBJECT
 public:
     static constexpr int kMaxStepsPerBatch = 256;
+    static constexpr int kMaxIntervalMs = 500;
 
     // `control` (may be null) is paused by step-to-next-mask-update; it must outlive the bridge's run.
     explicit GuiBridge(ft::RunControl* control, QObject* parent = nullptr);
@@ -34,8 +40,13 @@ public:
     bool wants_masks() const override { return true; }
 
     // GUI thread.
-    void setMinInterval(int ms) { minIntervalMs_ = ms; }
+    void setMinInterval(int ms) { minIntervalMs_ = intervalMs_ = ms; }
     int minInterval() const { return minIntervalMs_; }
+    // The interval in force now (minInterval or more, see above).
+    int interval() const { return intervalMs_; }
+    // Share of one core the GUI thread may use before batches come less often; <= 0 turns the adaptation off.
+    void setCpuBudget(double fraction) { cpuBudget_ = fraction; }
+    double cpuBudget() const { return cpuBudget_; }
     // Pause at the next mask update that is not an initial mask (any member). Cleared by the pause it causes.
     void requestPauseAtMaskUpdate() { pauseAtMaskUpdate_ = true; }
     void cancelPauseAtMaskUpdate() { pauseAtMaskUpdate_ = false; }
@@ -55,6 +66,7 @@ signals:
 
 private:
     void deliver();
+    void adaptInterval();
 
     ft::RunControl* control_;
     std::mutex mutex_;
@@ -65,7 +77,11 @@ private:
     std::atomic<qint64> received_{0}, thinned_{0};
     qint64 batches_ = 0;
     int minIntervalMs_ = 33;
+    int intervalMs_ = 33;
+    double cpuBudget_ = 0.15;
     QElapsedTimer sinceDelivery_;
+    QElapsedTimer window_;     // the current measuring window of the GUI thread's CPU use
+    double windowCpuMs_ = -1;  // the GUI thread's CPU time when the window started
 };
 
 }  // namespace ftw

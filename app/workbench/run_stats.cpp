@@ -102,6 +102,11 @@ QJsonObject RunStats::report() const {
     QJsonObject out;
     const double seconds = clock_.isValid() ? double(clock_.elapsed()) / 1000.0 : 0.0;
     out[QStringLiteral("seconds")] = seconds;
+    // CPU time: the GUI thread's own (this is called on it) and the whole process's (training included).
+    timespec process{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &process);
+    out[QStringLiteral("gui_thread_cpu_s")] = threadCpuMs() / 1000.0;
+    out[QStringLiteral("process_cpu_s")] = double(process.tv_sec) + double(process.tv_nsec) / 1e9;
     out[QStringLiteral("gui_timer")] = QJsonObject{{QStringLiteral("interval_ms"), 10},
                                                    {QStringLiteral("ticks"), double(ticks_)},
                                                    {QStringLiteral("longest_gap_ms"), longestGapMs_},
@@ -142,6 +147,11 @@ QJsonObject RunStats::report() const {
                                                         {QStringLiteral("last"), rss_.back().second},
                                                         {QStringLiteral("samples"), double(rss_.size())},
                                                         {QStringLiteral("slope_second_half_mib_per_min"), slope}};
+        // The samples themselves, at most about 120 of them, for plotting.
+        QJsonArray series;
+        const size_t stride = std::max<size_t>(1, rss_.size() / 120);
+        for (size_t i = 0; i < rss_.size(); i += stride) series.append(QJsonArray{rss_[i].first, rss_[i].second});
+        out[QStringLiteral("memory_series_s_mib")] = series;
     }
     QJsonObject counters;
     for (auto it = counters_.begin(); it != counters_.end(); ++it) counters[it.key()] = it.value();

@@ -95,6 +95,7 @@ void ScriptDriver::finish() {
             stats_->setCounter(QStringLiteral("events_received"), double(bridge->eventsReceived()));
             stats_->setCounter(QStringLiteral("steps_thinned"), double(bridge->stepsThinned()));
             stats_->setCounter(QStringLiteral("batches_delivered"), double(bridge->batchesDelivered()));
+            stats_->setCounter(QStringLiteral("batch_interval_ms_at_end"), double(bridge->interval()));
         }
         QString error;
         if (!stats_->write(options_.statsFile, &error)) {

@@ -4,7 +4,10 @@
 #include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QtTest>
+#include <atomic>
+#include <chrono>
 #include <thread>
+#include <time.h>
 
 #include "gui_bridge.h"
 
@@ -103,6 +106,37 @@ private slots:
         QCOMPARE(int(received.size()), GuiBridge::kMaxStepsPerBatch);
         QCOMPARE(std::get<ft::StepMetrics>(received.back()).step, int64_t(5000));
         QCOMPARE(bridge.stepsThinned(), qint64(5000 - GuiBridge::kMaxStepsPerBatch));
+    }
+
+    void batchesComeLessOftenWhileTheGuiIsBusy() {
+        GuiBridge bridge(nullptr);
+        bridge.setMinInterval(10);
+        bridge.setCpuBudget(0.15);
+        bool burn = true;
+        auto cpuMs = [] {
+            timespec ts{};
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+            return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
+        };
+        connect(&bridge, &GuiBridge::eventsReady, this, [&](std::vector<ft::Event>&) {
+            if (!burn) return;
+            const double until = cpuMs() + 20;  // a redraw that costs 20 ms of CPU per batch
+            while (cpuMs() < until) {
+            }
+        });
+        std::atomic<bool> stop{false};
+        std::thread producer([&] {
+            for (int64_t s = 1; !stop; ++s) {
+                bridge.on_event(ft::StepMetrics{0, s, 1, 1, 1, 1, 0});
+                std::this_thread::sleep_for(std::chrono::milliseconds(2));
+            }
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(bridge.interval() >= 80, 15000);  // 20 ms per batch at 15 %: >= 133 ms apart
+        QVERIFY(bridge.interval() <= GuiBridge::kMaxIntervalMs);
+        burn = false;
+        QTRY_COMPARE_WITH_TIMEOUT(bridge.interval(), 10, 15000);  // back to the full rate once the GUI is idle
+        stop = true;
+        producer.join();
     }
 
     void pausesAfterTheNextRealMaskUpdate() {
