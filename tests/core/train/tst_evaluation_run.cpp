@@ -10,6 +10,7 @@
 #include "eval_fixtures.h"
 #include "ft/config/validation.h"
 #include "ft/train/experiment.h"
+#include "tiny_config.h"
 
 using namespace ft;
 namespace fs = std::filesystem;
@@ -17,24 +18,8 @@ namespace fs = std::filesystem;
 namespace {
 
 RunConfig tiny(Method method) {
-    RunConfig c;
-    c.name = "tiny";
-    c.method = method;
-    c.model.name = "mlp";
-    c.model.hidden = {16, 16};
-    c.data.name = "moons";
-    c.data.synthetic_samples = 400;
-    c.train.epochs = 6;
-    c.train.batch_size = 16;
-    c.train.test_batch_size = 100;
-    c.sparse.density = 0.5;
-    c.sparse.update_frequency = 10;
-    c.ensemble.members = 2;
-    c.ensemble.seeds = {1, 2};
-    c.edst.explore_epochs = 2;
+    RunConfig c = train_test::tiny_config(method);
     c.eval.boundary_resolution = 8;
-    c.threads = 1;
-    c.device = "cpu";
     return c;
 }
 

@@ -6,6 +6,7 @@
 
 #include "ft/config/validation.h"
 #include "ft/train/experiment.h"
+#include "tiny_config.h"
 #include "train/member_trainer.h"
 
 using namespace ft;
@@ -13,27 +14,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-RunConfig tiny(Method method) {
-    RunConfig c;
-    c.name = "tiny";
-    c.method = method;
-    c.model.name = "mlp";
-    c.model.hidden = {16, 16};
-    c.data.name = "moons";
-    c.data.synthetic_samples = 400;
-    c.train.epochs = 6;
-    c.train.batch_size = 16;
-    c.train.test_batch_size = 100;
-    c.sparse.density = 0.5;
-    c.sparse.update_frequency = 10;
-    c.ensemble.members = 2;
-    c.ensemble.seeds = {1, 2};
-    c.edst.explore_epochs = 2;
-    c.pf.finetune_epochs = 2;
-    c.threads = 1;
-    c.device = "cpu";
-    return c;
-}
+RunConfig tiny(Method method) { return train_test::tiny_config(method); }
 
 fs::path fresh_dir(const std::string& name) {
     auto d = fs::temp_directory_path() / ("ft_experiment_" + name);
