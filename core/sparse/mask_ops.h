@@ -24,6 +24,9 @@ torch::Tensor grow_random(const torch::Tensor& mask, int64_t k);
 // Bernoulli(density) mask, or with exact = true exactly round(density * N) positions chosen uniformly.
 torch::Tensor sample_mask(const std::vector<int64_t>& shape, double density, bool exact, const torch::TensorOptions& options);
 
+// Active positions of a mask (its nonzero entries).
 int64_t count_active(const torch::Tensor& mask);
+// Positions inactive in `before` and active in `after` (swap the arguments for those switched off).
+int64_t count_switched_on(const torch::Tensor& before, const torch::Tensor& after);
 
 }  // namespace ft

@@ -97,7 +97,7 @@ std::vector<LayerMaskChange> Masking::update(double rate, const std::vector<torc
         before[i] = l.mask;
         if (l.allocated_dense && !config_.update_dense_layers) continue;
         l.mask = prune_magnitude(l.weight, l.mask, rate);
-        changes[i].pruned = ((before[i] != 0) & (l.mask == 0)).sum().item<int64_t>();
+        changes[i].pruned = count_switched_on(l.mask, before[i]);
     }
     // The reference zeroes pruned weights before growing, so a pruned-then-regrown weight restarts at 0
     // (spec §2.2, §10.5). Without it a weight that is pruned and regrown in the same update keeps its value.
@@ -122,7 +122,7 @@ std::vector<LayerMaskChange> Masking::update(double rate, const std::vector<torc
         } else {
             l.mask = grow_random(l.mask, k);
         }
-        changes[i].regrown = ((pruned_mask == 0) & (l.mask != 0)).sum().item<int64_t>();
+        changes[i].regrown = count_switched_on(pruned_mask, l.mask);
         changes[i].active = count_active(l.mask);
     }
     apply(momentum_buffers);
@@ -133,6 +133,14 @@ std::vector<LayerMaskChange> Masking::update(double rate, const std::vector<torc
 std::vector<torch::Tensor> Masking::masks() const {
     std::vector<torch::Tensor> out;
     for (const auto& l : layers_) out.push_back(l.mask);
+    return out;
+}
+
+std::vector<torch::Tensor> Masking::masks_of(const std::vector<torch::Tensor>& params) const {
+    std::vector<torch::Tensor> out(params.size());
+    for (const auto& l : layers_)
+        for (size_t i = 0; i < params.size(); ++i)
+            if (params[i].is_same(l.weight)) out[i] = l.mask;
     return out;
 }
 

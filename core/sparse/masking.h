@@ -56,6 +56,9 @@ public:
 
     const std::vector<MaskedLayer>& layers() const { return layers_; }
     std::vector<torch::Tensor> masks() const;
+    // The current mask of each of `params` (an optimizer's parameter list), undefined where a parameter is not
+    // a masked weight (biases, BN): what MomentumSgd::step applies after its update.
+    std::vector<torch::Tensor> masks_of(const std::vector<torch::Tensor>& params) const;
     int64_t active_count() const;
     int64_t total_count() const;
     // Share of maskable weights that have been active at some point since the masks were set (ITOP rate).

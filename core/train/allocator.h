@@ -10,7 +10,8 @@
 
 namespace ft {
 
-// Raises glibc's mmap and trim thresholds (idempotent; a no-op on other C libraries). Call before training.
-void tune_allocator_for_training();
+// Raises glibc's mmap and trim thresholds (idempotent). Call before training. Returns whether the settings took
+// effect: false on other C libraries, where it does nothing.
+bool tune_allocator_for_training();
 
 }  // namespace ft

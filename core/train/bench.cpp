@@ -139,11 +139,9 @@ nlohmann::json run_bench(const BenchOptions& o) {
         sgd.zero_grad();
         auto loss = torch::nll_loss(model->forward(xs[size_t(i % 8)]), ys[size_t(i % 8)]);
         loss.backward();
-        sgd.step();
-        if (masking) {
-            masking->apply();
-            if (o.update_every > 0 && (i + 1) % o.update_every == 0) masking->update(0.5, {});
-        }
+        // As MemberTrainer: the optimizer step applies the masks in the same pass (spec §2.1 Masking.step).
+        sgd.step(masking ? masking->masks_of(params) : std::vector<torch::Tensor>{});
+        if (masking && o.update_every > 0 && (i + 1) % o.update_every == 0) masking->update(0.5, {});
         return loss;
     };
     for (int64_t i = 0; i < 20; ++i) step(i);

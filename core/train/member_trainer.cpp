@@ -160,8 +160,8 @@ bool MemberTrainer::run(const Stage& stage, const std::function<void(Ticket&&)>&
             auto loss = torch::nll_loss(logp, y);  // models return log-softmax: this is cross-entropy (spec §2.1)
             loss.backward();
             // Masking.step of spec §2.1: optimizer step, then w <- w * m.
-            sgd_->step();
-            if (masking_) masking_->apply(layer_momentum());
+            sgd_->step(masking_ ? masking_->masks_of(sgd_->params()) : std::vector<torch::Tensor>{},
+                       ctx_.config.sparse.mask_momentum);
             ++step_;
             ++stage_step_;
             ++batch_in_epoch_;

@@ -14,7 +14,10 @@ class MomentumSgd {
 public:
     MomentumSgd(std::vector<torch::Tensor> params, double lr, double momentum, double weight_decay);
     void zero_grad();
-    void step();
+    // One step. Then, for each parameter i with masks[i] defined (0/1, its shape), w <- w * m and, with
+    // mask_momentum, buf <- buf * m: Masking.step of spec §2.1, the optimizer step followed by apply_mask. On CPU
+    // float tensors it all happens in one pass over each parameter.
+    void step(const std::vector<torch::Tensor>& masks = {}, bool mask_momentum = false);
     void set_lr(double lr) { lr_ = lr; }
     double lr() const { return lr_; }
     // Buffers in parameter order; undefined before the first step (or with momentum 0).
