@@ -1015,6 +1015,37 @@
     </message>
 </context>
 <context>
+    <name>ftw::EventMarkers</name>
+    <message>
+        <source>mask update</source>
+        <translation>Masken-Update</translation>
+    </message>
+    <message>
+        <source>phase change</source>
+        <translation>Phasenwechsel</translation>
+    </message>
+    <message>
+        <source>LR change</source>
+        <translation>Lernratenänderung</translation>
+    </message>
+    <message>
+        <source>ticket captured</source>
+        <translation>Ticket gespeichert</translation>
+    </message>
+    <message>
+        <source>evaluation</source>
+        <translation>Auswertung</translation>
+    </message>
+    <message>
+        <source>annotation</source>
+        <translation>Notiz</translation>
+    </message>
+    <message>
+        <source>step %1: %2</source>
+        <translation>Schritt %1: %2</translation>
+    </message>
+</context>
+<context>
     <name>ftw::ExperimentPanel</name>
     <message>
         <source>(absent)</source>
@@ -1771,6 +1802,37 @@
     <message>
         <source>Starred runs</source>
         <translation>Markierte Läufe</translation>
+    </message>
+</context>
+<context>
+    <name>ftw::RunData</name>
+    <message>
+        <source>initial mask</source>
+        <translation>Anfangsmaske</translation>
+    </message>
+    <message>
+        <source>exploration (mask update %1)</source>
+        <translation>Exploration (Masken-Update %1)</translation>
+    </message>
+    <message>
+        <source>mask update %1</source>
+        <translation>Masken-Update %1</translation>
+    </message>
+    <message>
+        <source>lr %1</source>
+        <translation>LR %1</translation>
+    </message>
+    <message>
+        <source>ticket %1 (val %2)</source>
+        <translation>Ticket %1 (Val. %2)</translation>
+    </message>
+    <message>
+        <source>%1 evaluation (ensemble)</source>
+        <translation>Auswertung %1 (Ensemble)</translation>
+    </message>
+    <message>
+        <source>%1 evaluation (member %2)</source>
+        <translation>Auswertung %1 (Mitglied %2)</translation>
     </message>
 </context>
 <context>

@@ -1,8 +1,8 @@
 // BoundaryView and BoundaryCanvas (boundary_view.h).
 #include "boundary_view.h"
+#include "control_bar.h"
 
 #include <QCheckBox>
-#include <QHBoxLayout>
 #include <QPainter>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -184,12 +184,10 @@ BoundaryView::BoundaryView(QWidget* parent) : RunView(parent) {
     canvas_ = new BoundaryCanvas(this);
     pointsBox_ = new QCheckBox(tr("training points"), this);
     pointsBox_->setChecked(true);
-    pointsBox_->setProperty(kNoExportProperty, true);
-    auto* bar = new QHBoxLayout;
-    bar->addWidget(pointsBox_);
-    bar->addStretch(1);
+    auto* bar = new ControlBar(this);
+    bar->add(pointsBox_);
     auto* layout = new QVBoxLayout(this);
-    layout->addLayout(bar);
+    layout->addWidget(bar);
     layout->addWidget(canvas_, 1);
     connect(pointsBox_, &QCheckBox::toggled, canvas_, &BoundaryCanvas::setPointsVisible);
 }

@@ -1,12 +1,11 @@
 // CalibrationView (calibration_view.h).
 #include "calibration_view.h"
+#include "control_bar.h"
 
 #include <qcustomplot.h>
 
 #include <QComboBox>
-#include <QHBoxLayout>
 #include <QHeaderView>
-#include <QLabel>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -79,17 +78,12 @@ CalibrationView::CalibrationView(QWidget* parent) : RunView(parent) {
     stepBox_ = new QComboBox(this);
     entityBox_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     stepBox_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    auto* bar = new QHBoxLayout;
-    bar->addWidget(new QLabel(tr("Split"), this));
-    bar->addWidget(splitBox_, 1);
-    bar->addWidget(new QLabel(tr("Show"), this));
-    bar->addWidget(entityBox_);
-    bar->addWidget(new QLabel(tr("Evaluation"), this));
-    bar->addWidget(stepBox_);
-    for (int i = 0; i < bar->count(); ++i)
-        if (auto* w = bar->itemAt(i)->widget()) w->setProperty(kNoExportProperty, true);
+    auto* bar = new ControlBar(this);
+    bar->add(tr("Split"), splitBox_, true);
+    bar->add(tr("Show"), entityBox_);
+    bar->add(tr("Evaluation"), stepBox_);
     auto* layout = new QVBoxLayout(this);
-    layout->addLayout(bar);
+    layout->addWidget(bar);
     layout->addWidget(plot_, 1);
     layout->addWidget(table_);
     connect(splitBox_, &QComboBox::activated, this, [this](int i) { setSplit(splitBox_->itemText(i)); });
@@ -107,6 +101,7 @@ QStringList CalibrationView::splits() const {
 
 void CalibrationView::setSplit(const QString& split) {
     split_ = split;
+    splitChosen_ = !split.isEmpty();
     step_ = -1;
     refreshNow();
 }
@@ -155,7 +150,9 @@ std::vector<CalibrationView::Shown> CalibrationView::selected() const {
 
 void CalibrationView::syncControls() {
     const QStringList all = splits();
-    if (split_.isEmpty() || !all.contains(split_)) split_ = all.contains("test") ? QStringLiteral("test") : all.value(0);
+    // Until the user picks a split, follow the best one present: a run shows "val" while it trains and switches
+    // to "test" when the final evaluation arrives.
+    if (!splitChosen_ || !all.contains(split_)) split_ = all.contains("test") ? QStringLiteral("test") : all.value(0);
     {
         const QSignalBlocker quiet(splitBox_);
         splitBox_->clear();

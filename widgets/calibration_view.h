@@ -22,7 +22,8 @@ public:
     explicit CalibrationView(QWidget* parent = nullptr);
 
     QStringList splits() const;
-    void setSplit(const QString& split);  // empty: "test" when present, else the first split
+    // A split to keep showing; empty: follow the run ("test" when present, else the first split with bins).
+    void setSplit(const QString& split);
     QString split() const { return split_; }
     // Which reports: kAll (members and ensemble), -1 the ensemble, k member k.
     static constexpr int kAll = -2;
@@ -64,6 +65,7 @@ private:
     QCPBars* histogram_ = nullptr;
     std::vector<std::pair<std::pair<const RunData*, int>, QCPGraph*>> curves_;
     QString split_;
+    bool splitChosen_ = false;
     int entity_ = kAll;
     qint64 step_ = -1;
     int main_ = -1;

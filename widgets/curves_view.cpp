@@ -2,13 +2,12 @@
 // rect's pixel width: after every layout (resize, export at another size) and every zoom, it is computed again from
 // the full-resolution series kept in RunData.
 #include "curves_view.h"
+#include "control_bar.h"
 
 #include <qcustomplot.h>
 
 #include <QCheckBox>
 #include <QDoubleSpinBox>
-#include <QHBoxLayout>
-#include <QLabel>
 #include <QMenu>
 #include <QToolButton>
 #include <QToolTip>
@@ -95,18 +94,14 @@ CurvesView::CurvesView(QWidget* parent) : RunView(parent) {
     markersBox_ = new QCheckBox(tr("events"), this);
     markersBox_->setChecked(true);
 
-    auto* bar = new QHBoxLayout;
-    bar->addWidget(metricsButton_);
-    bar->addWidget(new QLabel(tr("Smoothing"), this));
-    bar->addWidget(smoothingBox_);
-    bar->addWidget(logXBox_);
-    bar->addWidget(logYBox_);
-    bar->addWidget(markersBox_);
-    bar->addStretch(1);
-    for (int i = 0; i < bar->count(); ++i)
-        if (auto* w = bar->itemAt(i)->widget()) w->setProperty(kNoExportProperty, true);
+    auto* bar = new ControlBar(this);
+    bar->add(metricsButton_);
+    bar->add(tr("Smoothing"), smoothingBox_);
+    bar->add(logXBox_);
+    bar->add(logYBox_);
+    bar->add(markersBox_);
     auto* layout = new QVBoxLayout(this);
-    layout->addLayout(bar);
+    layout->addWidget(bar);
     layout->addWidget(plot_, 1);
 
     connect(smoothingBox_, &QDoubleSpinBox::valueChanged, this, &CurvesView::setSmoothing);

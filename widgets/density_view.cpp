@@ -1,12 +1,11 @@
 // DensityView (density_view.h). The data are small (one point per mask update and layer), so every refresh
 // rebuilds the plottables from RunData.
 #include "density_view.h"
+#include "control_bar.h"
 
 #include <qcustomplot.h>
 
 #include <QComboBox>
-#include <QHBoxLayout>
-#include <QLabel>
 #include <QVBoxLayout>
 #include <algorithm>
 
@@ -64,16 +63,12 @@ DensityView::DensityView(QWidget* parent) : RunView(parent) {
     modeBox_->addItem(tr("a line per layer"), false);
     modeBox_->addItem(tr("layers × updates heatmap"), true);
     layerBox_ = new QComboBox(this);
-    auto* bar = new QHBoxLayout;
-    bar->addWidget(new QLabel(tr("Member"), this));
-    bar->addWidget(memberBox_);
-    bar->addWidget(modeBox_);
-    bar->addWidget(new QLabel(tr("Pruned / regrown of"), this));
-    bar->addWidget(layerBox_, 1);
-    for (int i = 0; i < bar->count(); ++i)
-        if (auto* w = bar->itemAt(i)->widget()) w->setProperty(kNoExportProperty, true);
+    auto* bar = new ControlBar(this);
+    bar->add(tr("Member"), memberBox_);
+    bar->add(modeBox_);
+    bar->add(tr("Pruned / regrown of"), layerBox_, true);
     auto* layout = new QVBoxLayout(this);
-    layout->addLayout(bar);
+    layout->addWidget(bar);
     layout->addWidget(plot_, 1);
     connect(memberBox_, &QComboBox::activated, this, [this](int i) { setMember(memberBox_->itemData(i).toInt()); });
     connect(modeBox_, &QComboBox::activated, this, [this](int i) { setHeatmap(modeBox_->itemData(i).toBool()); });
@@ -132,7 +127,7 @@ void DensityView::buildDensity() {
     map_ = nullptr;
     QCPAxis* x = top_->axis(QCPAxis::atBottom);
     QCPAxis* y = top_->axis(QCPAxis::atLeft);
-    if (plot_->plotLayout()->hasElement(0, 1)) plot_->plotLayout()->take(scale_);
+    if (scale_->layout() == plot_->plotLayout()) plot_->plotLayout()->take(scale_);
     plot_->plotLayout()->simplify();
     scale_->setVisible(false);
     if (!d) return;

@@ -1,11 +1,10 @@
 // DiversityView (diversity_view.h).
 #include "diversity_view.h"
+#include "control_bar.h"
 
 #include <qcustomplot.h>
 
 #include <QComboBox>
-#include <QHBoxLayout>
-#include <QLabel>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <bit>
@@ -99,14 +98,10 @@ DiversityView::DiversityView(QWidget* parent) : RunView(parent) {
     plot_->legend = legend;
 
     evalBox_ = new QComboBox(this);
-    evalBox_->setProperty(kNoExportProperty, true);
-    auto* bar = new QHBoxLayout;
-    auto* label = new QLabel(tr("Ensemble evaluation"), this);
-    label->setProperty(kNoExportProperty, true);
-    bar->addWidget(label);
-    bar->addWidget(evalBox_, 1);
+    auto* bar = new ControlBar(this);
+    bar->add(tr("Ensemble evaluation"), evalBox_, true);
     auto* layout = new QVBoxLayout(this);
-    layout->addLayout(bar);
+    layout->addWidget(bar);
     layout->addWidget(plot_, 1);
     connect(evalBox_, &QComboBox::activated, this, [this](int i) {
         setEvaluation(i == evalBox_->count() - 1 ? -1 : i);  // the last entry follows the latest

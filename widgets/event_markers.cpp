@@ -3,6 +3,8 @@
 
 #include <qcustomplot.h>
 
+#include <QCoreApplication>
+
 #include <cmath>
 #include <map>
 #include <set>
@@ -48,17 +50,17 @@ bool MarkerFilter::accepts(const Marker& m) const {
 QString markerKindName(MarkerKind kind) {
     switch (kind) {
         case MarkerKind::MaskUpdate:
-            return QStringLiteral("mask update");
+            return QCoreApplication::translate("ftw::EventMarkers", "mask update");
         case MarkerKind::Phase:
-            return QStringLiteral("phase change");
+            return QCoreApplication::translate("ftw::EventMarkers", "phase change");
         case MarkerKind::LrChange:
-            return QStringLiteral("LR change");
+            return QCoreApplication::translate("ftw::EventMarkers", "LR change");
         case MarkerKind::Ticket:
-            return QStringLiteral("ticket captured");
+            return QCoreApplication::translate("ftw::EventMarkers", "ticket captured");
         case MarkerKind::Evaluation:
-            return QStringLiteral("evaluation");
+            return QCoreApplication::translate("ftw::EventMarkers", "evaluation");
         case MarkerKind::Annotation:
-            return QStringLiteral("annotation");
+            return QCoreApplication::translate("ftw::EventMarkers", "annotation");
     }
     return {};
 }
@@ -120,7 +122,7 @@ QStringList markersNear(const RunData& data, const MarkerFilter& filter, double 
     QStringList out;
     for (const Marker& m : data.markers())
         if (filter.accepts(m) && std::abs(double(m.step) - step) <= tolerance)
-            out << QStringLiteral("step %1: %2").arg(m.step).arg(m.label);
+            out << QCoreApplication::translate("ftw::EventMarkers", "step %1: %2").arg(m.step).arg(m.label);
     return out;
 }
 

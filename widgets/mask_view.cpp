@@ -1,5 +1,6 @@
 // MaskView (mask_view.h).
 #include "mask_view.h"
+#include "control_bar.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -45,21 +46,17 @@ MaskView::MaskView(QWidget* parent) : RunView(parent) {
     hoverLabel_->setMinimumHeight(fontMetrics().height() * 3);
     hoverLabel_->setAlignment(Qt::AlignLeft | Qt::AlignTop);
 
-    auto* top = new QHBoxLayout;
-    top->addWidget(new QLabel(tr("Member"), this));
-    top->addWidget(memberBox_);
-    top->addWidget(new QLabel(tr("Layer"), this));
-    top->addWidget(layerBox_, 1);
-    top->addWidget(layoutBox_);
-    for (int i = 0; i < top->count(); ++i)
-        if (auto* w = top->itemAt(i)->widget()) w->setProperty(kNoExportProperty, true);
+    auto* top = new ControlBar(this);
+    top->add(tr("Member"), memberBox_);
+    top->add(tr("Layer"), layerBox_, true);
+    top->add(layoutBox_);
     auto* timeline = new QHBoxLayout;
     timeline->addWidget(playButton_);
     timeline->addWidget(slider_, 1);
     timeline->addWidget(speedBox_);
     timeline->addWidget(followBox_);
     auto* layout = new QVBoxLayout(this);
-    layout->addLayout(top);
+    layout->addWidget(top);
     layout->addWidget(frameLabel_);
     layout->addWidget(canvas_, 1);
     layout->addWidget(hoverLabel_);

@@ -111,24 +111,24 @@ void RunData::putMetric(int64_t member, const char* key, int64_t step, double va
 }
 
 QString RunData::maskUpdateLabel(int64_t index, bool initial, bool exploration) {
-    if (initial) return QStringLiteral("initial mask");
-    return exploration ? QStringLiteral("exploration (mask update %1)").arg(index)
-                       : QStringLiteral("mask update %1").arg(index);
+    if (initial) return tr("initial mask");
+    return exploration ? tr("exploration (mask update %1)").arg(index)
+                       : tr("mask update %1").arg(index);
 }
 
 QString RunData::phaseLabel(const QString& phase, int64_t index) {
     return index >= 0 ? QStringLiteral("%1 %2").arg(phase, QString::number(index)) : phase;
 }
 
-QString RunData::lrLabel(double lr) { return QStringLiteral("lr %1").arg(lr, 0, 'g', 4); }
+QString RunData::lrLabel(double lr) { return tr("lr %1").arg(lr, 0, 'g', 4); }
 
 QString RunData::ticketLabel(int64_t ticket, double val_accuracy) {
-    return QStringLiteral("ticket %1 (val %2)").arg(ticket).arg(val_accuracy, 0, 'f', 3);
+    return tr("ticket %1 (val %2)").arg(ticket).arg(val_accuracy, 0, 'f', 3);
 }
 
 QString RunData::evaluationLabel(const QString& split, int64_t member) {
-    return member < 0 ? QStringLiteral("%1 evaluation (ensemble)").arg(split)
-                      : QStringLiteral("%1 evaluation (member %2)").arg(split, QString::number(member));
+    return member < 0 ? tr("%1 evaluation (ensemble)").arg(split)
+                      : tr("%1 evaluation (member %2)").arg(split, QString::number(member));
 }
 
 void RunData::addAnnotation(int64_t step, int64_t member, const QString& kind, const QString& text) {

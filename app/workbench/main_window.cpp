@@ -121,6 +121,9 @@ MainWindow::~MainWindow() {
         v->setOverlayRuns({});
         v->setRunData(nullptr);
     }
+    // Teaching mode enlarges the application's font: hand it back as it was found, or the next window would take
+    // the enlarged font for its base and enlarge it again.
+    QApplication::setFont(baseFont_);
 }
 
 void MainWindow::createViews() {

@@ -339,6 +339,7 @@ nlohmann::json run_experiment(const RunConfig& config, EventSink& sink, RunContr
         evaluation.seconds = seconds;
         evaluation.threads = threads;
         auto summary = evaluate_tickets(ctx, tickets, evaluation);
+        summary["run"]["live_eval_seconds"] = live.seconds();  // this session's; part of run.seconds
         sink.on_event(RunFinished{"finished", "", seconds, summary.dump()});
         return summary;
     } catch (const std::exception& e) {

@@ -1,6 +1,8 @@
 // Live evaluation during training (see live_eval.h).
 #include "train/live_eval.h"
 
+#include <chrono>
+
 #include "ft/config/validation.h"
 #include "train/checkpoint.h"
 #include "train/evaluator.h"
@@ -47,14 +49,33 @@ void LiveEvaluation::evaluate(Model& model, int64_t run_member, int64_t step, co
                                          ctx_.data.classes, boundary_member, step, boundary_source));
 }
 
+namespace {
+
+// Adds the wall time of a scope to a counter.
+class AddElapsed {
+public:
+    explicit AddElapsed(double& total) : total_(total) {}
+    ~AddElapsed() { total_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count(); }
+    AddElapsed(const AddElapsed&) = delete;
+    AddElapsed& operator=(const AddElapsed&) = delete;
+
+private:
+    double& total_;
+    std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
+}  // namespace
+
 void LiveEvaluation::on_epoch(MemberTrainer& trainer, int64_t run_member, int64_t epochs_done) {
     const int64_t every = ctx_.config.eval.every_epochs;
     if (every <= 0 || epochs_done % every != 0) return;
+    AddElapsed timed(seconds_);
     evaluate(trainer.model(), run_member, trainer.step(), split_name_, run_member, "live");
 }
 
 void LiveEvaluation::on_ticket(const Ticket& ticket, int64_t run_member, int64_t step) {
     if (ticket.state.empty()) return;
+    AddElapsed timed(seconds_);
     if (!ticket_model_) {
         // Building a network draws its initial weights from the global generator (and reseeds it): keep the
         // training's random stream exactly as it was, so a run with live evaluation trains the same network.

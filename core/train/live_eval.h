@@ -28,6 +28,8 @@ public:
 
     const std::optional<BoundaryGrid>& grid() const { return grid_; }
     const std::string& split_name() const { return split_name_; }
+    // Wall time spent in live evaluation so far (the training loop waits for it): what it costs a run.
+    double seconds() const { return seconds_; }
 
 private:
     void evaluate(Model& model, int64_t run_member, int64_t step, const std::string& split, int64_t boundary_member,
@@ -38,6 +40,7 @@ private:
     std::string split_name_;  // "val" or "test-live"
     std::optional<BoundaryGrid> grid_;
     std::unique_ptr<MemberTrainer> ticket_model_;  // for ticket states; built on first use
+    double seconds_ = 0;
 };
 
 }  // namespace ft

@@ -1,5 +1,6 @@
 // CalibrationView: the reliability bars and the confidence histogram equal the ensemble's bins, each member's line
-// its own bins, the table its metrics; a later evaluation replaces the earlier one; overlay runs add their rows.
+// its own bins, the table its metrics; a later evaluation replaces the earlier one; the view follows the run from
+// "val" to "test" unless the user chose a split; overlay runs add their rows.
 #include <qcustomplot.h>
 
 #include <QTableWidget>
@@ -100,6 +101,26 @@ private slots:
         QCOMPARE(view.metricsTable()->item(0, 2)->text(), QStringLiteral("200"));
         view.setStep(100);  // back to the first evaluation
         QCOMPARE(pointsOf(view.reliabilityBars())[0].y(), 0.3);
+    }
+
+    void followsTheRunToTheTestSplitUnlessTheUserChoseOne() {
+        RunData data;
+        data.apply(runStarted({}, 2));
+        data.apply(ft::StepMetrics{0, 50, 1, 1.0, 0.5, 0.1, 0.0});
+        data.apply(ft::EvalReport{-1, "val", metrics(0.6, 0.09, bins(-0.1)), {}, {}});
+        CalibrationView view;
+        view.setRunData(&data);
+        view.refreshNow();
+        QCOMPARE(view.split(), QStringLiteral("val"));  // all there is while training
+        evaluate(data, 100, 0.0);                         // the final test evaluation arrives
+        view.refreshNow();
+        QCOMPARE(view.split(), QStringLiteral("test"));
+        QCOMPARE(pointsOf(view.reliabilityBars())[0].y(), 0.3);
+        view.setSplit("val");  // the user's choice sticks when more test reports come
+        evaluate(data, 200, 0.1);
+        view.refreshNow();
+        QCOMPARE(view.split(), QStringLiteral("val"));
+        QCOMPARE(pointsOf(view.reliabilityBars())[0].y(), bins(-0.1)[1].accuracy);
     }
 
     void aSingleMemberIsDrawnAsBars() {

@@ -42,11 +42,18 @@ private slots:
         qputenv("XDG_DATA_HOME", dir_.filePath(QStringLiteral("xdg")).toUtf8());  // checkpoints go here
     }
 
-    std::unique_ptr<MainWindow> makeWindow(bool interactive = false) {
+    // A window on the test's store, with no saved layout and no dialogs.
+    MainWindow::Setup quietSetup(const QString& store = {}) {
         MainWindow::Setup setup;
-        setup.storePath = dir_.filePath(QStringLiteral("runs.sqlite"));
-        setup.userPresetDir = dir_.filePath(QStringLiteral("presets"));
+        setup.storePath = store.isEmpty() ? dir_.filePath(QStringLiteral("runs.sqlite")) : store;
         setup.restoreLayout = false;
+        setup.interactive = false;
+        return setup;
+    }
+
+    std::unique_ptr<MainWindow> makeWindow(bool interactive = false) {
+        MainWindow::Setup setup = quietSetup();
+        setup.userPresetDir = dir_.filePath(QStringLiteral("presets"));
         setup.interactive = interactive;
         auto w = std::make_unique<MainWindow>(setup);
         w->resize(1400, 900);
@@ -203,11 +210,7 @@ private slots:
     }
 
     void showsTheDecisionBoundaryOnlyFor2DData() {
-        MainWindow::Setup setup;
-        setup.storePath = dir_.filePath(QStringLiteral("runs.sqlite"));
-        setup.restoreLayout = false;
-        setup.interactive = false;
-        MainWindow w(setup);
+        MainWindow w(quietSetup());
         QString error;
         QVERIFY2(w.selectPreset(QStringLiteral("fashion-edst"), &error), qPrintable(error));
         w.show();
@@ -217,6 +220,34 @@ private slots:
         QVERIFY2(w.selectPreset(QStringLiteral("spirals-teach"), &error), qPrintable(error));
         QVERIFY(w.dock(QStringLiteral("boundary"))->isVisible());
         QVERIFY(w.teachingMode());  // the teaching demo switches teaching mode on
+    }
+
+    // With every view docked (the decision boundary too, in teaching mode's larger font), the default layout fits a
+    // 1280-pixel-wide screen: the views' control bars wrap instead of adding up. Earlier windows of this test ran
+    // in teaching mode too, so this also checks that a closed window leaves the application font as it found it.
+    void defaultLayoutFitsASmallScreen() {
+        const QFont before = QApplication::font();
+        MainWindow w(quietSetup());
+        QString error;
+        QVERIFY2(w.selectPreset(QStringLiteral("spirals-teach"), &error), qPrintable(error));
+        w.resize(1280, 720);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.dock(QStringLiteral("boundary"))->isVisible());
+        QVERIFY2(w.minimumSizeHint().width() <= 1280, qPrintable(QString::number(w.minimumSizeHint().width())));
+        QCOMPARE(w.width(), 1280);
+        QVERIFY(w.teachingMode());
+        QVERIFY(QApplication::font().pointSizeF() > before.pointSizeF());
+    }
+
+    void aClosedWindowRestoresTheApplicationFont() {
+        const QFont before = QApplication::font();
+        {
+            MainWindow w(quietSetup());
+            w.setTeachingMode(true);
+            QVERIFY(QApplication::font().pointSizeF() > before.pointSizeF());
+        }
+        QCOMPARE(QApplication::font(), before);
     }
 
     void followsARunThatAnotherWriterRecords() {
@@ -236,11 +267,7 @@ private slots:
         for (int64_t s = 1; s <= 20; ++s) writer->on_event(ft::StepMetrics{0, s, 1, 1.0 / double(s), 0.5, 0.1, 0.3});
         writer->flush();
 
-        MainWindow::Setup setup;
-        setup.storePath = path;
-        setup.restoreLayout = false;
-        setup.interactive = false;
-        MainWindow w(setup);
+        MainWindow w(quietSetup(path));
         w.show();
         QString error;
         QVERIFY2(w.openRun(id, &error), qPrintable(error));

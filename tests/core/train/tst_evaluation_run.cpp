@@ -87,6 +87,9 @@ TEST(EvaluationRun, LiveEvaluationReportsAndDrawsWithoutChangingTraining) {
     EXPECT_EQ(splits.count("corrupted"), 0u);  // moons are not images
     EXPECT_NE(with_live["robustness"]["skipped"].get<std::string>().find("feature"), std::string::npos);
     EXPECT_EQ(with_live["ood"]["sets"].size(), 2u);
+    const double live_seconds = with_live["run"]["live_eval_seconds"].get<double>();
+    EXPECT_GT(live_seconds, 0.0);  // five evaluations and boundaries were timed
+    EXPECT_LT(live_seconds, with_live["run"]["seconds"].get<double>());  // a part of the training time
 
     const auto points = events.of_type<DataPoints2D>();
     ASSERT_EQ(points.size(), 1u);
