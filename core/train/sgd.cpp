@@ -12,9 +12,10 @@ bool fusable(const torch::Tensor& t, const torch::Tensor& like) {
                             t.numel() == like.numel());
 }
 
-// The step of one parameter and its mask in a single pass over memory, element by element the same arithmetic as
-// the tensor path below. Memory-bound: five separate passes cost several times this on large layers. The variants
-// are separate loops without branches so that the compiler vectorises each of them.
+// The step of one parameter and its mask in a single pass over memory: the formula of the tensor path below, in the
+// same order (ATen may fuse a multiply-add where this rounds twice, so the last bit can differ). Memory-bound: five
+// separate passes cost several times this on large layers. The variants are separate loops without branches so
+// that the compiler vectorises each of them.
 template <bool First, bool Masked, bool MaskMomentum>
 void fused_range(float* __restrict pw, const float* __restrict pg, float* __restrict pb, const float* __restrict pm,
                  int64_t begin, int64_t end, float lr, float momentum, float weight_decay) {
