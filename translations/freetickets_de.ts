@@ -943,10 +943,6 @@
         <translation>Beschnitten / nachgewachsen in</translation>
     </message>
     <message>
-        <source>member %1</source>
-        <translation>Mitglied %1</translation>
-    </message>
-    <message>
         <source>all layers</source>
         <translation>alle Schichten</translation>
     </message>
@@ -1564,10 +1560,6 @@
         <translation>Schicht</translation>
     </message>
     <message>
-        <source>member %1</source>
-        <translation>Mitglied %1</translation>
-    </message>
-    <message>
         <source>all layers</source>
         <translation>alle Schichten</translation>
     </message>
@@ -1840,6 +1832,13 @@
     <message>
         <source>%1: cannot write the statistics: %2</source>
         <translation>%1: Statistik kann nicht geschrieben werden: %2</translation>
+    </message>
+</context>
+<context>
+    <name>ftw::RunView</name>
+    <message>
+        <source>member %1</source>
+        <translation>Mitglied %1</translation>
     </message>
 </context>
 <context>

@@ -101,13 +101,7 @@ QCPGraph* DensityView::targetGraph(int layer) const {
 
 void DensityView::syncControls() {
     const RunData* d = runData();
-    const int members = d ? std::max(1, d->memberCount()) : 1;
-    if (memberBox_->count() != members) {
-        memberBox_->clear();
-        for (int m = 0; m < members; ++m) memberBox_->addItem(tr("member %1").arg(m), m);
-    }
-    member_ = std::clamp(member_, 0, members - 1);
-    memberBox_->setCurrentIndex(member_);
+    member_ = syncMemberBox(memberBox_, member_);
     modeBox_->setCurrentIndex(heatmap_ ? 1 : 0);
     const int layers = d ? int(d->layers().size()) : 0;
     if (layerBox_->count() != layers + 1) {

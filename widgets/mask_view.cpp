@@ -176,14 +176,8 @@ void MaskView::step() {
 void MaskView::syncControls() {
     syncing_ = true;
     RunData* d = runData();
-    const int members = d ? std::max(1, d->memberCount()) : 1;
-    if (memberBox_->count() != members) {
-        memberBox_->clear();
-        for (int m = 0; m < members; ++m) memberBox_->addItem(tr("member %1").arg(m), m);
-    }
-    member_ = std::clamp(member_, 0, members - 1);
-    memberBox_->setCurrentIndex(member_);
-    memberBox_->setEnabled(members > 1);
+    member_ = syncMemberBox(memberBox_, member_);
+    memberBox_->setEnabled(memberBox_->count() > 1);
 
     const int layers = d ? int(d->layers().size()) : 0;
     if (layerBox_->count() != layers + 1) {

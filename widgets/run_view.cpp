@@ -1,7 +1,10 @@
 // RunView (run_view.h).
 #include "run_view.h"
 
+#include <QComboBox>
 #include <QEvent>
+
+#include <algorithm>
 
 #include "figure_export.h"
 
@@ -42,6 +45,17 @@ QList<RunData*> RunView::overlayRuns() const {
     for (const auto& r : overlays_)
         if (r) out.append(r);
     return out;
+}
+
+int RunView::syncMemberBox(QComboBox* box, int member) const {
+    const int members = data_ ? std::max(1, data_->memberCount()) : 1;
+    if (box->count() != members) {
+        box->clear();
+        for (int m = 0; m < members; ++m) box->addItem(tr("member %1").arg(m), m);
+    }
+    member = std::clamp(member, 0, members - 1);
+    box->setCurrentIndex(member);
+    return member;
 }
 
 void RunView::scheduleRefresh() {

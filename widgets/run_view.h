@@ -12,6 +12,8 @@
 
 #include "run_data.h"
 
+class QComboBox;
+
 namespace ftw {
 
 class RunView : public QWidget {
@@ -43,6 +45,8 @@ protected:
     // Colours follow the widget palette (light or dark); called before the first rebuild and on palette changes.
     virtual void applyTheme() {}
     void scheduleRefresh();
+    // Lists the shown run's members (at least one) in `box` and selects `member`, clamped to them; returns it.
+    int syncMemberBox(QComboBox* box, int member) const;
     void changeEvent(QEvent* event) override;
     void showEvent(QShowEvent* event) override;
 

@@ -4,7 +4,8 @@
 #include <QMetaObject>
 #include <QTimer>
 #include <algorithm>
-#include <time.h>
+
+#include "thread_cpu_time.h"
 
 namespace ftw {
 
@@ -51,14 +52,6 @@ void GuiBridge::on_event(const ft::Event& event) {
             Qt::QueuedConnection);
     }
 }
-
-namespace {
-double threadCpuMs() {
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
-}
-}  // namespace
 
 void GuiBridge::adaptInterval() {
     // Measured over windows of at least a second, so one slow redraw does not change the rate.

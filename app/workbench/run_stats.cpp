@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "thread_cpu_time.h"
+
 namespace ftw {
 
 RunStats::RunStats(QObject* parent) : QObject(parent) {
@@ -58,15 +60,6 @@ bool RunStats::eventFilter(QObject* watched, QEvent* event) {
     }
     return QObject::eventFilter(watched, event);
 }
-
-namespace {
-// CPU time of the calling thread (the GUI thread), in ms.
-double threadCpuMs() {
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
-}
-}  // namespace
 
 void RunStats::tick() {
     const qint64 now = clock_.elapsed();

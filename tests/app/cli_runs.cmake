@@ -9,30 +9,8 @@ file(MAKE_DIRECTORY ${WORKDIR})
 set(ENV{XDG_DATA_HOME} ${WORKDIR}/xdg)  # nothing may land in the user's own data folder
 set(DB ${WORKDIR}/runs.sqlite)
 
-# Arguments go through ARGN, which splits at semicolons: text with semicolons uses execute_process directly.
-function(run expected_rc)
-  execute_process(COMMAND ${FREETICKETS} ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err
-                  WORKING_DIRECTORY ${WORKDIR})
-  if(NOT rc EQUAL expected_rc)
-    message(FATAL_ERROR "freetickets ${ARGN}: exit ${rc}, expected ${expected_rc}\nstdout:\n${out}\nstderr:\n${err}")
-  endif()
-  set(OUT "${out}" PARENT_SCOPE)
-  set(ERR "${err}" PARENT_SCOPE)
-endfunction()
-
-function(expect_contains text needle)
-  string(FIND "${text}" "${needle}" pos)
-  if(pos EQUAL -1)
-    message(FATAL_ERROR "expected to find '${needle}' in:\n${text}")
-  endif()
-endfunction()
-
-function(expect_not_contains text needle)
-  string(FIND "${text}" "${needle}" pos)
-  if(NOT pos EQUAL -1)
-    message(FATAL_ERROR "did not expect '${needle}' in:\n${text}")
-  endif()
-endfunction()
+set(PROGRAM ${FREETICKETS})
+include(${CMAKE_CURRENT_LIST_DIR}/program_checks.cmake)
 
 function(expect_equal what got expected)
   if(NOT "${got}" STREQUAL "${expected}")

@@ -4,22 +4,8 @@ file(REMOVE_RECURSE ${WORKDIR})
 file(MAKE_DIRECTORY ${WORKDIR})
 set(ENV{XDG_DATA_HOME} ${WORKDIR}/xdg)  # `train` records into the default run store: not the user's own
 
-function(run expected_rc)
-  execute_process(COMMAND ${FREETICKETS} ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err
-                  WORKING_DIRECTORY ${WORKDIR})
-  if(NOT rc EQUAL expected_rc)
-    message(FATAL_ERROR "freetickets ${ARGN}: exit ${rc}, expected ${expected_rc}\nstdout:\n${out}\nstderr:\n${err}")
-  endif()
-  set(OUT "${out}" PARENT_SCOPE)
-  set(ERR "${err}" PARENT_SCOPE)
-endfunction()
-
-function(expect_contains text needle)
-  string(FIND "${text}" "${needle}" pos)
-  if(pos EQUAL -1)
-    message(FATAL_ERROR "expected to find '${needle}' in:\n${text}")
-  endif()
-endfunction()
+set(PROGRAM ${FREETICKETS})
+include(${CMAKE_CURRENT_LIST_DIR}/program_checks.cmake)
 
 run(0 --version)
 expect_contains("${OUT}" "freetickets 0.")
