@@ -14,6 +14,8 @@
 
 #include "figure_export.h"
 #include "palette.h"
+#include "plot.h"
+#include "plot_fit.h"
 #include "plot_style.h"
 
 namespace ftw {
@@ -43,14 +45,18 @@ CalibrationView::CalibrationView(QWidget* parent) : RunView(parent) {
     plot_->setAutoAddPlottableToLegend(false);
     plot_->plotLayout()->clear();
     title_ = new QCPTextElement(plot_, QString());
-    plot_->plotLayout()->addElement(0, 0, title_);
     reliability_ = new QCPAxisRect(plot_);
     histogramRect_ = new QCPAxisRect(plot_);
-    plot_->plotLayout()->addElement(1, 0, reliability_);
-    plot_->plotLayout()->addElement(2, 0, histogramRect_);
+    // The title spans the plot; below it the diagrams, with the legend in a column beside them.
+    plot_->plotLayout()->addElement(0, 0, title_);
+    charts_ = new QCPLayoutGrid;
+    plot_->plotLayout()->addElement(1, 0, charts_);
     plot_->plotLayout()->setRowStretchFactor(0, 0.01);
-    plot_->plotLayout()->setRowStretchFactor(1, 3);
-    plot_->plotLayout()->setRowStretchFactor(2, 1);
+    auto* grid = charts_;
+    grid->addElement(0, 0, reliability_);
+    grid->addElement(1, 0, histogramRect_);
+    grid->setRowStretchFactor(0, 3);
+    grid->setRowStretchFactor(1, 1);
     auto* margins = new QCPMarginGroup(plot_);
     reliability_->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
     histogramRect_->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
@@ -60,11 +66,22 @@ CalibrationView::CalibrationView(QWidget* parent) : RunView(parent) {
     reliability_->axis(QCPAxis::atBottom)->setRange(0, 1);
     histogramRect_->axis(QCPAxis::atLeft)->setLabel(tr("share of samples"));
     histogramRect_->axis(QCPAxis::atBottom)->setRange(0, 1);
+    // The legend beside the diagrams (never over the bars), at the top of its column.
+    auto* side = new QCPLayoutGrid;
+    grid->addElement(0, 1, side);
+    grid->setColumnStretchFactor(1, 0.01);
     auto* legend = new QCPLegend;
-    reliability_->insetLayout()->addElement(legend, Qt::AlignTop | Qt::AlignLeft);
+    side->addElement(0, 0, legend);
+    side->addElement(1, 0, new QCPLayoutElement(plot_));
+    side->setRowStretchFactor(0, 0.001);
+    side->setRowStretchFactor(1, 1);
     legend->setLayer(QStringLiteral("legend"));
     plot_->legend = legend;
-
+    static_cast<Plot*>(plot_)->manageLegend(legend, side, 0, 0, false, 0.9);
+    static_cast<Plot*>(plot_)->addFitter([this] {
+        const QMargins m = title_->margins();
+        return fitTitle(title_, plot_->viewport().width() - m.left() - m.right() - 4);
+    });
     table_ = new QTableWidget(0, 9, this);
     table_->setHorizontalHeaderLabels(
         {tr("run"), tr("who"), tr("step"), tr("n"), tr("accuracy"), tr("ECE"), tr("MCE"), tr("NLL"), tr("Brier")});
@@ -89,6 +106,33 @@ CalibrationView::CalibrationView(QWidget* parent) : RunView(parent) {
     connect(splitBox_, &QComboBox::activated, this, [this](int i) { setSplit(splitBox_->itemText(i)); });
     connect(entityBox_, &QComboBox::activated, this, [this](int i) { setEntity(entityBox_->itemData(i).toInt()); });
     connect(stepBox_, &QComboBox::activated, this, [this](int i) { setStep(stepBox_->itemData(i).toLongLong()); });
+}
+
+bool CalibrationView::tableShown() const { return !table_->isHidden(); }
+
+void CalibrationView::resizeEvent(QResizeEvent* event) {
+    RunView::resizeEvent(event);
+    adaptToSize();
+}
+
+void CalibrationView::adaptToSize() {
+    // With little room the secondary parts go first, the table before the histogram, instead of squeezing the
+    // reliability diagram: it is what the view is for.
+    const int line = fontMetrics().height();
+    const bool table = height() >= 30 * line && width() >= 26 * line;
+    table_->setVisible(table);
+    const int plotHeight = height() - (table ? table_->maximumHeight() : 0);
+    setHistogramShown(plotHeight >= 22 * line);
+}
+
+void CalibrationView::setHistogramShown(bool shown) {
+    if (shown == histogramShown_) return;
+    histogramShown_ = shown;
+    if (shown) charts_->addElement(1, 0, histogramRect_);
+    else charts_->take(histogramRect_);
+    charts_->setRowStretchFactor(1, shown ? 1.0 : 0.001);
+    histogramRect_->setVisible(shown);
+    plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 
 QStringList CalibrationView::splits() const {

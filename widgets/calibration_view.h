@@ -11,6 +11,7 @@ class QCustomPlot;
 class QCPAxisRect;
 class QCPBars;
 class QCPGraph;
+class QCPLayoutGrid;
 class QCPTextElement;
 class QTableWidget;
 
@@ -37,14 +38,20 @@ public:
     int mainEntity() const { return main_; }
     QCPGraph* memberCurve(int member, const RunData* run = nullptr) const;
     QTableWidget* metricsTable() const { return table_; }
+    // What the view shows besides the reliability diagram; both go when the view is small.
+    bool histogramShown() const { return histogramShown_; }
+    bool tableShown() const;
 
     QString csvText() const override;
 
 protected:
     void rebuild() override;
     void applyTheme() override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
+    void adaptToSize();
+    void setHistogramShown(bool shown);
     struct Shown {
         const RunData* run = nullptr;
         const Evaluation* eval = nullptr;
@@ -54,6 +61,7 @@ private:
     void fillTable(const std::vector<Shown>& shown);
 
     QCustomPlot* plot_ = nullptr;
+    QCPLayoutGrid* charts_ = nullptr;
     QCPAxisRect* reliability_ = nullptr;
     QCPAxisRect* histogramRect_ = nullptr;
     QCPTextElement* title_ = nullptr;
@@ -69,6 +77,7 @@ private:
     int entity_ = kAll;
     qint64 step_ = -1;
     int main_ = -1;
+    bool histogramShown_ = true;
 };
 
 }  // namespace ftw

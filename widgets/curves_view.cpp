@@ -7,6 +7,7 @@
 #include <qcustomplot.h>
 
 #include <QCheckBox>
+#include <QLabel>
 #include <QDoubleSpinBox>
 #include <QMenu>
 #include <QToolButton>
@@ -19,6 +20,7 @@
 #include "decimation.h"
 #include "event_markers.h"
 #include "figure_export.h"
+#include "plot.h"
 #include "plot_style.h"
 
 namespace ftw {
@@ -94,8 +96,12 @@ CurvesView::CurvesView(QWidget* parent) : RunView(parent) {
     markersBox_ = new QCheckBox(tr("events"), this);
     markersBox_->setChecked(true);
 
+    hiddenLabel_ = new QLabel(this);
+    hiddenLabel_->setObjectName(QStringLiteral("hiddenCharts"));
+    hiddenLabel_->setVisible(false);
     auto* bar = new ControlBar(this);
     bar->add(metricsButton_);
+    bar->add(hiddenLabel_);
     bar->add(tr("Smoothing"), smoothingBox_);
     bar->add(logXBox_);
     bar->add(logYBox_);
@@ -188,6 +194,8 @@ QCPGraph* CurvesView::graph(const QString& key, int member, bool smoothed, const
 void CurvesView::buildLayout() {
     plot_->clearGraphs();
     sources_.clear();
+    auto* plot = static_cast<Plot*>(plot_);
+    plot->forgetLegends();
     plot_->plotLayout()->clear();  // also deletes the legend
     rects_.clear();
     auto* margins = new QCPMarginGroup(plot_);
@@ -196,22 +204,26 @@ void CurvesView::buildLayout() {
     plot_->plotLayout()->addElement(0, 0, legend);
     legend->setLayer(QStringLiteral("legend"));
     legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
-    legend->setWrap(4);
     legend->setMargins(QMargins(4, 2, 4, 2));
     plot_->plotLayout()->setRowStretchFactor(0, 0.001);
     plot_->legend = legend;
-    for (int i = 0; i < metrics_.size(); ++i) {
+    plot->manageLegend(legend, plot_->plotLayout(), 0, 0, true, 0.25);
+    const QStringList shown = shownMetrics();
+    for (int i = 0; i < shown.size(); ++i) {
         auto* rect = new QCPAxisRect(plot_);
         plot_->plotLayout()->addElement(i + 1, 0, rect);
         rect->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
         QCPAxis* x = rect->axis(QCPAxis::atBottom);
         QCPAxis* y = rect->axis(QCPAxis::atLeft);
-        y->setLabel(metricTitle(metrics_[i]));
+        y->setLabel(metricTitle(shown[i]));
         x->setScaleType(logX_ ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
         y->setScaleType(logY_ ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
         if (logX_) x->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
         if (logY_) y->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
-        if (i + 1 == metrics_.size()) x->setLabel(tr("step"));
+        // The charts share the step axis: only the lowest one labels it.
+        const bool lowest = i + 1 == shown.size();
+        x->setTickLabels(lowest);
+        if (lowest) x->setLabel(tr("step"));
         connect(x, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, [this, x](const QCPRange& r) {
             if (settingRange_) return;
             userZoomed_ = true;  // the user dragged or zoomed: keep this range while new steps arrive
@@ -223,9 +235,30 @@ void CurvesView::buildLayout() {
             fitRanges();
             plot_->replot(QCustomPlot::rpQueuedReplot);
         });
-        rects_[metrics_[i]] = rect;
+        rects_[shown[i]] = rect;
     }
     stylePlot(plot_, palette());
+    // Room for one chart at least; more charts than the height holds are left out (fitShownMetrics).
+    plot_->setMinimumHeight(kChartLines * QFontMetrics(plot_->font()).height() + kOverheadLines * QFontMetrics(plot_->font()).height());
+    const int hidden = int(metrics_.size() - shown.size());
+    hiddenLabel_->setVisible(hidden > 0);
+    hiddenLabel_->setText(tr("+%n more", nullptr, hidden));
+    hiddenLabel_->setToolTip(tr("Not shown for lack of room: %1. Enlarge the view, or focus it (Ctrl+Shift+F).")
+                                 .arg(QStringList(metrics_.mid(shown.size())).join(QStringLiteral(", "))));
+}
+
+QStringList CurvesView::shownMetrics() const { return metrics_.mid(0, std::max(1, std::min(int(metrics_.size()), fitCount_))); }
+
+void CurvesView::fitShownMetrics() {
+    // Each chart needs a few lines of height to say anything; the first metrics chosen stay, the rest wait for room.
+    const int line = QFontMetrics(plot_->font()).height();
+    const int fits = std::max(1, (plot_->height() - kOverheadLines * line) / (kChartLines * line));
+    if (fits == fitCount_) return;
+    const bool before = int(shownMetrics().size()) == int(metrics_.size());
+    fitCount_ = fits;
+    if (before && fits >= int(metrics_.size())) return;  // nothing changes on screen
+    buildLayout();
+    scheduleRefresh();
 }
 
 int CurvesView::pixelColumns(QCPAxisRect* rect) const {
@@ -260,7 +293,7 @@ void CurvesView::fillGraphs() {
     if (runData()) runs.push_back(runData());
     for (RunData* r : overlayRuns()) runs.push_back(r);
     bool first_rect = true;
-    for (const QString& key : metrics_) {
+    for (const QString& key : shownMetrics()) {
         QCPAxisRect* rect = rects_[key];
         for (size_t r = 0; r < runs.size(); ++r) {
             const RunData* run = runs[r];
@@ -384,6 +417,7 @@ void CurvesView::applyTheme() {
 
 void CurvesView::resizeEvent(QResizeEvent* event) {
     RunView::resizeEvent(event);
+    fitShownMetrics();
     scheduleRefresh();
 }
 

@@ -17,6 +17,7 @@ class QCustomPlot;
 class QCPAxisRect;
 class QCPGraph;
 class QDoubleSpinBox;
+class QLabel;
 class QToolButton;
 
 namespace ftw {
@@ -58,7 +59,11 @@ private:
         QString key;
         bool smoothed = false;
     };
+    static constexpr int kChartLines = 4;     // a chart's least height, in text lines
+    static constexpr int kOverheadLines = 5;  // the legend and the step axis
     void buildLayout();
+    QStringList shownMetrics() const;  // the first metrics, as many as the height holds
+    void fitShownMetrics();
     void fillGraphs();
     void redecimate();
     void fitRanges();
@@ -73,6 +78,8 @@ private:
     QCheckBox* logXBox_ = nullptr;
     QCheckBox* logYBox_ = nullptr;
     QCheckBox* markersBox_ = nullptr;
+    QLabel* hiddenLabel_ = nullptr;
+    int fitCount_ = 1 << 20;
     QStringList metrics_;
     std::map<QString, QCPAxisRect*> rects_;
     std::vector<Source> sources_;

@@ -12,6 +12,7 @@
 #include "event_markers.h"
 #include "figure_export.h"
 #include "palette.h"
+#include "plot.h"
 #include "plot_style.h"
 
 namespace ftw {
@@ -32,21 +33,33 @@ DensityView::DensityView(QWidget* parent) : RunView(parent) {
     plot_ = newPlot(this, QStringLiteral("density"));
     plot_->setAutoAddPlottableToLegend(false);
     plot_->plotLayout()->clear();
+    // Each chart has its legend in a row of its own above it, never over its data.
     top_ = new QCPAxisRect(plot_);
     bottom_ = new QCPAxisRect(plot_);
-    plot_->plotLayout()->addElement(0, 0, top_);
-    plot_->plotLayout()->addElement(1, 0, bottom_);
+    auto* legend = new QCPLegend;
+    auto* counts_legend = new QCPLegend;
+    counts_legend->setObjectName(QStringLiteral("countsLegend"));
+    auto* grid = plot_->plotLayout();
+    grid->addElement(0, 0, legend);
+    grid->addElement(1, 0, top_);
+    grid->addElement(2, 0, counts_legend);
+    grid->addElement(3, 0, bottom_);
+    grid->expandTo(4, 2);  // (1, 1): the heatmap's colour scale, narrow when present, empty else
+    grid->setColumnStretchFactor(1, 0.001);
+    for (int row : {0, 2}) grid->setRowStretchFactor(row, 0.001);
     auto* margins = new QCPMarginGroup(plot_);
     top_->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
     bottom_->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
-    auto* legend = new QCPLegend;
-    top_->insetLayout()->addElement(legend, Qt::AlignTop | Qt::AlignRight);
-    legend->setLayer(QStringLiteral("legend"));
+    for (QCPLegend* l : {legend, counts_legend}) {
+        l->setLayer(QStringLiteral("legend"));
+        l->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+        l->setMargins(QMargins(4, 2, 4, 2));
+    }
     plot_->legend = legend;
-    auto* counts_legend = new QCPLegend;
-    bottom_->insetLayout()->addElement(counts_legend, Qt::AlignTop | Qt::AlignRight);
-    counts_legend->setLayer(QStringLiteral("legend"));
-    counts_legend->setObjectName(QStringLiteral("countsLegend"));
+    countsLegend_ = counts_legend;
+    auto* plot = static_cast<Plot*>(plot_);
+    plot->manageLegend(legend, grid, 0, 0, true, 0.2);
+    plot->manageLegend(counts_legend, grid, 2, 0, true, 0.15);
     scale_ = new QCPColorScale(plot_);
     scale_->setLabel(tr("density"));
     scale_->setVisible(false);
@@ -122,14 +135,13 @@ void DensityView::buildDensity() {
     QCPAxis* x = top_->axis(QCPAxis::atBottom);
     QCPAxis* y = top_->axis(QCPAxis::atLeft);
     if (scale_->layout() == plot_->plotLayout()) plot_->plotLayout()->take(scale_);
-    plot_->plotLayout()->simplify();
     scale_->setVisible(false);
     if (!d) return;
     const auto& updates = d->maskUpdates(member_);
     const int layers = int(d->layers().size());
 
     if (heatmap_) {
-        plot_->plotLayout()->addElement(0, 1, scale_);
+        plot_->plotLayout()->addElement(1, 1, scale_);
         scale_->setVisible(true);
         map_ = new QCPColorMap(x, y);
         map_->setName(tr("density"));
@@ -219,9 +231,7 @@ void DensityView::buildCounts() {
     const RunData* d = runData();
     pruned_ = regrown_ = nullptr;
     everActive_ = nullptr;
-    auto* legend = bottom_->insetLayout()->elementCount() > 0
-                       ? qobject_cast<QCPLegend*>(bottom_->insetLayout()->elementAt(0))
-                       : nullptr;
+    QCPLegend* legend = countsLegend_;
     if (legend) legend->clearItems();
     if (!d) return;
     QCPAxis* x = bottom_->axis(QCPAxis::atBottom);
@@ -286,10 +296,6 @@ void DensityView::rebuild() {
     buildCounts();
     // One step axis for both charts in lines mode, so an update lines up with its bars.
     if (!heatmap_) top_->axis(QCPAxis::atBottom)->setRange(bottom_->axis(QCPAxis::atBottom)->range());
-    for (QCPAxisRect* rect : {top_, bottom_})
-        if (rect->insetLayout()->elementCount() > 0)
-            if (auto* legend = qobject_cast<QCPLegend*>(rect->insetLayout()->elementAt(0)))
-                legend->setVisible(legend->itemCount() > 0);
     stylePlot(plot_, palette());
     plot_->replot();
 }

@@ -12,6 +12,7 @@ class QCPBars;
 class QCPColorMap;
 class QCPColorScale;
 class QCPGraph;
+class QCPLegend;
 
 namespace ftw {
 
@@ -51,6 +52,7 @@ private:
     QCPAxisRect* top_ = nullptr;
     QCPAxisRect* bottom_ = nullptr;
     QCPColorScale* scale_ = nullptr;
+    QCPLegend* countsLegend_ = nullptr;
     QComboBox* memberBox_ = nullptr;
     QComboBox* modeBox_ = nullptr;
     QComboBox* layerBox_ = nullptr;

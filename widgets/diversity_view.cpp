@@ -9,9 +9,11 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <limits>
 
 #include "figure_export.h"
 #include "palette.h"
+#include "plot.h"
 #include "plot_style.h"
 
 namespace ftw {
@@ -65,11 +67,11 @@ DiversityView::DiversityView(QWidget* parent) : RunView(parent) {
     plot_->setInteractions({});
     plot_->setAutoAddPlottableToLegend(false);
     plot_->plotLayout()->clear();
-    auto* matrices = new QCPLayoutGrid;
-    plot_->plotLayout()->addElement(0, 0, matrices);
+    matrixGrid_ = new QCPLayoutGrid;
+    plot_->plotLayout()->addElement(0, 0, matrixGrid_);
     for (int k = 0; k < MatrixKinds; ++k) {
         auto* rect = new QCPAxisRect(plot_);
-        matrices->addElement(0, k, rect);
+        matrixGrid_->addElement(0, k, rect);
         rect->axis(QCPAxis::atTop)->setVisible(true);
         rect->axis(QCPAxis::atTop)->setTicks(false);
         rect->axis(QCPAxis::atTop)->setTickLabels(false);
@@ -96,6 +98,12 @@ DiversityView::DiversityView(QWidget* parent) : RunView(parent) {
     side->setRowStretchFactor(1, 1);
     legend->setLayer(QStringLiteral("legend"));
     plot_->legend = legend;
+    auto* plot = static_cast<Plot*>(plot_);
+    plot->manageLegend(legend, side, 0, 0, false, 0.5);
+    plot->addFitter([this] {
+        fitCellLabels();
+        return false;  // labels inside the cells do not change the layout
+    });
 
     evalBox_ = new QComboBox(this);
     auto* bar = new ControlBar(this);
@@ -129,7 +137,7 @@ QCPGraph* DiversityView::memberPoint(int i) const {
     return nullptr;
 }
 
-void DiversityView::maskMatrices(const std::vector<std::vector<const LayerMask*>>& masks, ft::Matrix* hamming,
+void DiversityView::maskMatrices(const std::vector<std::vector<MaskRef>>& masks, ft::Matrix* hamming,
                                  ft::Matrix* jaccard) {
     const size_t n = masks.size();
     hamming->assign(n, std::vector<double>(n, std::nan("")));
@@ -138,17 +146,17 @@ void DiversityView::maskMatrices(const std::vector<std::vector<const LayerMask*>
         for (size_t j = 0; j < n; ++j) {
             int64_t differ = 0, both = 0, either = 0, weights = 0;
             for (size_t l = 0; l < std::min(masks[i].size(), masks[j].size()); ++l) {
-                const LayerMask* a = masks[i][l];
-                const LayerMask* b = masks[j][l];
-                if (!a || !b || !a->bits || !b->bits || a->total != b->total) continue;
-                const auto& wa = *a->bits;
-                const auto& wb = *b->bits;
+                const MaskRef& a = masks[i][l];
+                const MaskRef& b = masks[j][l];
+                if (!a.bits || !b.bits || a.total != b.total || a.bits->size() != b.bits->size()) continue;
+                const auto& wa = *a.bits;
+                const auto& wb = *b.bits;
                 for (size_t w = 0; w < wa.size(); ++w) {
                     differ += std::popcount(wa[w] ^ wb[w]);
                     both += std::popcount(wa[w] & wb[w]);
                     either += std::popcount(wa[w] | wb[w]);
                 }
-                weights += a->total;
+                weights += a.total;
             }
             if (weights == 0) continue;
             (*hamming)[i][j] = double(differ) / double(weights);
@@ -158,11 +166,13 @@ void DiversityView::maskMatrices(const std::vector<std::vector<const LayerMask*>
 
 void DiversityView::computeMasks() {
     const RunData* d = runData();
-    std::vector<std::vector<const LayerMask*>> masks;
+    std::vector<std::vector<MaskRef>> masks;
     QStringList labels;
-    const auto layersOf = [](const MaskUpdateEntry& u) {
-        std::vector<const LayerMask*> out;
-        for (const auto& l : u.layers) out.push_back(&l);
+    // Masks not in memory are asked for; the matrices fill in as they arrive (masksArrived).
+    const auto layersOf = [d](int64_t member, int64_t pos) {
+        std::vector<MaskRef> out;
+        const auto& u = d->maskUpdates(member)[size_t(pos)];
+        for (size_t l = 0; l < u.layers.size(); ++l) out.push_back({d->maskAt(member, pos, int(l)), u.layers[l].total});
         return out;
     };
     if (d && d->tickets().size() >= 2) {
@@ -170,10 +180,10 @@ void DiversityView::computeMasks() {
         for (const TicketInfo& t : d->tickets()) {
             const auto& updates = d->maskUpdates(t.member);
             // The member's mask at the capture: its last update at or before the ticket's step.
-            const MaskUpdateEntry* at = nullptr;
-            for (const auto& u : updates)
-                if (u.step <= t.step) at = &u;
-            masks.push_back(at ? layersOf(*at) : std::vector<const LayerMask*>{});
+            int64_t at = -1;
+            for (size_t k = 0; k < updates.size(); ++k)
+                if (updates[k].step <= t.step) at = int64_t(k);
+            masks.push_back(at >= 0 ? layersOf(t.member, at) : std::vector<MaskRef>{});
             labels << tr("ticket %1").arg(t.ticket);
         }
     } else if (d) {
@@ -181,7 +191,7 @@ void DiversityView::computeMasks() {
         for (int m = 0; m < d->memberCount(); ++m) {
             const auto& updates = d->maskUpdates(m);
             if (updates.empty()) continue;
-            masks.push_back(layersOf(updates.back()));
+            masks.push_back(layersOf(m, int64_t(updates.size()) - 1));
             labels << tr("member %1").arg(m);
         }
         if (masks.size() < 2) {
@@ -228,6 +238,7 @@ void DiversityView::computePredictions() {
 }
 
 void DiversityView::drawMatrix(MatrixKind kind) {
+    cellLabels_[kind].clear();  // the items themselves went with clearItems()
     QCPAxisRect* rect = rects_[kind];
     QCPAxis* x = rect->axis(QCPAxis::atBottom);
     QCPAxis* y = rect->axis(QCPAxis::atLeft);
@@ -281,6 +292,7 @@ void DiversityView::drawMatrix(MatrixKind kind) {
             // Dark text on the light end of viridis, light text on the dark end.
             const double t = map->dataRange().size() > 0 ? (v - map->dataRange().lower) / map->dataRange().size() : 0;
             text->setColor(std::isfinite(v) && t > 0.6 ? Qt::black : Qt::white);
+            cellLabels_[kind].push_back(text);
         }
 }
 
@@ -290,7 +302,8 @@ void DiversityView::drawScatter() {
     memberGraphs_.clear();
     trajectory_ = nullptr;
     if (plot_->legend) plot_->legend->clearItems();
-    double xmin = 0, xmax = 0.05, ymin = 1, ymax = 0;
+    const double inf = std::numeric_limits<double>::infinity();
+    double xmin = inf, xmax = -inf, ymin = inf, ymax = -inf;
     const auto extend = [&](double vx, double vy) {
         if (!std::isfinite(vx) || !std::isfinite(vy)) return;
         xmin = std::min(xmin, vx);
@@ -325,13 +338,54 @@ void DiversityView::drawScatter() {
         memberGraphs_.push_back({p.index, g});
         extend(p.disagreement, p.accuracy);
     }
-    if (ymax < ymin) {
-        ymin = 0;
-        ymax = 1;
+    if (!(xmax >= xmin)) {
+        xmin = ymin = 0;
+        xmax = ymax = 1;
     }
-    const double pad_y = std::max(0.02, 0.1 * (ymax - ymin)), pad_x = 0.1 * (xmax - xmin);
-    x->setRange(xmin - pad_x, xmax + pad_x);
-    y->setRange(ymin - pad_y, ymax + pad_y);
+    // The points' own range with a margin, so that no point sits on the frame; a single point gets a small window
+    // around it instead of a zoom into nothing.
+    const auto padded = [](double lo, double hi) {
+        const double span = hi - lo;
+        const double pad = span > 1e-9 ? 0.12 * span : std::max(0.01, 0.05 * std::abs(hi));
+        return QCPRange(lo - pad, hi + pad);
+    };
+    x->setRange(padded(xmin, xmax));
+    y->setRange(padded(ymin, ymax));
+}
+
+void DiversityView::fitCellLabels() {
+    // A value is printed in its cell only when the cell can hold it; the colour and the tooltip-free CSV still
+    // carry it otherwise.
+    for (int k = 0; k < MatrixKinds; ++k) {
+        if (cellLabels_[k].empty()) continue;
+        QCPAxis* x = rects_[k]->axis(QCPAxis::atBottom);
+        QCPAxis* y = rects_[k]->axis(QCPAxis::atLeft);
+        const double cellWidth = std::abs(x->coordToPixel(1) - x->coordToPixel(0));
+        const double cellHeight = std::abs(y->coordToPixel(1) - y->coordToPixel(0));
+        for (QCPItemText* t : cellLabels_[k]) {
+            const QFontMetricsF fm(t->font());
+            const bool fits = fm.horizontalAdvance(t->text()) + 4 <= cellWidth && fm.height() + 2 <= cellHeight;
+            t->setVisible(fits);
+        }
+    }
+}
+
+void DiversityView::resizeEvent(QResizeEvent* event) {
+    RunView::resizeEvent(event);
+    arrangeMatrices();
+}
+
+void DiversityView::arrangeMatrices() {
+    // Four square matrices: in one row when that makes them bigger, else two by two.
+    const double width = plot_->width(), height = 0.45 * plot_->height();
+    const double inRow = std::min(width / 4, height), inSquare = std::min(width / 2, height / 2);
+    const int columns = inSquare > 1.15 * inRow ? 2 : 4;
+    if (columns == matrixColumns_) return;
+    matrixColumns_ = columns;
+    for (QCPAxisRect* r : rects_) matrixGrid_->take(r);
+    matrixGrid_->simplify();
+    for (int k = 0; k < MatrixKinds; ++k) matrixGrid_->addElement(k / columns, k % columns, rects_[k]);
+    plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 
 void DiversityView::rebuild() {

@@ -11,6 +11,8 @@ class QCustomPlot;
 class QCPAxisRect;
 class QCPColorMap;
 class QCPGraph;
+class QCPItemText;
+class QCPLayoutGrid;
 
 namespace ftw {
 
@@ -35,17 +37,24 @@ public:
     // that member has no evaluation at the same step.
     QCPGraph* memberPoint(int i) const;
 
-    // Mask distances over every layer with a captured mask (masks[entity][layer]); NaN where nothing is comparable.
-    static void maskMatrices(const std::vector<std::vector<const LayerMask*>>& masks, ft::Matrix* hamming,
-                             ft::Matrix* jaccard);
+    // Mask distances over every layer with a mask in hand (masks[entity][layer]); NaN where nothing compares.
+    struct MaskRef {
+        MaskWords bits;
+        int64_t total = 0;
+    };
+    static void maskMatrices(const std::vector<std::vector<MaskRef>>& masks, ft::Matrix* hamming, ft::Matrix* jaccard);
 
     QString csvText() const override;
 
 protected:
     void rebuild() override;
+    bool drawsMasks() const override { return true; }
     void applyTheme() override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
+    void fitCellLabels();
+    void arrangeMatrices();
     struct Trajectory {
         std::vector<int64_t> steps;
         QVector<double> x, y;
@@ -57,6 +66,9 @@ private:
     std::vector<const Evaluation*> ensembleEvaluations() const;
 
     QCustomPlot* plot_ = nullptr;
+    QCPLayoutGrid* matrixGrid_ = nullptr;
+    int matrixColumns_ = 4;
+    std::vector<QCPItemText*> cellLabels_[MatrixKinds];
     QComboBox* evalBox_ = nullptr;
     QCPAxisRect* rects_[MatrixKinds] = {};
     QCPColorMap* maps_[MatrixKinds] = {};

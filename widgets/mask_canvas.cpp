@@ -153,10 +153,10 @@ std::vector<MaskCanvas::Tile> MaskCanvas::layoutTiles(const QRect& area, int tit
 }
 
 QImage MaskCanvas::buildImage(int layer, QSize max_pixels, bool use_cache) const {
-    const LayerMask* cur = maskOf(update_, layer);
-    if (!cur || !cur->bits) return {};
-    const LayerMask* prev = maskOf(update_ - 1, layer);
-    const uint64_t* prev_bits = prev && prev->bits && prev->total == cur->total ? prev->bits->data() : nullptr;
+    const MaskWords cur = data_->maskAt(member_, update_, layer);
+    if (!cur) return {};
+    const MaskWords prev = update_ > 0 ? data_->maskAt(member_, update_ - 1, layer) : nullptr;
+    const uint64_t* prev_bits = prev && prev->size() == cur->size() ? prev->data() : nullptr;
     const MaskGrid grid = gridFor(layer);
     const CellRect view = viewFor(layer);
     const QSize size = imageSizeFor(view, max_pixels);
@@ -165,15 +165,15 @@ QImage MaskCanvas::buildImage(int layer, QSize max_pixels, bool use_cache) const
         auto it = cache_.find(layer);
         if (it != cache_.end()) {
             const CachedImage& c = it->second;
-            if (c.generation == data_->generation() && c.current == cur->bits.get() && c.previous == prev_bits && c.size == size && c.layout == convLayout_ &&
+            if (c.generation == data_->generation() && c.current == cur.get() && c.previous == prev_bits && c.size == size && c.layout == convLayout_ &&
                 c.view.col0 == view.col0 && c.view.col1 == view.col1 && c.view.row0 == view.row0 &&
                 c.view.row1 == view.row1 && c.active == colors.active.rgb() && c.inactive == colors.inactive.rgb())
                 return c.image;
         }
     }
-    QImage image = blockImage(countBlocks(grid, cur->bits->data(), prev_bits, view, size), colors);
+    QImage image = blockImage(countBlocks(grid, cur->data(), prev_bits, view, size), colors);
     if (use_cache)
-        cache_[layer] = CachedImage{data_->generation(), cur->bits.get(), prev_bits, view, size, convLayout_, colors.active.rgb(),
+        cache_[layer] = CachedImage{data_->generation(), cur.get(), prev_bits, view, size, convLayout_, colors.active.rgb(),
                                     colors.inactive.rgb(), image};
     return image;
 }
@@ -216,10 +216,15 @@ void MaskCanvas::paintTiles(QPainter& painter, const QRect& area, qreal dpr, boo
         painter.drawText(t.title, Qt::AlignLeft | Qt::AlignVCenter,
                          fm.elidedText(titleOf(t.layer), Qt::ElideRight, t.title.width()));
         if (t.image.isEmpty()) continue;
-        const QImage image = buildImage(t.layer, t.image.size() * dpr, use_cache);
+        QImage image = buildImage(t.layer, t.image.size() * dpr, use_cache);
+        const LayerMask* m = maskOf(update_, t.layer);
+        if (image.isNull() && m && m->captured && use_cache) {
+            // Being read from the store: the last picture of the layer stays until the new one is there.
+            if (auto it = cache_.find(t.layer); it != cache_.end() && it->second.generation == data_->generation())
+                image = it->second.image;
+        }
         if (image.isNull()) {
-            // No packed mask: the density as a bar, so the update is still visible.
-            const LayerMask* m = maskOf(update_, t.layer);
+            // No packed mask (yet): the density as a bar, so the update is still visible.
             painter.fillRect(t.image, colors.inactive);
             if (m && m->total > 0) {
                 QRect bar = t.image;
@@ -227,7 +232,8 @@ void MaskCanvas::paintTiles(QPainter& painter, const QRect& area, qreal dpr, boo
                 painter.fillRect(bar, colors.active);
             }
             painter.setPen(colors.none);
-            painter.drawText(t.image, Qt::AlignCenter, tr("mask not captured"));
+            painter.drawText(t.image, Qt::AlignCenter,
+                             m && m->captured ? tr("reading the mask…") : tr("mask not captured"));
             continue;
         }
         painter.setRenderHint(QPainter::SmoothPixmapTransform, false);

@@ -11,8 +11,8 @@ std::vector<int8_t> weightHistory(const RunData& data, int64_t member, int layer
     for (size_t k = 0; k < updates.size(); ++k) {
         if (layer < 0 || size_t(layer) >= updates[k].layers.size()) continue;
         const LayerMask& m = updates[k].layers[size_t(layer)];
-        if (!m.bits || index < 0 || index >= m.total) continue;
-        out[k] = bitAt(m.bits->data(), index) ? 1 : 0;
+        if (!m.captured || index < 0 || index >= m.total) continue;
+        if (const MaskWords bits = data.maskAt(member, int64_t(k), layer)) out[k] = bitAt(bits->data(), index) ? 1 : 0;
     }
     return out;
 }
@@ -60,20 +60,21 @@ QString describeCells(const RunData& data, int64_t member, int layer, int64_t up
     const LayerMask* m = size_t(layer) < u.layers.size() ? &u.layers[size_t(layer)] : nullptr;
     QStringList lines;
     lines << QStringLiteral("%1, update %2 (step %3)").arg(desc.name, QString::number(update), QString::number(u.step));
-    if (!m || !m->bits) {
-        lines << QStringLiteral("the mask of this update was not captured");
+    const MaskWords bits = m && m->captured ? data.maskAt(member, update, layer) : nullptr;
+    if (!bits) {
+        lines << (m && m->captured ? QStringLiteral("reading the mask of this update…")
+                                   : QStringLiteral("the mask of this update was not captured"));
         return lines.join(QLatin1Char('\n'));
     }
-    const LayerMask* prev = update > 0 && size_t(layer) < updates[size_t(update) - 1].layers.size()
-                                ? &updates[size_t(update) - 1].layers[size_t(layer)]
-                                : nullptr;
+    const MaskWords prevBits = update > 0 ? data.maskAt(member, update - 1, layer) : nullptr;
+    const uint64_t* prev = prevBits && prevBits->size() == bits->size() ? prevBits->data() : nullptr;
     if (cells.width() == 1 && cells.height() == 1) {
         const int64_t index = grid.indexAt(cells.row0, cells.col0);
         if (index < 0) return lines.join(QLatin1Char('\n')) + QStringLiteral("\n(padding, no weight)");
-        const bool alive = bitAt(m->bits->data(), index);
+        const bool alive = bitAt(bits->data(), index);
         QString state = alive ? QStringLiteral("alive") : QStringLiteral("dead");
-        if (prev && prev->bits) {
-            const bool before = bitAt(prev->bits->data(), index);
+        if (prev) {
+            const bool before = bitAt(prev, index);
             if (before && !alive) state = QStringLiteral("pruned at this update");
             if (!before && alive) state = QStringLiteral("regrown at this update");
         }
@@ -82,8 +83,7 @@ QString describeCells(const RunData& data, int64_t member, int layer, int64_t up
         return lines.join(QLatin1Char('\n'));
     }
     // A block of cells: counts, from the same block counting the image uses.
-    const BlockCounts c = countBlocks(grid, m->bits->data(), prev && prev->bits ? prev->bits->data() : nullptr,
-                                      cells, QSize(1, 1));
+    const BlockCounts c = countBlocks(grid, bits->data(), prev, cells, QSize(1, 1));
     if (c.cells.empty() || c.cells[0] == 0) return lines.join(QLatin1Char('\n')) + QStringLiteral("\n(padding)");
     lines << QStringLiteral("rows %1–%2, columns %3–%4: %5 weights")
                  .arg(cells.row0)
@@ -92,7 +92,7 @@ QString describeCells(const RunData& data, int64_t member, int layer, int64_t up
                  .arg(cells.col1 - 1)
                  .arg(c.cells[0]);
     lines << QStringLiteral("%1 alive (%2%)").arg(c.alive[0]).arg(100.0 * c.alive[0] / c.cells[0], 0, 'f', 1);
-    if (prev && prev->bits)
+    if (prev)
         lines << QStringLiteral("%1 regrown, %2 pruned at this update").arg(c.regrown[0]).arg(c.pruned[0]);
     lines << QStringLiteral("zoom in (mouse wheel) to see single weights");
     return lines.join(QLatin1Char('\n'));

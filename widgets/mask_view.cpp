@@ -39,8 +39,11 @@ MaskView::MaskView(QWidget* parent) : RunView(parent) {
     speedBox_->setCurrentIndex(2);
     followBox_ = new QCheckBox(tr("Follow latest"), this);
     followBox_->setChecked(true);
+    // Both labels wrap instead of widening the view (and with it the dock and the window).
     frameLabel_ = new QLabel(this);
+    frameLabel_->setWordWrap(true);
     hoverLabel_ = new QLabel(this);
+    hoverLabel_->setWordWrap(true);
     hoverLabel_->setProperty(kNoExportProperty, true);
     hoverLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     hoverLabel_->setMinimumHeight(fontMetrics().height() * 3);
@@ -213,6 +216,11 @@ void MaskView::showFrame() {
     if (u.initial) text += tr(" · initial mask");
     if (u.exploration) text += tr(" · exploration (rate %1)").arg(u.rate);
     frameLabel_->setText(text);
+    // The scrubber's neighbours next, so that stepping or dragging finds them read already.
+    if (d->maskSource())
+        for (int delta : {1, -1, 2, -2})
+            for (int l = 0; l < int(u.layers.size()); ++l)
+                if (canvas_->layer() < 0 || canvas_->layer() == l) d->prefetchMask(member_, index + delta, l);
     emit currentUpdateChanged(member_, index, u.step);
 }
 

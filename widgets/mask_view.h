@@ -52,6 +52,7 @@ signals:
 
 protected:
     void rebuild() override;
+    bool drawsMasks() const override { return true; }
 
 private:
     void showFrame();

@@ -4,11 +4,12 @@
 #include <qcustomplot.h>
 
 #include "palette.h"
+#include "plot.h"
 
 namespace ftw {
 
 QCustomPlot* newPlot(QWidget* parent, const QString& object_name) {
-    auto* plot = new QCustomPlot(parent);
+    auto* plot = new Plot(parent);
     plot->setObjectName(object_name);
     plot->setPlottingHint(QCP::phCacheLabels, true);
     plot->setNoAntialiasingOnDrag(true);
@@ -37,15 +38,38 @@ void styleAxisRect(QCPAxisRect* rect, const QPalette& palette) {
 
 void stylePlot(QCustomPlot* plot, const QPalette& palette) {
     plot->setBackground(palette.brush(QPalette::Window));
-    for (QCPAxisRect* rect : plot->axisRects()) styleAxisRect(rect, palette);
+    // Texts in the widget's font, so that teaching mode's larger font reaches the charts too.
+    const QFont font = plot->font();
+    for (QCPAxisRect* rect : plot->axisRects()) {
+        styleAxisRect(rect, palette);
+        for (QCPAxis* axis : rect->axes()) {
+            axis->setTickLabelFont(font);
+            axis->setLabelFont(font);
+        }
+    }
+    for (QCPLayoutElement* e : plot->plotLayout()->elements(true)) {
+        if (auto* legend = qobject_cast<QCPLegend*>(e)) {
+            legend->setFont(font);
+            for (int i = 0; i < legend->itemCount(); ++i)
+                if (QCPAbstractLegendItem* item = legend->item(i)) item->setFont(font);
+        }
+        if (auto* scale = qobject_cast<QCPColorScale*>(e)) {
+            scale->axis()->setTickLabelFont(font);
+            scale->axis()->setLabelFont(font);
+        }
+    }
     if (plot->legend) {
         plot->legend->setBrush(palette.brush(QPalette::Base));
         plot->legend->setBorderPen(QPen(palette.color(QPalette::Mid)));
         plot->legend->setTextColor(palette.color(QPalette::WindowText));
     }
+    QFont titleFont = font;
+    titleFont.setBold(true);
     for (int i = 0; i < plot->plotLayout()->elementCount(); ++i)
-        if (auto* title = qobject_cast<QCPTextElement*>(plot->plotLayout()->elementAt(i)))
+        if (auto* title = qobject_cast<QCPTextElement*>(plot->plotLayout()->elementAt(i))) {
             title->setTextColor(palette.color(QPalette::WindowText));
+            title->setFont(titleFont);
+        }
 }
 
 QPen seriesPen(int member, const QPalette& palette, bool faint, qreal width) {

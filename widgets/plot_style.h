@@ -13,7 +13,8 @@ class QWidget;
 
 namespace ftw {
 
-// A plot with the workbench's defaults (cached labels, no antialiasing while dragging, horizontal drag and zoom).
+// A Plot (plot.h: fitted to its size) with the workbench's defaults (cached labels, no antialiasing while dragging,
+// horizontal drag and zoom).
 QCustomPlot* newPlot(QWidget* parent, const QString& object_name);
 // Background, axes, tick labels, grid and legend in the palette's colours.
 void stylePlot(QCustomPlot* plot, const QPalette& palette);

@@ -1,6 +1,7 @@
 // RunData: the live path (events in arrival order). The rules for steps, indices and metric keys follow the store
 // writer (core/store/event_rows.cpp) so that a run loaded from the store equals the same run applied live.
 #include "run_data.h"
+#include "mask_source.h"
 
 #include <algorithm>
 #include <atomic>
@@ -34,6 +35,10 @@ void RunData::reset() {
     lastStep_ = 0;
     series_.clear();
     masks_.clear();
+    cache_.clear();
+    cacheBytes_ = 0;
+    unavailable_.clear();
+    delete source_;
     markers_.clear();
     tickets_.clear();
     evaluations_.clear();
@@ -47,6 +52,7 @@ void RunData::reset() {
     runId_ = -1;
     name_.clear();
     color_ = QColor();
+    configJson_.clear();
     bump();
     emit changed();
 }
@@ -89,6 +95,67 @@ const std::vector<MaskUpdateEntry>& RunData::maskUpdates(int64_t member) const {
     if (member < 0 || member >= int64_t(masks_.size())) return none;
     return masks_[size_t(member)];
 }
+
+const MaskUpdateEntry* RunData::entryAt(int64_t member, int64_t updatePos) const {
+    const auto& updates = maskUpdates(member);
+    return updatePos >= 0 && updatePos < int64_t(updates.size()) ? &updates[size_t(updatePos)] : nullptr;
+}
+
+MaskWords RunData::maskAt(int64_t member, int64_t updatePos, int layer) const {
+    const MaskUpdateEntry* e = entryAt(member, updatePos);
+    if (!e || layer < 0 || size_t(layer) >= e->layers.size() || !e->layers[size_t(layer)].captured) return nullptr;
+    const MaskKey key{member, e->index, layer};
+    if (auto it = cache_.find(key); it != cache_.end()) {
+        it->second.lastUse = ++useClock_;
+        return it->second.bits;
+    }
+    if (source_ && !unavailable_.count(key)) source_->request(key);
+    return nullptr;
+}
+
+void RunData::prefetchMask(int64_t member, int64_t updatePos, int layer) const {
+    const MaskUpdateEntry* e = entryAt(member, updatePos);
+    if (!source_ || !e || layer < 0 || size_t(layer) >= e->layers.size() || !e->layers[size_t(layer)].captured) return;
+    const MaskKey key{member, e->index, layer};
+    if (!cache_.count(key) && !unavailable_.count(key)) source_->request(key);
+}
+
+void RunData::cacheMask(const MaskKey& key, MaskWords bits) const {
+    if (!bits) return;
+    auto& slot = cache_[key];
+    if (slot.bits) cacheBytes_ -= slot.bits->size() * sizeof(uint64_t);
+    slot.bits = std::move(bits);
+    slot.lastUse = ++useClock_;
+    cacheBytes_ += slot.bits->size() * sizeof(uint64_t);
+    // Least recently used first; the mask just added stays even when it alone is over the budget.
+    while (cacheBytes_ > cacheBudget_ && cache_.size() > 1) {
+        auto oldest = cache_.end();
+        for (auto it = cache_.begin(); it != cache_.end(); ++it)
+            if (!(it->first == key) && (oldest == cache_.end() || it->second.lastUse < oldest->second.lastUse)) oldest = it;
+        if (oldest == cache_.end()) break;
+        cacheBytes_ -= oldest->second.bits->size() * sizeof(uint64_t);
+        cache_.erase(oldest);
+    }
+}
+
+void RunData::setMaskSource(MaskSource* source) {
+    if (source_ == source) return;
+    delete source_;
+    source_ = source;
+    if (!source_) return;
+    source_->setParent(this);
+    connect(source_, &MaskSource::arrived, this, [this](const MaskKey& key, const MaskWords& bits) {
+        if (bits) cacheMask(key, bits);
+        else unavailable_.insert(key);
+        emit masksArrived();
+    });
+}
+
+void RunData::setMaskBudget(size_t budgetBytes) { cacheBudget_ = budgetBytes; }
+
+int64_t RunData::maskReads() const { return source_ ? source_->reads() : 0; }
+
+MaskSource* RunData::maskSource() const { return source_; }
 
 Series& RunData::seriesFor(int64_t member, const char* key) { return series_[{member, std::string(key)}]; }
 
@@ -180,7 +247,7 @@ void RunData::applyMaskUpdate(const ft::MaskUpdate& u, ft::MaskUpdate* movable) 
             d.total = l.total;
             layers_.push_back(d);
         }
-        LayerMask m{l.pruned, l.regrown, l.active, l.total, nullptr};
+        LayerMask m{l.pruned, l.regrown, l.active, l.total, false};
         active += l.active;
         total += l.total;
         if (!l.bits.empty()) {
@@ -192,10 +259,11 @@ void RunData::applyMaskUpdate(const ft::MaskUpdate& u, ft::MaskUpdate* movable) 
                                      .arg(QString::fromStdString(l.name), QString::number(e.index),
                                           QString::number(u.member), QString::number(l.bits.size()),
                                           QString::number(expected), QString::number(l.total))});
-            } else if (movable) {
-                m.bits = std::make_shared<const std::vector<uint64_t>>(std::move(movable->layers[i].bits));
             } else {
-                m.bits = std::make_shared<const std::vector<uint64_t>>(l.bits);
+                m.captured = true;
+                cacheMask({u.member, e.index, int(i)},
+                          std::make_shared<const std::vector<uint64_t>>(
+                              movable ? std::move(movable->layers[i].bits) : l.bits));
             }
         }
         e.layers.push_back(std::move(m));

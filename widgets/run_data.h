@@ -1,18 +1,22 @@
 // RunData: everything the views know about ONE run, filled either live from the run loop's events (apply) or
 // from the run store (load), so that a stored run shows exactly like a live one. GUI thread only; torch-free.
 //
-// Mask updates keep their packed bits in shared, immutable arrays (MaskWords): views read them in place and
-// never copy a mask. Metric series are kept at full resolution; views decimate to screen resolution.
+// Mask updates keep only their counts; the packed bits (shared, immutable MaskWords that views read in place) live
+// in a cache of bounded size: a live run's masks enter it as they arrive, and any mask not in it is read from the
+// run's store on demand (a MaskSource), so memory does not grow with a run's history. Metric series are kept at
+// full resolution; views decimate to screen resolution.
 #pragma once
 
 #include <QColor>
 #include <QObject>
+#include <QPointer>
 #include <QString>
 #include <QStringList>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -47,8 +51,20 @@ using MaskWords = std::shared_ptr<const std::vector<uint64_t>>;
 
 struct LayerMask {
     int64_t pruned = 0, regrown = 0, active = 0, total = 0;
-    MaskWords bits;  // null when the mask was not captured
+    bool captured = false;  // the packed mask exists (RunData::maskAt gives it)
 };
+
+// A mask of the store: member, update (MaskUpdateEntry::index, the store's update_index) and layer.
+struct MaskKey {
+    int64_t member = 0, update = 0;
+    int layer = 0;
+    bool operator<(const MaskKey& o) const {
+        return member != o.member ? member < o.member : update != o.update ? update < o.update : layer < o.layer;
+    }
+    bool operator==(const MaskKey& o) const { return member == o.member && update == o.update && layer == o.layer; }
+};
+
+class MaskSource;
 
 struct MaskUpdateEntry {
     int64_t index = 0;  // 0 = the member's initial mask, then 1, 2, ... (the store's update_index)
@@ -129,6 +145,9 @@ public:
     void setIdentity(int64_t run_id, const QString& name, const QColor& color = {});
     int64_t runId() const { return runId_; }
     QString name() const { return name_; }
+    // The config the run ran with, as JSON text (the store's record; empty when not known).
+    QString configJson() const { return configJson_; }
+    void setConfigJson(const QString& json) { configJson_ = json; }
     QColor color() const { return color_; }
 
     bool started() const { return started_; }
@@ -144,6 +163,18 @@ public:
     std::vector<std::pair<int64_t, QString>> allSeries() const;
 
     const std::vector<MaskUpdateEntry>& maskUpdates(int64_t member) const;
+    // The packed mask of `layer` after the update at position `updatePos` of maskUpdates(member). Null when it was
+    // not captured, or while it is being read from the store: masksArrived() follows, and maskAt gives it then.
+    MaskWords maskAt(int64_t member, int64_t updatePos, int layer) const;
+    // Asks for a mask ahead of need (the scrubber's neighbours); nothing is returned.
+    void prefetchMask(int64_t member, int64_t updatePos, int layer) const;
+    // Reads masks not in memory from `source` (owned; null: none). The cache keeps at most `budgetBytes`.
+    void setMaskSource(MaskSource* source);
+    MaskSource* maskSource() const;
+    void setMaskBudget(size_t budgetBytes);
+    size_t maskBytes() const { return cacheBytes_; }
+    // Masks read from the store so far (tests: lazy loading reads only what is shown).
+    int64_t maskReads() const;
     const std::vector<Marker>& markers() const { return markers_; }
     const std::vector<TicketInfo>& tickets() const { return tickets_; }  // sorted by ticket index
     const std::vector<Evaluation>& evaluations() const { return evaluations_; }
@@ -168,6 +199,8 @@ public:
 
 signals:
     void changed();
+    // Masks asked for by maskAt/prefetchMask have arrived (views that draw masks refresh; nothing else changed).
+    void masksArrived();
 
 private:
     // `movable`: the same event, when its packed masks may be moved out instead of copied.
@@ -180,6 +213,8 @@ private:
     void addBoundary(ft::DecisionBoundary b);
     void addTicket(const TicketInfo& t);
     void bump();
+    void cacheMask(const MaskKey& key, MaskWords bits) const;
+    const MaskUpdateEntry* entryAt(int64_t member, int64_t updatePos) const;
 
     int generation_ = 0;
     int64_t revision_ = 0;
@@ -187,6 +222,7 @@ private:
     int64_t runId_ = -1;
     QString name_;
     QColor color_;
+    QString configJson_;
 
     bool started_ = false;
     RunInfo info_;
@@ -195,6 +231,16 @@ private:
     int64_t lastStep_ = 0;
     std::map<std::pair<int64_t, std::string>, Series> series_;
     std::vector<std::vector<MaskUpdateEntry>> masks_;  // [member][update]
+    struct CachedMask {
+        MaskWords bits;
+        uint64_t lastUse = 0;
+    };
+    mutable std::map<MaskKey, CachedMask> cache_;
+    std::set<MaskKey> unavailable_;  // the store could not give them: not asked for again
+    mutable size_t cacheBytes_ = 0;
+    mutable uint64_t useClock_ = 0;
+    size_t cacheBudget_ = size_t(256) << 20;
+    QPointer<MaskSource> source_;
     std::vector<Marker> markers_;
     std::vector<TicketInfo> tickets_;
     std::vector<Evaluation> evaluations_;

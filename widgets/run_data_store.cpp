@@ -105,12 +105,8 @@ void RunDataLoader::loadMasks(const ft::RunStore& store, int64_t run, RunData& d
             for (const auto& l : rec.layers) {
                 if (l.layer < 0) continue;
                 if (e.layers.size() <= size_t(l.layer)) e.layers.resize(size_t(l.layer) + 1);
-                LayerMask m{l.pruned, l.regrown, l.active, l.total, nullptr};
-                if (l.has_mask) {
-                    ft::MaskBits bits = store.mask_at(run, member, l.layer, rec.index);
-                    m.bits = std::make_shared<const std::vector<uint64_t>>(std::move(bits.bits));
-                }
-                e.layers[size_t(l.layer)] = std::move(m);
+                // Counts only: the bits are read when a view asks for them (RunData::maskAt, a MaskSource).
+                e.layers[size_t(l.layer)] = LayerMask{l.pruned, l.regrown, l.active, l.total, l.has_mask};
             }
             d.masks_[size_t(member)].push_back(std::move(e));
         }
@@ -154,6 +150,7 @@ void RunDataLoader::fill(const ft::RunStore& store, int64_t run, RunData& d) {
     const ft::RunRecord r = store.get_run(run);
     d.runId_ = r.id;
     d.name_ = qs(r.name);
+    d.configJson_ = qs(r.config_json);
     d.color_ = r.color.empty() ? QColor() : QColor(qs(r.color));
     d.started_ = r.members > 0 || r.total_steps > 0;
     d.info_ = RunInfo{qs(r.method), r.members, r.total_steps, r.steps_per_epoch, qs(r.device), r.threads};

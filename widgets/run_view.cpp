@@ -23,6 +23,7 @@ void RunView::setRunData(RunData* data) {
     if (data_) {
         connect(data_, &RunData::changed, this, &RunView::scheduleRefresh);
         connect(data_, &QObject::destroyed, this, &RunView::scheduleRefresh);
+        if (drawsMasks()) connect(data_, &RunData::masksArrived, this, &RunView::scheduleRefresh);
     }
     scheduleRefresh();
 }
@@ -73,7 +74,7 @@ void RunView::refreshNow() {
 
 void RunView::changeEvent(QEvent* event) {
     QWidget::changeEvent(event);
-    if (event->type() == QEvent::PaletteChange) {
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange) {
         themed_ = true;
         applyTheme();
         scheduleRefresh();

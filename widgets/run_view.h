@@ -42,6 +42,8 @@ public:
 protected:
     // Rebuild what is shown from runData() (may be null) and the overlays.
     virtual void rebuild() = 0;
+    // Views that draw packed masks refresh when masks they asked for arrive from the store.
+    virtual bool drawsMasks() const { return false; }
     // Colours follow the widget palette (light or dark); called before the first rebuild and on palette changes.
     virtual void applyTheme() {}
     void scheduleRefresh();

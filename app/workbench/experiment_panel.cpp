@@ -5,6 +5,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QPushButton>
 #include <QSignalBlocker>
 #include <QSplitter>
 #include <QToolButton>
@@ -64,6 +65,22 @@ ExperimentPanel::ExperimentPanel(PresetLibrary* library, QWidget* parent) : QWid
     buttons->addWidget(saveButton_);
     buttons->addStretch(1);
     layout->addLayout(buttons);
+
+    // Shown while the form holds a stored run's settings instead of the user's draft.
+    runBanner_ = new QWidget(this);
+    runBanner_->setObjectName(QStringLiteral("runBanner"));
+    auto* banner = new QHBoxLayout(runBanner_);
+    banner->setContentsMargins(0, 0, 0, 0);
+    runLabel_ = new QLabel(runBanner_);
+    runLabel_->setWordWrap(true);
+    editAsNew_ = new QPushButton(tr("Edit as new experiment"), runBanner_);
+    editAsNew_->setObjectName(QStringLiteral("editAsNew"));
+    editAsNew_->setToolTip(tr("Start a new experiment from these settings"));
+    banner->addWidget(runLabel_, 1);
+    banner->addWidget(editAsNew_);
+    runBanner_->setVisible(false);
+    layout->addWidget(runBanner_);
+    connect(editAsNew_, &QPushButton::clicked, this, &ExperimentPanel::editAsNew);
 
     diffSummary_ = new QLabel(this);
     diffSummary_->setObjectName(QStringLiteral("diffSummary"));
@@ -166,8 +183,42 @@ void ExperimentPanel::updateDiff() {
 }
 
 void ExperimentPanel::setRunning(bool running) {
-    form_->setReadOnly(running);
-    presets_->setEnabled(!running);
+    running_ = running;
+    form_->setReadOnly(running || viewingRun_);
+    presets_->setEnabled(!running && !viewingRun_);
+    editAsNew_->setEnabled(!running);
+}
+
+void ExperimentPanel::showRunConfig(const QString& configJson, const QString& label) {
+    const json config = json::parse(configJson.toStdString(), nullptr, false);
+    if (config.is_discarded() || !config.is_object()) return;
+    if (!viewingRun_) draft_ = form_->configJson();
+    viewingRun_ = true;
+    form_->setConfigJson(config);
+    runLabel_->setText(tr("The settings of %1, as it ran (read-only).").arg(label));
+    runBanner_->setVisible(true);
+    setRunning(running_);
+    updateDiff();
+}
+
+void ExperimentPanel::showDraft() {
+    if (!viewingRun_) return;
+    viewingRun_ = false;
+    runBanner_->setVisible(false);
+    form_->setConfigJson(draft_);
+    setRunning(running_);
+    updateDiff();
+    emit edited();
+}
+
+void ExperimentPanel::editAsNew() {
+    if (!viewingRun_) return;
+    viewingRun_ = false;
+    runBanner_->setVisible(false);
+    draft_ = json();
+    setRunning(running_);
+    updateDiff();
+    emit edited();
 }
 
 }  // namespace ftw

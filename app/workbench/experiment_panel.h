@@ -37,6 +37,14 @@ public:
     int differenceCount() const;
     // While a run is in progress the form is read-only: the run uses the config it started with.
     void setRunning(bool running);
+    // Shows the settings a stored run ran with (read-only), keeping the user's own draft aside; "Edit as new
+    // experiment" makes them the draft. `label` names the run.
+    void showRunConfig(const QString& configJson, const QString& label);
+    // Back to the user's draft (the live run's settings, or what was being edited).
+    void showDraft();
+    bool showingRun() const { return viewingRun_; }
+    // Turns the shown run's settings into the draft, editable (the "Edit as new experiment" button).
+    void editAsNew();
 
 signals:
     void presetLoaded(const QString& name);
@@ -56,6 +64,12 @@ private:
     QLabel* diffSummary_ = nullptr;
     QTreeWidget* diff_ = nullptr;
     ConfigForm* form_ = nullptr;
+    QWidget* runBanner_ = nullptr;
+    QLabel* runLabel_ = nullptr;
+    QPushButton* editAsNew_ = nullptr;
+    bool viewingRun_ = false;
+    bool running_ = false;
+    nlohmann::json draft_;
     std::optional<WorkbenchPreset> preset_;
     nlohmann::json presetFull_;  // the preset with every default filled in (the diff's base)
 };

@@ -1,5 +1,6 @@
 // ExportDialog. See export_dialog.h.
 #include "export_dialog.h"
+#include "workbench_settings.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -11,7 +12,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QSettings>
 #include <QSpinBox>
 #include <QStandardPaths>
 
@@ -19,10 +19,10 @@
 
 namespace ftw {
 
-ExportDialog::ExportDialog(const QList<QPair<QString, RunView*>>& views, RunView* current, QWidget* parent)
-    : QDialog(parent), views_(views) {
+ExportDialog::ExportDialog(const QList<QPair<QString, RunView*>>& views, RunView* current,
+                           WorkbenchSettings* settings, QWidget* parent)
+    : QDialog(parent), views_(views), settings_(settings) {
     setWindowTitle(tr("Export view"));
-    QSettings settings;
     auto* form = new QFormLayout(this);
     view_ = new QComboBox(this);
     for (const auto& [title, view] : views_) view_->addItem(title);
@@ -32,9 +32,8 @@ ExportDialog::ExportDialog(const QList<QPair<QString, RunView*>>& views, RunView
 
     auto* pathRow = new QHBoxLayout;
     path_ = new QLineEdit(this);
-    const QString folder = settings.value(QStringLiteral("export/folder"),
-                                          QStandardPaths::writableLocation(QStandardPaths::PicturesLocation))
-                               .toString();
+    QString folder = settings_->exportFolder();
+    if (folder.isEmpty()) folder = QStandardPaths::writableLocation(QStandardPaths::PicturesLocation);
     path_->setText(QDir(folder).filePath(QStringLiteral("figure.png")));
     auto* browseButton = new QPushButton(tr("&Browse…"), this);
     pathRow->addWidget(path_, 1);
@@ -50,8 +49,7 @@ ExportDialog::ExportDialog(const QList<QPair<QString, RunView*>>& views, RunView
         s->setRange(100, 10000);
         s->setSuffix(tr(" px"));
     }
-    const QSize size = settings.value(QStringLiteral("export/size"),
-                                      current ? current->size() : QSize(1200, 800)).toSize();
+    const QSize size = settings_->exportSize();
     width_->setValue(size.width());
     height_->setValue(size.height());
     auto* sizeRow = new QHBoxLayout;
@@ -112,9 +110,8 @@ void ExportDialog::accept() {
         error_->show();
         return;
     }
-    QSettings settings;
-    settings.setValue(QStringLiteral("export/folder"), QFileInfo(path_->text()).absolutePath());
-    settings.setValue(QStringLiteral("export/size"), size);
+    settings_->setExportFolder(QFileInfo(path_->text()).absolutePath());
+    settings_->setExportSize(size);
     QDialog::accept();
 }
 

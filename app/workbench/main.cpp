@@ -1,6 +1,8 @@
 // freetickets-workbench: the Qt 6 desktop application. Parses the command line, loads the translation, opens the
 // run store and the preset, and shows the main window; ScriptDriver handles the scripting flags.
 #include <QApplication>
+#include <QDir>
+#include <QFileInfo>
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QTimer>
@@ -9,6 +11,7 @@
 
 #include "ft/config/presets.h"
 #include "main_window.h"
+#include "perspectives.h"
 #include "run_stats.h"
 #include "run_view.h"
 #include "script_driver.h"
@@ -50,13 +53,16 @@ int main(int argc, char** argv) {
 
     const bool scripted = !options.screenshot.isEmpty() || !options.screenshotDir.isEmpty() || options.quitAfter > 0 ||
                           options.quitWhenDone;
+    // A new account has no data folder yet: create it, as the CLI does, so that the default store can be made.
+    if (options.dbIsDefault && !QDir().mkpath(QFileInfo(options.db).absolutePath()))
+        std::fprintf(stderr, "freetickets-workbench: %s: cannot create the folder\n",
+                     qPrintable(QFileInfo(options.db).absolutePath()));
     ftw::MainWindow::Setup setup;
     setup.storePath = options.db;
     setup.restoreLayout = !scripted;  // scripted runs get the default layout and leave the user's alone
     setup.interactive = !scripted;
     ftw::MainWindow window(setup);
     if (!options.theme.isEmpty()) window.setTheme(options.theme);
-    if (scripted) window.resize(1920, 1080);
 
     QString error;
     if (!options.configFile.isEmpty()) {
@@ -76,7 +82,9 @@ int main(int argc, char** argv) {
         return 2;
     }
     if (options.teaching) window.setTeachingMode(true);
+    if (const auto p = ftw::perspectiveFromKey(options.perspective)) window.setPerspective(*p);
     window.show();
+    if (!options.focus.isEmpty()) window.focusView(options.focus);
 
     ftw::RunStats stats;
     if (!options.statsFile.isEmpty()) {

@@ -1,19 +1,20 @@
-// The workbench's main window: every view in a dock (layout restored from QSettings), the experiment form, the
-// run browser and the log; run control in a toolbar (start, pause/resume, step to next mask update, cancel, the
-// teaching throttle) and progress, phase and ETA in the status bar. It owns the RunData shown (live from its
-// TrainingSession, loaded from the store, or followed while another process writes it) and the overlay runs.
+// The workbench's main window, a shell: every view in a dock, arranged by task in perspectives (Set up, Watch,
+// Masks, Tickets, Compare, Teach; perspectives.h) with a switcher in the toolbar, run control in the toolbar and
+// progress, phase and ETA in the status bar. The runs themselves (the live run, stored runs, overlays) belong to
+// the RunController; the settings kept between starts to WorkbenchSettings.
+//   main_window.cpp           construction, the run controller's signals, status bar, log, closing
+//   main_window_actions.cpp   actions, menus and toolbars
+//   main_window_layout.cpp    views, docks, perspectives' default arrangements, focus, screenshots, export
+//   main_window_teaching.cpp  teaching mode, the teacher's controls, presets
 #pragma once
 
-#include <QElapsedTimer>
 #include <QHash>
 #include <QList>
 #include <QMainWindow>
 #include <QPointer>
 #include <QTimer>
-#include <deque>
-#include <vector>
 
-#include "ft/train/events.h"
+#include "perspectives.h"
 #include "preset_library.h"
 #include "run_data.h"
 
@@ -30,9 +31,11 @@ namespace ftw {
 
 class ExperimentPanel;
 class RunBrowser;
+class RunController;
 class RunView;
 class StoreFollower;
 class TrainingSession;
+class WorkbenchSettings;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -40,8 +43,9 @@ public:
     struct Setup {
         QString storePath;       // the run store to open
         QString userPresetDir;   // user presets ("save as preset")
-        bool restoreLayout = true;
-        bool interactive = true;  // false: never ask questions (scripts, tests)
+        bool restoreLayout = true;  // false: the defaults, and nothing saved (scripts, tests)
+        bool interactive = true;    // false: never ask questions (scripts, tests)
+        bool placeOnScreen = true;  // open within the screen (maximised on a small one); tests size it themselves
     };
 
     explicit MainWindow(const Setup& setup, QWidget* parent = nullptr);
@@ -53,32 +57,41 @@ public:
     bool loadConfigFile(const QString& path, QString* error);
     bool applyOverrides(const QStringList& assignments, QString* error);
 
-    // --- runs ---
-    // Starts the form's experiment (it must be valid). False with the reason.
+    // --- runs (RunController) ---
     bool startRun(QString* error);
-    // Continues a cancelled or interrupted stored run from its checkpoint.
     bool resumeRun(qint64 runId, QString* error);
-    // Shows a stored run; a run another process is still writing is followed live.
+    // Shows a stored run (read off the GUI thread: runShown() follows); one still being written is followed.
     bool openRun(qint64 runId, QString* error);
     bool addOverlayRuns(const QList<qint64>& ids, QString* error);
     void clearOverlays();
     bool isRunning() const;
 
+    // --- layout ---
+    void setPerspective(Perspective p);
+    Perspective perspective() const;
+    // One view fills the window; again (or unfocusView) restores the perspective. False for an unknown name.
+    bool focusView(const QString& name);
+    void unfocusView();
+    QString focusedView() const;
+    PerspectiveManager* perspectives() const { return perspectives_; }
+
     // Colours: "light", "dark" or "system" (remembered for the next start).
     void setTheme(const QString& name);
 
-    // --- teaching ---
+    // --- teaching (the Teach perspective) ---
     void setTeachingMode(bool on);
     bool teachingMode() const;
     void setStepsPerSecond(double rate);
     void setTeachingControls(const QStringList& fields, const QStringList& views);
 
     // --- access (scripts and tests) ---
-    TrainingSession* session() const { return session_; }
+    RunController* controller() const { return controller_; }
+    TrainingSession* session() const;
+    StoreFollower* follower() const;
     ExperimentPanel* experiment() const { return experiment_; }
     RunBrowser* runBrowser() const { return browser_; }
-    RunData* currentRun() const { return current_; }
-    StoreFollower* follower() const { return follower_; }
+    RunData* currentRun() const;
+    WorkbenchSettings* settings() const { return settings_; }
     // mask, density, diversity, calibration, curves, boundary (the RunViews) and experiment, runs, log.
     QStringList viewNames() const;
     RunView* runView(const QString& name) const;
@@ -100,46 +113,51 @@ signals:
 protected:
     void closeEvent(QCloseEvent* event) override;
     void showEvent(QShowEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
-    // main_window.cpp: building the window
-    void createViews();
-    void createDocks();
-    void createActions();
-    void createMenus();
-    void createStatusBar();
-    void defaultLayout();
-    void balanceDocks();
-    void restoreSettings();
-    void saveSettings();
+    // main_window.cpp
+    void connectController();
+    void onCurrentRunChanged(RunData* data);
     void updateActions();
     void updateTitle();
-    void exportView();
-    void exportAllViews();
-    void chooseTeachingControls();
-    void saveAsPreset();
-    void showAbout();
-    void applyPresetSettings(const QString& name);
-    void showBoundaryDockFor(const QString& dataset);
-
-    // main_window_runs.cpp: data and run control
-    void setCurrentRun(RunData* data);
-    void replaceLiveData(RunData* data);
-    void onRunStarted(qint64 runId);
-    void onEvents(std::vector<ft::Event>& batch);
-    void onRunFinished(const QString& status, const QString& message, const QString& summary);
-    void onFollowerLoaded(RunData* data, bool ended);
-    void togglePause();
     void updateStatus();
     void appendLog(const QString& text);
     void logRunData(RunData* data);
-    QString phaseOf(const RunData* data) const;
     void report(const QString& message);
+    void placeOnScreen();
+    void saveSettings();
+
+    // main_window_actions.cpp
+    void createActions();
+    void createRunActions();
+    void createViewActions();
+    void createToolBars();
+    void createMenus();
+    void createStatusBar();
+    void showAbout();
+
+    // main_window_layout.cpp
+    void createViews();
+    void createDocks();
+    DockArrangement defaultArrangement(Perspective p) const;
+    DockArrangement teachArrangement() const;
+    bool twoDimensionalData() const;
+    void exportView();
+    void exportAllViews();
+
+    // main_window_teaching.cpp
+    void applyTeachingMode(bool on);
+    void chooseTeachingControls();
+    void saveAsPreset();
+    void applyPresetSettings(const QString& name);
 
     Setup setup_;
+    WorkbenchSettings* settings_ = nullptr;
     PresetLibrary presets_;
-    TrainingSession* session_ = nullptr;
-    StoreFollower* follower_ = nullptr;
+    RunController* controller_ = nullptr;
+    PerspectiveManager* perspectives_ = nullptr;
     ExperimentPanel* experiment_ = nullptr;
     RunBrowser* browser_ = nullptr;
     QPlainTextEdit* log_ = nullptr;
@@ -147,19 +165,19 @@ private:
     QHash<QString, QDockWidget*> docks_;
     QStringList viewOrder_;
 
-    QPointer<RunData> current_;
-    QPointer<RunData> liveData_;  // the run this window trains (also while another run is shown)
-    QList<RunData*> overlays_;
-    qint64 liveRunId_ = 0;
     bool closeAfterRun_ = false;
-    bool balancePending_ = false;
+    bool placed_ = false;
+    Perspective beforeTeach_ = Perspective::Watch;
 
     QAction *startAction_ = nullptr, *pauseAction_ = nullptr, *stepAction_ = nullptr, *cancelAction_ = nullptr;
     QAction *teachingAction_ = nullptr, *exportAction_ = nullptr, *exportAllAction_ = nullptr;
     QAction *openStoreAction_ = nullptr, *quitAction_ = nullptr, *clearOverlaysAction_ = nullptr;
     QAction *resetLayoutAction_ = nullptr, *fullScreenAction_ = nullptr, *aboutAction_ = nullptr;
+    QAction* focusAction_ = nullptr;
     QActionGroup* themeGroup_ = nullptr;
+    QActionGroup* perspectiveGroup_ = nullptr;
     QToolBar* runBar_ = nullptr;
+    QToolBar* perspectiveBar_ = nullptr;
     QSpinBox* throttle_ = nullptr;
     QAction* throttleAction_ = nullptr;
 
@@ -167,8 +185,6 @@ private:
     QLabel* phaseLabel_ = nullptr;
     QLabel* etaLabel_ = nullptr;
     QTimer statusTimer_;
-    std::deque<std::pair<qint64, double>> progressSamples_;  // (ms, steps done) for the ETA
-    QElapsedTimer runClock_;
     size_t loggedEntries_ = 0;
 
     QFont baseFont_;

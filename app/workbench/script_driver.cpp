@@ -47,7 +47,8 @@ void ScriptDriver::start() {
     if (options_.quitAfter > 0) QTimer::singleShot(int(options_.quitAfter * 1000), this, &ScriptDriver::finish);
     if (shots && options_.quitAfter <= 0 && !options_.quitWhenDone) {
         if (options_.openRun > 0) {
-            QTimer::singleShot(kSettleMs, this, &ScriptDriver::finish);  // a stored run is all there already
+            // A stored run is read off the GUI thread: once it is shown, its masks are read on demand too.
+            connect(window_, &MainWindow::runShown, this, [this] { QTimer::singleShot(kSettleMs, this, &ScriptDriver::finish); });
         } else {
             connect(window_, &MainWindow::evaluationShown, this, [this] {
                 if (evaluationSeen_) return;

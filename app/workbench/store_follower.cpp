@@ -1,16 +1,18 @@
 // StoreFollower. See store_follower.h.
 #include "store_follower.h"
 
-#include <QMetaObject>
-#include <QPointer>
 #include <QThread>
+#include <memory>
 
 #include "ft/store/run_store.h"
+#include "job_tracker.h"
 #include "run_data.h"
 
 namespace ftw {
 
 namespace {
+const QString kFollow = QStringLiteral("follow");
+
 // What changes when a writer makes progress: a new step, a new evaluation or ticket, the final status.
 QString fingerprintOf(const ft::RunStore& store, const ft::RunRecord& r) {
     return QStringLiteral("%1|%2|%3|%4")
@@ -22,17 +24,18 @@ QString fingerprintOf(const ft::RunStore& store, const ft::RunRecord& r) {
 bool isFinal(const std::string& status) { return status != "running"; }
 }  // namespace
 
+// One poll's result; `data` is null when nothing changed (or on error) and deletes the RunData if dropped.
+struct StoreFollower::Poll {
+    std::shared_ptr<std::unique_ptr<RunData>> data;
+    QString error, fingerprint;
+    bool ended = false;
+};
+
 StoreFollower::StoreFollower(QObject* parent) : QObject(parent) {
     timer_.setObjectName(QStringLiteral("storeFollowerPoll"));
     timer_.setTimerType(Qt::CoarseTimer);
     connect(&timer_, &QTimer::timeout, this, &StoreFollower::poll);
-}
-
-StoreFollower::~StoreFollower() {
-    stop();
-    // A load still running posts its result to this object: wait for it (a load is bounded by the run's size);
-    // the posted call is then dropped with the object.
-    if (worker_) worker_->wait();
+    jobs_ = new JobTracker(this);
 }
 
 void StoreFollower::follow(const QString& path, qint64 runId, int intervalMs) {
@@ -40,77 +43,64 @@ void StoreFollower::follow(const QString& path, qint64 runId, int intervalMs) {
     path_ = path;
     runId_ = runId;
     lastFingerprint_.clear();
-    alive_ = std::make_shared<std::atomic<bool>>(true);
+    following_ = true;
     timer_.start(intervalMs);
     poll();
 }
 
 void StoreFollower::stop() {
     timer_.stop();
-    if (alive_) alive_->store(false);
+    following_ = false;
+    busy_ = false;
+    jobs_->cancel(kFollow);  // a load still running is dropped when it ends
 }
 
 void StoreFollower::poll() {
-    if (busy_ || !alive_ || !alive_->load()) return;
+    if (busy_ || !following_) return;
     busy_ = true;
     const std::string path = path_.toStdString();
     const int64_t id = runId_;
     const QString previous = lastFingerprint_;
-    auto alive = alive_;
     QThread* gui = thread();
-    worker_ = QThread::create([this, path, id, previous, alive, gui] {
-        RunData* data = nullptr;
-        QString error, fingerprint;
-        bool ended = false;
-        try {
-            auto store = ft::RunStore::open(path, ft::StoreMode::ReadOnly);
-            const auto record = store.get_run(id);
-            fingerprint = fingerprintOf(store, record);
-            ended = isFinal(record.status);
-            if (fingerprint != previous) {
-                data = new RunData;
-                if (!RunData::load(store, id, data, &error)) {
-                    delete data;
-                    data = nullptr;
-                } else {
-                    data->moveToThread(gui);
+    jobs_->start<Poll>(
+        kFollow,
+        [path, id, previous, gui] {
+            Poll out;
+            try {
+                auto store = ft::RunStore::open(path, ft::StoreMode::ReadOnly);
+                const auto record = store.get_run(id);
+                out.fingerprint = fingerprintOf(store, record);
+                out.ended = isFinal(record.status);
+                if (out.fingerprint != previous) {
+                    auto data = std::make_unique<RunData>();
+                    if (RunData::load(store, id, data.get(), &out.error)) {
+                        data->moveToThread(gui);
+                        out.data = std::make_shared<std::unique_ptr<RunData>>(std::move(data));
+                    }
                 }
+            } catch (const std::exception& e) {
+                out.error = QString::fromUtf8(e.what());
             }
-        } catch (const std::exception& e) {
-            error = QString::fromUtf8(e.what());
-        }
-        if (!alive->load()) {
-            delete data;
-            data = nullptr;
-        }
-        QMetaObject::invokeMethod(
-            this, [this, data, error, fingerprint, ended] { onLoaded(data, error, fingerprint, ended); },
-            Qt::QueuedConnection);
-    });
-    connect(worker_, &QThread::finished, worker_, &QObject::deleteLater);
-    worker_->start(QThread::LowPriority);
+            return out;
+        },
+        [this](Poll result) { onLoaded(result); });
 }
 
-void StoreFollower::onLoaded(RunData* data, const QString& error, const QString& fingerprint, bool ended) {
+void StoreFollower::onLoaded(const Poll& result) {
     busy_ = false;
-    worker_ = nullptr;
-    if (!alive_ || !alive_->load()) {
-        delete data;
-        return;
-    }
-    if (!error.isEmpty()) {
+    if (!result.error.isEmpty()) {
         stop();
-        emit failed(error);
+        emit failed(result.error);
         return;
     }
-    if (ended && fingerprint == lastFingerprint_) {
+    if (result.ended && result.fingerprint == lastFingerprint_) {
         stop();
         return;
     }
-    lastFingerprint_ = fingerprint;
+    lastFingerprint_ = result.fingerprint;
     ++loads_;
-    if (ended) stop();
-    if (data) emit loaded(data, ended);
+    if (result.ended) stop();
+    if (result.data && *result.data) emit loaded(result.data->release(), result.ended);
 }
 
 }  // namespace ftw

@@ -1,32 +1,28 @@
 // StoreFollower: shows a run that another process (a headless `freetickets train`) is writing into a store. Once a
 // second it looks at the run's row (status, last stored step, event count); when something changed it reloads the
-// run into a fresh RunData on a worker thread, with that thread's own RunStore connection, and hands the result
-// to the GUI thread (loaded()). The GUI thread never waits for the store. It stops by itself once the run ended
-// and the final state was loaded.
+// run into a fresh RunData as a JobTracker job (off the GUI thread, with the job's own RunStore connection; a load
+// that finishes after stop() is dropped) and hands the result to the GUI thread (loaded()). The GUI thread never
+// waits for the store. It stops by itself once the run ended and the final state was loaded.
 #pragma once
 
 #include <QObject>
-#include <QPointer>
 #include <QString>
-#include <QThread>
 #include <QTimer>
-#include <atomic>
-#include <memory>
 
 namespace ftw {
 
+class JobTracker;
 class RunData;
 
 class StoreFollower : public QObject {
     Q_OBJECT
 public:
     explicit StoreFollower(QObject* parent = nullptr);
-    ~StoreFollower() override;
 
     // Starts following run `runId` of the store at `path`; a first load happens at once.
     void follow(const QString& path, qint64 runId, int intervalMs = 1000);
     void stop();
-    bool isFollowing() const { return timer_.isActive() || busy_; }
+    bool isFollowing() const { return following_ || busy_; }
     qint64 runId() const { return runId_; }
     qint64 loads() const { return loads_; }
 
@@ -37,18 +33,18 @@ signals:
     void failed(const QString& message);
 
 private:
+    struct Poll;
     void poll();
-    void onLoaded(RunData* data, const QString& error, const QString& fingerprint, bool ended);
+    void onLoaded(const Poll& result);
 
     QTimer timer_;
+    JobTracker* jobs_ = nullptr;
     QString path_;
     qint64 runId_ = 0;
     QString lastFingerprint_;
     bool busy_ = false;
-    QPointer<QThread> worker_;
+    bool following_ = false;
     qint64 loads_ = 0;
-    // Tells a worker that finishes after stop() (or after the follower is gone) to drop its result.
-    std::shared_ptr<std::atomic<bool>> alive_;
 };
 
 }  // namespace ftw

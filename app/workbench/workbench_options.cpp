@@ -1,5 +1,6 @@
 // The workbench's command line. See workbench_options.h.
 #include "workbench_options.h"
+#include "perspectives.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -55,6 +56,13 @@ bool parseWorkbenchOptions(const QStringList& args, WorkbenchOptions* out, QStri
     const QCommandLineOption openRun(QStringLiteral("open-run"), Text::tr("Show this stored run instead of training."),
                                      Text::tr("ID"));
     const QCommandLineOption teaching(QStringLiteral("teaching"), Text::tr("Start in teaching mode (big fonts, throttle)."));
+    const QCommandLineOption perspective(QStringLiteral("perspective"),
+                                         Text::tr("Open in this perspective: %1.").arg(perspectiveKeys().join(QStringLiteral(", "))),
+                                         Text::tr("NAME"));
+    const QCommandLineOption focus(QStringLiteral("focus"),
+                                   Text::tr("Show this view alone, filling the window: %1.")
+                                       .arg(screenshotViewNames().join(QStringLiteral(", "))),
+                                   Text::tr("VIEW"));
     const QCommandLineOption theme(QStringLiteral("theme"), Text::tr("Colours: light, dark or system."), Text::tr("THEME"));
     const QCommandLineOption lang(QStringLiteral("lang"), Text::tr("User interface language, e.g. de (default: the system's)."),
                                   Text::tr("CODE"));
@@ -75,8 +83,8 @@ bool parseWorkbenchOptions(const QStringList& args, WorkbenchOptions* out, QStri
     const QCommandLineOption quitWhenDone(QStringLiteral("quit-when-done"), Text::tr("Quit when the run has finished."));
     const QCommandLineOption stats(QStringLiteral("stats"),
                                    Text::tr("On quit, write responsiveness and throughput figures as JSON."), Text::tr("FILE"));
-    p.addOptions({preset, config, set, db, run, openRun, teaching, theme, lang, screenshot, screenshotView,
-                  screenshotDir, quitAfter, quitWhenDone, stats});
+    p.addOptions({preset, config, set, db, run, openRun, teaching, perspective, focus, theme, lang, screenshot,
+                  screenshotView, screenshotDir, quitAfter, quitWhenDone, stats});
 
     auto fail = [&](const QString& m) {
         if (message) *message = m;
@@ -107,6 +115,7 @@ bool parseWorkbenchOptions(const QStringList& args, WorkbenchOptions* out, QStri
         if (!s.contains(QLatin1Char('=')) || s.startsWith(QLatin1Char('=')))
             return fail(Text::tr("--set %1: expected KEY=VALUE, e.g. sparse.density=0.1").arg(s));
     o.db = p.isSet(db) ? p.value(db) : defaultStorePath();
+    o.dbIsDefault = !p.isSet(db);
     if (o.db.isEmpty()) return fail(Text::tr("--db: expected a file name"));
     o.run = p.isSet(run);
     if (p.isSet(openRun)) {
@@ -116,6 +125,13 @@ bool parseWorkbenchOptions(const QStringList& args, WorkbenchOptions* out, QStri
         if (o.run) return fail(Text::tr("--open-run and --run exclude each other"));
     }
     o.teaching = p.isSet(teaching);
+    o.perspective = p.value(perspective);
+    if (!o.perspective.isEmpty() && !perspectiveFromKey(o.perspective))
+        return fail(Text::tr("--perspective %1: expected one of %2")
+                        .arg(o.perspective, perspectiveKeys().join(QStringLiteral(", "))));
+    o.focus = p.value(focus);
+    if (!o.focus.isEmpty() && !screenshotViewNames().contains(o.focus))
+        return fail(Text::tr("--focus %1: expected one of %2").arg(o.focus, screenshotViewNames().join(QStringLiteral(", "))));
     o.theme = p.value(theme);
     if (!o.theme.isEmpty() && o.theme != QLatin1String("light") && o.theme != QLatin1String("dark") &&
         o.theme != QLatin1String("system"))

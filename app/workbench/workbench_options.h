@@ -1,6 +1,7 @@
 // The workbench's command line (QCommandLineParser), for scripting and docs:
 //   freetickets-workbench [--preset NAME | --config FILE.json] [--set key=value ...] [--db FILE] [--run]
-//                         [--open-run ID] [--teaching] [--theme light|dark|system] [--lang CODE]
+//                         [--open-run ID] [--teaching] [--perspective NAME] [--focus VIEW]
+//                         [--theme light|dark|system] [--lang CODE]
 //                         [--screenshot FILE.png [--screenshot-view NAME]] [--screenshot-dir DIR]
 //                         [--quit-after SECONDS] [--quit-when-done] [--stats FILE.json]
 #pragma once
@@ -15,9 +16,12 @@ struct WorkbenchOptions {
     QString configFile;      // a config JSON file instead of a preset
     QStringList overrides;   // --set key=value, in order
     QString db;              // the run store (default: the CLI's, $XDG_DATA_HOME/freetickets/runs.sqlite)
+    bool dbIsDefault = true;  // --db not given: the data folder is created when missing, as the CLI does
     bool run = false;        // start training at once
     qint64 openRun = 0;      // show this stored run instead of training
     bool teaching = false;
+    QString perspective;     // setup, watch, masks, tickets, compare, teach; empty: the last one used
+    QString focus;           // a view filling the window (names as --screenshot-view)
     QString theme;           // empty: the saved choice
     QString lang;            // empty: the system locale
     QString screenshot;      // grab the main window (or --screenshot-view) into this PNG

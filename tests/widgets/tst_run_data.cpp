@@ -8,6 +8,7 @@
 #include "core/store/sim_run.h"
 #include "ft/store/run_store.h"
 #include "ft/store/store_writer.h"
+#include "mask_source.h"
 #include "run_data.h"
 #include "scripted_run.h"
 
@@ -103,8 +104,7 @@ void compareRuns(const RunData& a, const RunData& b) {
                 QCOMPARE(la.regrown, lb.regrown);
                 QCOMPARE(la.active, lb.active);
                 QCOMPARE(la.total, lb.total);
-                QCOMPARE(bool(la.bits), bool(lb.bits));
-                if (la.bits) QVERIFY(*la.bits == *lb.bits);
+                QCOMPARE(la.captured, lb.captured);
             }
         }
     }
@@ -188,7 +188,7 @@ private slots:
                 QCOMPARE(updates[k].index, int64_t(k));
                 QCOMPARE(updates[k].step, truth.update_steps[size_t(m)][k]);
                 for (size_t l = 0; l < spec.layer_sizes.size(); ++l)
-                    QVERIFY(*updates[k].layers[l].bits == truth.masks[size_t(m)][k][l]);
+                    QVERIFY(*data.maskAt(m, int64_t(k), int(l)) == truth.masks[size_t(m)][k][l]);
             }
         }
         int mask_markers = 0, tickets = 0, lr = 0;
@@ -239,6 +239,42 @@ private slots:
         QCOMPARE(loaded.runId(), id);
         QCOMPARE(loaded.name(), QStringLiteral("sim"));
         compareRuns(live, loaded);
+
+        // The masks are not read with the run: each comes from the store when asked for, and equals the live one.
+        loaded.setMaskSource(new MaskSource(dir.filePath("runs.sqlite"), id));
+        QCOMPARE(loaded.maskReads(), int64_t(0));
+        QSignalSpy arrived(&loaded, &RunData::masksArrived);
+        int64_t asked = 0;
+        for (int m = 0; m < live.memberCount(); ++m)
+            for (size_t k = 0; k < live.maskUpdates(m).size(); ++k)
+                for (size_t l = 0; l < live.maskUpdates(m)[k].layers.size(); ++l) {
+                    const MaskWords want = live.maskAt(m, int64_t(k), int(l));
+                    if (!want) continue;
+                    QVERIFY(!loaded.maskAt(m, int64_t(k), int(l)));  // not in memory yet: asked for
+                    ++asked;
+                    QTRY_VERIFY(loaded.maskAt(m, int64_t(k), int(l)));
+                    QVERIFY(*loaded.maskAt(m, int64_t(k), int(l)) == *want);
+                    QCOMPARE(loaded.maskReads(), asked);  // one read per mask asked for, none more
+                }
+        QVERIFY(asked > 4);
+        QVERIFY(arrived.count() >= asked);
+    }
+
+    void theMaskCacheStaysWithinItsBudget() {
+        // A live run whose masks exceed the budget keeps the newest; older ones would be read back from a store.
+        RunData data;
+        data.setMaskBudget(3 * 1024 * sizeof(uint64_t));
+        std::vector<scripted::Bits> previous;
+        for (int k = 0; k < 10; ++k) {
+            auto bits = scripted::allOff(1024 * 64);
+            scripted::setBit(bits, k, true);
+            data.apply(scripted::maskUpdate(0, 100 * k, {"fc"}, {bits}, {1024 * 64}, previous));
+            previous = {bits};
+        }
+        QVERIFY(data.maskBytes() <= 3 * 1024 * sizeof(uint64_t));
+        QVERIFY(data.maskAt(0, 9, 0));
+        QVERIFY(!data.maskAt(0, 0, 0));  // evicted, and no store to read it from
+        QVERIFY(data.maskUpdates(0)[0].layers[0].captured);
     }
 
     void loadingAMissingRunFailsWithTheFileAndRun() {
@@ -274,7 +310,8 @@ private slots:
         u.layers[0].bits.push_back(0);  // 3 words for 100 bits
         data.apply(u);
         QCOMPARE(data.maskUpdates(0).size(), size_t(1));
-        QVERIFY(!data.maskUpdates(0)[0].layers[0].bits);
+        QVERIFY(!data.maskUpdates(0)[0].layers[0].captured);
+        QVERIFY(!data.maskAt(0, 0, 0));
         QCOMPARE(data.logs().size(), size_t(1));
         QVERIFY(data.logs()[0].text.contains(QStringLiteral("3 words, expected 2")));
     }
@@ -295,9 +332,9 @@ private slots:
         RunData data;
         std::vector<ft::Event> batch{scripted::maskUpdate(0, 0, {"fc"}, {scripted::allOn(130)}, {130})};
         data.apply(std::move(batch));
-        const MaskWords& bits = data.maskUpdates(0)[0].layers[0].bits;
+        const MaskWords bits = data.maskAt(0, 0, 0);
         QVERIFY(bits);
-        QCOMPARE(bits.use_count(), 1L);  // held once, by RunData
+        QCOMPARE(bits.use_count(), 2L);  // held once by RunData's cache, once here
         QCOMPARE(bits->size(), size_t(3));
     }
 };

@@ -48,6 +48,7 @@ private slots:
         setup.storePath = store.isEmpty() ? dir_.filePath(QStringLiteral("runs.sqlite")) : store;
         setup.restoreLayout = false;
         setup.interactive = false;
+        setup.placeOnScreen = false;
         return setup;
     }
 
@@ -222,9 +223,9 @@ private slots:
         QVERIFY(w.teachingMode());  // the teaching demo switches teaching mode on
     }
 
-    // With every view docked (the decision boundary too, in teaching mode's larger font), the default layout fits a
-    // 1280-pixel-wide screen: the views' control bars wrap instead of adding up. Earlier windows of this test ran
-    // in teaching mode too, so this also checks that a closed window leaves the application font as it found it.
+    // The Teach perspective (the decision boundary and the masks, in teaching mode's larger font) fits a
+    // 1280-pixel-wide screen. Earlier windows of this test ran in teaching mode too, so this also checks that a
+    // closed window leaves the application font as it found it.
     void defaultLayoutFitsASmallScreen() {
         const QFont before = QApplication::font();
         MainWindow w(quietSetup());
@@ -270,7 +271,9 @@ private slots:
         MainWindow w(quietSetup(path));
         w.show();
         QString error;
+        QSignalSpy shown(&w, &MainWindow::runShown);
         QVERIFY2(w.openRun(id, &error), qPrintable(error));
+        QVERIFY(shown.wait(10000));  // read off the GUI thread
         QVERIFY(w.follower()->isFollowing());
         QCOMPARE(w.currentRun()->lastStep(), int64_t(20));
 

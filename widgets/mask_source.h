@@ -1,0 +1,55 @@
+// MaskSource: reads the packed masks of one stored run on demand, on a thread of its own with its own read-only
+// store connection, so that a run with tens of millions of weights and a hundred mask updates opens without
+// decompressing its history and the GUI thread never waits for a mask. The newest request is served first (the
+// one the user is looking at now); a mask is read once however often it is asked for before it arrives.
+#pragma once
+
+#include <QObject>
+#include <QString>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "run_data.h"
+
+namespace ftw {
+
+class MaskSource : public QObject {
+    Q_OBJECT
+public:
+    MaskSource(const QString& storePath, int64_t runId, QObject* parent = nullptr);
+    // Stops the reader; a mask being read is finished and dropped.
+    ~MaskSource() override;
+
+    QString storePath() const { return path_; }
+    int64_t runId() const { return run_; }
+    void request(const MaskKey& key);
+    // Requests still waiting are dropped (the user moved on); the one being read completes.
+    void dropPending();
+    int64_t reads() const { return reads_.load(); }
+    bool idle() const;
+
+signals:
+    // On the thread the source lives in. `bits` is null when the store has no such mask.
+    void arrived(ftw::MaskKey key, ftw::MaskWords bits);
+    void failed(const QString& message);
+
+private:
+    void run();
+
+    QString path_;
+    int64_t run_;
+    mutable std::mutex mutex_;
+    std::condition_variable wake_;
+    std::deque<MaskKey> queue_;  // newest at the front
+    std::set<MaskKey> pending_;  // queued, being read, or read and not yet delivered
+    bool busy_ = false;
+    bool stop_ = false;
+    std::atomic<int64_t> reads_{0};
+    std::thread thread_;
+};
+
+}  // namespace ftw
