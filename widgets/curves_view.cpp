@@ -126,6 +126,7 @@ CurvesView::CurvesView(QWidget* parent) : RunView(parent) {
         refreshNow();
     });
     connect(plot_, &QCustomPlot::mouseMove, this, &CurvesView::showMarkerTip);
+    static_cast<Plot*>(plot_)->addFitter([this] { return equalizeChartHeights(); });
     buildLayout();
 }
 
@@ -247,10 +248,28 @@ void CurvesView::buildLayout() {
                                  .arg(QStringList(metrics_.mid(shown.size())).join(QStringLiteral(", "))));
 }
 
+bool CurvesView::equalizeChartHeights() {
+    // The lowest chart also holds the step axis: it gets that much more of the height, so that every chart
+    // draws its data at the same height.
+    const QStringList shown = shownMetrics();
+    if (shown.size() < 2 || !rects_.count(shown.front()) || !rects_.count(shown.back())) return false;
+    QCPAxisRect* first = rects_[shown.front()];
+    QCPAxisRect* last = rects_[shown.back()];
+    if (first->rect().height() < 1 || last->rect().height() < 1) return false;
+    const double axis = (last->outerRect().height() - last->rect().height()) -
+                        (first->outerRect().height() - first->rect().height());
+    const double stretch = 1.0 + std::max(0.0, axis) / std::max(1, first->rect().height());
+    const int row = int(shown.size());  // row 0 is the legend
+    if (std::abs(plot_->plotLayout()->rowStretchFactors().value(row, 1.0) - stretch) < 0.02) return false;
+    plot_->plotLayout()->setRowStretchFactor(row, stretch);
+    return true;
+}
+
 QStringList CurvesView::shownMetrics() const { return metrics_.mid(0, std::max(1, std::min(int(metrics_.size()), fitCount_))); }
 
 void CurvesView::fitShownMetrics() {
     // Each chart needs a few lines of height to say anything; the first metrics chosen stay, the rest wait for room.
+    if (!plot_->isVisible()) return;  // not laid out yet: its height means nothing
     const int line = QFontMetrics(plot_->font()).height();
     const int fits = std::max(1, (plot_->height() - kOverheadLines * line) / (kChartLines * line));
     if (fits == fitCount_) return;
@@ -411,8 +430,14 @@ void CurvesView::rebuild() {
 }
 
 void CurvesView::applyTheme() {
+    fitShownMetrics();  // a larger font (teaching mode) leaves room for fewer charts
     stylePlot(plot_, palette());
     plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void CurvesView::showEvent(QShowEvent* event) {
+    RunView::showEvent(event);
+    fitShownMetrics();
 }
 
 void CurvesView::resizeEvent(QResizeEvent* event) {

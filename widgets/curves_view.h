@@ -50,6 +50,7 @@ protected:
     void rebuild() override;
     void applyTheme() override;
     void resizeEvent(QResizeEvent* event) override;
+    void showEvent(QShowEvent* event) override;
 
 private:
     struct Source {
@@ -59,11 +60,12 @@ private:
         QString key;
         bool smoothed = false;
     };
-    static constexpr int kChartLines = 4;     // a chart's least height, in text lines
-    static constexpr int kOverheadLines = 5;  // the legend and the step axis
+    static constexpr int kChartLines = 5;     // a chart's least height with its margins, in text lines
+    static constexpr int kOverheadLines = 6;  // the legend and the step axis
     void buildLayout();
     QStringList shownMetrics() const;  // the first metrics, as many as the height holds
     void fitShownMetrics();
+    bool equalizeChartHeights();
     void fillGraphs();
     void redecimate();
     void fitRanges();

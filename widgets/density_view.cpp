@@ -289,11 +289,32 @@ void DensityView::buildCounts() {
     addEventMarkers(plot_, bottom_, *d, filter, palette(), nullptr);
 }
 
+void DensityView::resizeEvent(QResizeEvent* event) {
+    RunView::resizeEvent(event);
+    // With little height the pruned/regrown chart (the secondary one) goes, so that the density chart and its
+    // legend keep room to be read.
+    const int line = QFontMetrics(plot_->font()).height();
+    const bool shown = plot_->height() >= 26 * line;
+    if (shown == countsShown_) return;
+    countsShown_ = shown;
+    auto* grid = plot_->plotLayout();
+    if (shown) grid->addElement(3, 0, bottom_);
+    else grid->take(bottom_);
+    grid->setRowStretchFactor(3, shown ? 1.0 : 0.001);
+    bottom_->setVisible(shown);
+    scheduleRefresh();
+}
+
 void DensityView::rebuild() {
     syncControls();
     plot_->clearPlottables();
     buildDensity();
-    buildCounts();
+    if (countsShown_) buildCounts();
+    else {
+        pruned_ = regrown_ = nullptr;  // went with clearPlottables()
+        everActive_ = nullptr;
+        if (countsLegend_) countsLegend_->clearItems();
+    }
     // One step axis for both charts in lines mode, so an update lines up with its bars.
     if (!heatmap_) top_->axis(QCPAxis::atBottom)->setRange(bottom_->axis(QCPAxis::atBottom)->range());
     stylePlot(plot_, palette());

@@ -41,6 +41,7 @@ public:
 
 protected:
     void rebuild() override;
+    void resizeEvent(QResizeEvent* event) override;
     void applyTheme() override;
 
 private:
@@ -65,6 +66,7 @@ private:
     int member_ = 0;
     bool heatmap_ = false;
     int countsLayer_ = -1;
+    bool countsShown_ = true;
 };
 
 }  // namespace ftw

@@ -313,7 +313,8 @@ void DiversityView::drawScatter() {
     };
     if (!ensemble_.x.isEmpty()) {
         trajectory_ = plot_->addGraph(x, y);
-        trajectory_->setName(tr("ensemble, in evaluation order (%1)").arg(evaluationSplit_));
+        trajectory_->setName(tr("ensemble (%1)").arg(evaluationSplit_));
+        trajectory_->setProperty("ftwToolTip", tr("the ensemble at each evaluation, joined in order"));
         const QColor c = seriesColor(-1, palette());
         trajectory_->setPen(QPen(c, 1.5));
         trajectory_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, c, c, 7));

@@ -37,6 +37,12 @@ bool Plot::legendShown(const QCPLegend* legend) const {
     return legend && legend->visible();
 }
 
+QList<QCPLegend*> Plot::managedLegends() const {
+    QList<QCPLegend*> out;
+    for (const ManagedLegend& m : legends_) out << m.legend;
+    return out;
+}
+
 void Plot::forgetLegends() {
     std::vector<ManagedLegend> managed;
     managed.swap(legends_);
@@ -58,7 +64,7 @@ bool Plot::anyLegendHidden() const {
 bool Plot::fitLegends() {
     bool changed = false;
     for (ManagedLegend& m : legends_) {
-        if (m.wrap && m.shown) changed |= fitLegendColumns(m.legend);
+        if (m.wrap) changed |= fitLegendColumns(m.legend);  // hidden too: its size decides whether it comes back
         const QSize hint = m.legend->minimumOuterSizeHint();
         const QRect area = viewport();
         // A legend in a row of its own may span the plot; one beside a chart takes at most 40 % of the width.
@@ -114,7 +120,9 @@ void Plot::updateLayout() {
     inLayout_ = false;
     if (qEnvironmentVariableIsSet("FTW_DEBUG_LAYOUT") && objectName() == qEnvironmentVariable("FTW_DEBUG_LAYOUT"))
         for (QCPLayoutElement* e : plotLayout()->elements(true))
-            if (e) qDebug() << e->metaObject()->className() << e->outerRect() << e->minimumOuterSizeHint() << e->minimumSize();
+            if (e) {
+                qDebug() << e->metaObject()->className() << e->outerRect() << e->minimumOuterSizeHint() << e->minimumSize();
+            }
 }
 
 void Plot::contextMenuEvent(QContextMenuEvent* event) {

@@ -30,6 +30,7 @@ public:
     void manageLegend(QCPLegend* legend, QCPLayoutGrid* grid, int row, int column, bool wrapToWidth,
                       double maxShare = 0.3);
     bool legendShown(const QCPLegend* legend) const;
+    QList<QCPLegend*> managedLegends() const;
     // Before a view clears its layout: legends taken out of it are deleted (the layout deletes the others).
     void forgetLegends();
     bool legendsEnabled() const { return legendsEnabled_; }

@@ -39,7 +39,9 @@ void styleAxisRect(QCPAxisRect* rect, const QPalette& palette) {
 void stylePlot(QCustomPlot* plot, const QPalette& palette) {
     plot->setBackground(palette.brush(QPalette::Window));
     // Texts in the widget's font, so that teaching mode's larger font reaches the charts too.
-    const QFont font = plot->font();
+    // The view's font: it has changed already when the view hears of a font change, the plot's may not have.
+    const QFont font = plot->parentWidget() ? plot->parentWidget()->font() : plot->font();
+    plot->setFont(font);
     for (QCPAxisRect* rect : plot->axisRects()) {
         styleAxisRect(rect, palette);
         for (QCPAxis* axis : rect->axes()) {
@@ -47,16 +49,21 @@ void stylePlot(QCustomPlot* plot, const QPalette& palette) {
             axis->setLabelFont(font);
         }
     }
+    // Legends out of the layout for lack of room (Plot) come back later: they take the font now too.
+    QList<QCPLegend*> legends;
+    if (auto* p = qobject_cast<Plot*>(plot)) legends = p->managedLegends();
+    if (plot->legend && !legends.contains(plot->legend)) legends << plot->legend;
     for (QCPLayoutElement* e : plot->plotLayout()->elements(true)) {
-        if (auto* legend = qobject_cast<QCPLegend*>(e)) {
-            legend->setFont(font);
-            for (int i = 0; i < legend->itemCount(); ++i)
-                if (QCPAbstractLegendItem* item = legend->item(i)) item->setFont(font);
-        }
+        if (auto* legend = qobject_cast<QCPLegend*>(e); legend && !legends.contains(legend)) legends << legend;
         if (auto* scale = qobject_cast<QCPColorScale*>(e)) {
             scale->axis()->setTickLabelFont(font);
             scale->axis()->setLabelFont(font);
         }
+    }
+    for (QCPLegend* legend : legends) {
+        legend->setFont(font);
+        for (int i = 0; i < legend->itemCount(); ++i)
+            if (QCPAbstractLegendItem* item = legend->item(i)) item->setFont(font);
     }
     if (plot->legend) {
         plot->legend->setBrush(palette.brush(QPalette::Base));

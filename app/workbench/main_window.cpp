@@ -62,7 +62,11 @@ MainWindow::MainWindow(const Setup& setup, QWidget* parent)
 
     connect(experiment_, &ExperimentPanel::validityChanged, this, &MainWindow::updateActions);
     connect(experiment_, &ExperimentPanel::presetLoaded, this, &MainWindow::applyPresetSettings);
-    connect(experiment_, &ExperimentPanel::edited, this, [this] { perspectives_->refreshDefault(); });
+    connect(experiment_, &ExperimentPanel::edited, this, [this] {
+        if (twoDimensionalData() == shownTwoD_) return;
+        shownTwoD_ = twoDimensionalData();
+        perspectives_->refreshDefault();
+    });
     connect(experiment_, &ExperimentPanel::saveAsPresetRequested, this, &MainWindow::saveAsPreset);
     connect(experiment_, &ExperimentPanel::chooseControlsRequested, this, &MainWindow::chooseTeachingControls);
     connect(browser_, &RunBrowser::openRequested, this, [this](qint64 id) {
@@ -82,6 +86,7 @@ MainWindow::MainWindow(const Setup& setup, QWidget* parent)
     statusTimer_.setInterval(500);
     connect(&statusTimer_, &QTimer::timeout, this, &MainWindow::updateStatus);
 
+    shownTwoD_ = twoDimensionalData();
     const auto saved = perspectiveFromKey(settings_->perspective());
     perspectives_->switchTo(saved && *saved != Perspective::Teach ? *saved : Perspective::Watch);
     setTheme(settings_->theme());
@@ -152,6 +157,11 @@ void MainWindow::onCurrentRunChanged(RunData* data) {
         experiment_->showRunConfig(data->configJson(), tr("run %1 (%2)").arg(data->runId()).arg(data->name()));
     else
         experiment_->showDraft();
+    // Another kind of data can change what the perspectives show (the decision boundary needs 2-D data).
+    if (twoDimensionalData() != shownTwoD_) {
+        shownTwoD_ = twoDimensionalData();
+        perspectives_->refreshDefault();
+    }
     updateStatus();
     updateTitle();
     updateActions();

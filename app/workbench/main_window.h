@@ -166,7 +166,7 @@ private:
     QStringList viewOrder_;
 
     bool closeAfterRun_ = false;
-    bool placed_ = false;
+    bool shownTwoD_ = false;  // what the perspectives were last arranged for
     Perspective beforeTeach_ = Perspective::Watch;
 
     QAction *startAction_ = nullptr, *pauseAction_ = nullptr, *stepAction_ = nullptr, *cancelAction_ = nullptr;

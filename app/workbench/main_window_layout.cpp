@@ -82,6 +82,8 @@ void MainWindow::createDocks() {
 }
 
 bool MainWindow::twoDimensionalData() const {
+    // The run on screen decides (a stored spirals run has training points); before any, the form's dataset.
+    if (const RunData* d = currentRun(); d && d->started()) return d->hasDataPoints();
     return kTwoDimensionalData.contains(experiment_->form()->fieldText(QStringLiteral("data.name")));
 }
 
