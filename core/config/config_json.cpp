@@ -1,9 +1,11 @@
 // JSON <-> RunConfig with field-level errors. See ft/config/config_json.h.
 #include "ft/config/config_json.h"
+#include "ft/config/config_schema.h"
 
 #include <array>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <utility>
@@ -227,6 +229,28 @@ json config_to_json(const RunConfig& config) {
     return out;
 }
 
+namespace {
+// "1, 2,3" as a JSON array of numbers; nullopt unless every part is a number.
+std::optional<json> comma_separated_numbers(const std::string& text) {
+    json out = json::array();
+    std::stringstream ss(text);
+    std::string part;
+    while (std::getline(ss, part, ',')) {
+        const auto first = part.find_first_not_of(" \t"), last = part.find_last_not_of(" \t");
+        if (first == std::string::npos) return std::nullopt;
+        try {
+            const json n = json::parse(part.substr(first, last - first + 1));
+            if (!n.is_number()) return std::nullopt;
+            out.push_back(n);
+        } catch (const json::parse_error&) {
+            return std::nullopt;
+        }
+    }
+    if (out.empty()) return std::nullopt;
+    return out;
+}
+}  // namespace
+
 void apply_override(json& j, const std::string& assignment) {
     const auto eq = assignment.find('=');
     if (eq == std::string::npos || eq == 0)
@@ -241,6 +265,10 @@ void apply_override(json& j, const std::string& assignment) {
     } catch (const json::parse_error&) {
         value = text;
     }
+    // Lists may also be written as the form and the README write them, comma-separated: "2000,2000".
+    if (const FieldSchema* f = find_field_schema(key);
+        f && (f->type == FieldType::IntegerList || f->type == FieldType::NumberList) && !value.is_array())
+        if (auto list = comma_separated_numbers(text)) value = *list;
     json* node = &j;
     std::stringstream ss(key);
     std::string part;

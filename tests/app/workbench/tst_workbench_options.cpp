@@ -35,6 +35,16 @@ private slots:
         QCOMPARE(o.statsFile, QStringLiteral("s.json"));
         QCOMPARE(o.lang, QStringLiteral("de"));
         QCOMPARE(o.theme, QStringLiteral("dark"));
+        QVERIFY(!o.dbIsDefault);
+    }
+
+    void readsThePerspectiveAndTheFocusedView() {
+        WorkbenchOptions o;
+        QString m;
+        QVERIFY2(parse({"--perspective", "tickets", "--focus", "calibration"}, &o, &m), qPrintable(m));
+        QCOMPARE(o.perspective, QStringLiteral("tickets"));
+        QCOMPARE(o.focus, QStringLiteral("calibration"));
+        QVERIFY(o.dbIsDefault);
     }
 
     void defaultsToTheClisStore() {
@@ -58,6 +68,8 @@ private slots:
         QTest::newRow("unknown view") << QStringList{"--screenshot", "x.png", "--screenshot-view", "nope"}
                                       << QStringLiteral("nope");
         QTest::newRow("view without file") << QStringList{"--screenshot-view", "mask"} << QStringLiteral("--screenshot");
+        QTest::newRow("unknown perspective") << QStringList{"--perspective", "dashboard"} << QStringLiteral("dashboard");
+        QTest::newRow("unknown focus") << QStringList{"--focus", "everything"} << QStringLiteral("everything");
         QTest::newRow("set without =") << QStringList{"--set", "sparse.density"} << QStringLiteral("sparse.density");
         QTest::newRow("preset and config") << QStringList{"--preset", "a", "--config", "b.json"} << QStringLiteral("--config");
         QTest::newRow("open-run text") << QStringList{"--open-run", "x"} << QStringLiteral("x");

@@ -112,6 +112,40 @@ TEST(ConfigOverride, SetsNumbersStringsAndLists) {
     EXPECT_EQ(c.name, "my run");
 }
 
+TEST(ConfigOverride, ListsMayBeCommaSeparatedAsTheFormWritesThem) {
+    json j = json::object();
+    apply_override(j, "model.name=mlp");
+    apply_override(j, "model.hidden=2000,2000");
+    apply_override(j, "train.milestones=0.5, 0.75");
+    apply_override(j, "ensemble.seeds=[4,5]");
+    const RunConfig c = config_from_json(j, "--set");
+    EXPECT_EQ(c.model.hidden, (std::vector<int64_t>{2000, 2000}));
+    EXPECT_EQ(c.train.milestones, (std::vector<double>{0.5, 0.75}));
+    EXPECT_EQ(c.ensemble.seeds, (std::vector<int64_t>{4, 5}));
+    // Anything else in a list field is refused with the field, the value and what was expected; nothing clamped.
+    json bad = json::object();
+    apply_override(bad, "model.name=mlp");
+    apply_override(bad, "model.hidden=2000,abc");
+    try {
+        (void)config_from_json(bad, "--set");
+        FAIL() << "a list with a word in it was accepted";
+    } catch (const ConfigException& e) {
+        const std::string what = e.what();
+        EXPECT_NE(what.find("model.hidden"), std::string::npos) << what;
+        EXPECT_NE(what.find("2000,abc"), std::string::npos) << what;
+        EXPECT_NE(what.find("a list of integers"), std::string::npos) << what;
+    }
+    json fraction = json::object();
+    apply_override(fraction, "model.name=mlp");
+    apply_override(fraction, "model.hidden=20.5,3");
+    try {
+        (void)config_from_json(fraction, "--set");
+        FAIL() << "a width of 20.5 was accepted";
+    } catch (const ConfigException& e) {
+        EXPECT_NE(std::string(e.what()).find("a list of integers"), std::string::npos) << e.what();
+    }
+}
+
 TEST(ConfigOverride, UnknownKeyAndMissingValueAreErrors) {
     json j = json::object();
     EXPECT_THROW(apply_override(j, "sparse.dens=0.1"), ConfigException);
