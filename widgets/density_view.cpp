@@ -174,7 +174,7 @@ void DensityView::buildDensity() {
 
     y->setTicker(QSharedPointer<QCPAxisTicker>::create());
     y->setLabel(tr("density"));
-    x->setLabel(QString());
+    x->setLabel(countsShown_ ? QString() : tr("step"));  // the counts chart below says it when shown
     QVector<double> steps;
     for (const auto& u : updates) steps << double(u.step);
     double top = 0;
@@ -316,7 +316,7 @@ void DensityView::rebuild() {
         if (countsLegend_) countsLegend_->clearItems();
     }
     // One step axis for both charts in lines mode, so an update lines up with its bars.
-    if (!heatmap_) top_->axis(QCPAxis::atBottom)->setRange(bottom_->axis(QCPAxis::atBottom)->range());
+    if (!heatmap_ && countsShown_) top_->axis(QCPAxis::atBottom)->setRange(bottom_->axis(QCPAxis::atBottom)->range());
     stylePlot(plot_, palette());
     plot_->replot();
 }

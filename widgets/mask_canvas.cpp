@@ -280,6 +280,10 @@ bool MaskCanvas::cellsAt(QPoint pos, int* layer, CellRect* cells) const {
     return false;
 }
 
+void MaskCanvas::refreshHover() {
+    if (underMouse() && rect().contains(hoverPos_)) emit hovered(describeAt(hoverPos_));
+}
+
 QString MaskCanvas::describeAt(QPoint pos) const {
     int layer = -1;
     CellRect cells;
@@ -313,7 +317,8 @@ void MaskCanvas::mouseMoveEvent(QMouseEvent* event) {
             setZoom({c0, r0, c0 + panStart_.width(), r0 + panStart_.height()});
         }
     }
-    emit hovered(describeAt(event->position().toPoint()));
+    hoverPos_ = event->position().toPoint();
+    emit hovered(describeAt(hoverPos_));
 }
 
 void MaskCanvas::mousePressEvent(QMouseEvent* event) {

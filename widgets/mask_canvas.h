@@ -39,6 +39,8 @@ public:
     QImage layerImage(int layer, QSize max_pixels) const;
     // The hover text at a widget position (empty when not over an image).
     QString describeAt(QPoint pos) const;
+    // Says again what is under the mouse (a weight's history read from the store has arrived).
+    void refreshHover();
 
     void paintFigure(QPainter& painter, const QRect& target) override;
     QSize sizeHint() const override { return {480, 360}; }
@@ -90,6 +92,7 @@ private:
     bool zoomed_ = false;
     CellRect zoom_;
     bool panning_ = false;
+    QPoint hoverPos_{-1, -1};
     QPoint panFrom_;
     CellRect panStart_;
     mutable std::map<int, CachedImage> cache_;

@@ -6,15 +6,7 @@
 namespace ftw {
 
 std::vector<int8_t> weightHistory(const RunData& data, int64_t member, int layer, int64_t index) {
-    const auto& updates = data.maskUpdates(member);
-    std::vector<int8_t> out(updates.size(), -1);
-    for (size_t k = 0; k < updates.size(); ++k) {
-        if (layer < 0 || size_t(layer) >= updates[k].layers.size()) continue;
-        const LayerMask& m = updates[k].layers[size_t(layer)];
-        if (!m.captured || index < 0 || index >= m.total) continue;
-        if (const MaskWords bits = data.maskAt(member, int64_t(k), layer)) out[k] = bitAt(bits->data(), index) ? 1 : 0;
-    }
-    return out;
+    return data.weightHistory(member, layer, index);
 }
 
 QString tensorIndex(const std::vector<int64_t>& shape, int64_t index) {

@@ -160,6 +160,21 @@ BlockCounts countBlocks(const MaskGrid& grid, const uint64_t* current, const uin
     return b;
 }
 
+BlockShares blockShares(uint64_t kept, uint64_t dead, uint64_t regrown, uint64_t pruned) {
+    // Min/max-style: a kind of cell present in the block counts as at least kMinShare of it before the shares are
+    // normalised, so that one alive weight in a dead block (or one pruned among thousands kept) still shows.
+    const double n = double(kept + dead + regrown + pruned);
+    if (n <= 0) return {};
+    const auto lift = [n](uint64_t k) { return k ? std::max(double(k) / n, kBlockMinShare) : 0.0; };
+    BlockShares s{lift(kept), lift(dead), lift(regrown), lift(pruned)};
+    const double sum = s.kept + s.dead + s.regrown + s.pruned;
+    s.kept /= sum;
+    s.dead /= sum;
+    s.regrown /= sum;
+    s.pruned /= sum;
+    return s;
+}
+
 QImage blockImage(const BlockCounts& counts, const MaskColors& colors) {
     QImage image(counts.width, counts.height, QImage::Format_RGB32);
     if (image.isNull()) return image;
@@ -182,11 +197,11 @@ QImage blockImage(const BlockCounts& counts, const MaskColors& colors) {
                 line[x] = regrown_c;
             } else if (pruned == n) {
                 line[x] = pruned_c;
-            } else {  // the mean colour of the block's cells, rounded to nearest
+            } else {
+                const BlockShares s = blockShares(kept, dead, regrown, pruned);
                 const auto mix = [&](int (*channel)(QRgb)) {
-                    return int((kept * uint64_t(channel(active)) + dead * uint64_t(channel(inactive)) +
-                                regrown * uint64_t(channel(regrown_c)) + pruned * uint64_t(channel(pruned_c)) + n / 2) /
-                               n);
+                    return int(std::lround(s.kept * channel(active) + s.dead * channel(inactive) +
+                                           s.regrown * channel(regrown_c) + s.pruned * channel(pruned_c)));
                 };
                 line[x] = qRgb(mix(qRed), mix(qGreen), mix(qBlue));
             }

@@ -61,8 +61,16 @@ inline int64_t blockStart(int64_t p, int64_t cells, int64_t pixels) { return (p 
 BlockCounts countBlocks(const MaskGrid& grid, const uint64_t* current, const uint64_t* previous, const CellRect& view,
                         QSize size);
 
-// Each pixel is the mean colour of its cells: kept weights in `active`, regrown in `regrown`, pruned in `pruned`,
-// dead in `inactive`; a pixel with no weight cell is `none`.
+// How much of a pixel's colour each kind of cell gets: its share of the block, but at least kBlockMinShare for any
+// kind present (then normalised), so that a lone alive weight in a dead block stays visible when zoomed out.
+inline constexpr double kBlockMinShare = 0.3;
+struct BlockShares {
+    double kept = 0, dead = 0, regrown = 0, pruned = 0;
+};
+BlockShares blockShares(uint64_t kept, uint64_t dead, uint64_t regrown, uint64_t pruned);
+
+// Each pixel mixes its cells' colours by blockShares: kept weights in `active`, regrown in `regrown`, pruned in
+// `pruned`, dead in `inactive`; a pixel with no weight cell is `none`.
 QImage blockImage(const BlockCounts& counts, const MaskColors& colors);
 
 // Whether weight `index` is alive in a packed mask.

@@ -15,6 +15,7 @@ MaskSource::MaskSource(const QString& storePath, int64_t runId, QObject* parent)
     : QObject(parent), path_(storePath), run_(runId) {
     qRegisterMetaType<ftw::MaskKey>("ftw::MaskKey");
     qRegisterMetaType<ftw::MaskWords>("ftw::MaskWords");
+    qRegisterMetaType<std::vector<int8_t>>("std::vector<int8_t>");
     thread_ = std::thread([this] { run(); });
 }
 
@@ -51,6 +52,15 @@ void MaskSource::request(const MaskKey& key) {
     wake_.notify_one();
 }
 
+void MaskSource::requestHistory(int64_t member, int layer, int64_t index) {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        history_ = MaskKey{member, index, layer};
+        historyWanted_ = true;
+    }
+    wake_.notify_one();
+}
+
 void MaskSource::dropPending() {
     std::lock_guard<std::mutex> lock(mutex_);
     for (const MaskKey& k : queue_) pending_.erase(k);
@@ -66,14 +76,34 @@ void MaskSource::run() {
     std::unique_ptr<ft::RunStore> store;
     for (;;) {
         MaskKey key;
+        bool history = false;
         {
             std::unique_lock<std::mutex> lock(mutex_);
             busy_ = false;
-            wake_.wait(lock, [this] { return stop_ || !queue_.empty(); });
+            wake_.wait(lock, [this] { return stop_ || !queue_.empty() || historyWanted_; });
             if (stop_) return;
-            key = queue_.front();
-            queue_.pop_front();
+            if (historyWanted_) {
+                key = history_;
+                historyWanted_ = false;
+                history = true;
+            } else {
+                key = queue_.front();
+                queue_.pop_front();
+            }
             busy_ = true;
+        }
+        if (history) {
+            std::vector<int8_t> values;
+            try {
+                if (!store) store = std::make_unique<ft::RunStore>(ft::RunStore::open(path_.toStdString(), ft::StoreMode::ReadOnly));
+                values = store->mask_bit_history(run_, key.member, key.layer, key.update);
+            } catch (const std::exception&) {
+                // no history to tell: the view keeps what the masks in memory say
+            }
+            QMetaObject::invokeMethod(
+                this, [this, key, values] { emit historyArrived(key.member, key.layer, key.update, values); },
+                Qt::QueuedConnection);
+            continue;
         }
         MaskWords bits;
         QString error;

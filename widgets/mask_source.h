@@ -27,6 +27,9 @@ public:
     QString storePath() const { return path_; }
     int64_t runId() const { return run_; }
     void request(const MaskKey& key);
+    // One weight's state after every stored update of the layer (RunStore::mask_bit_history); served before masks,
+    // and only the newest one: the mouse has moved on from older ones.
+    void requestHistory(int64_t member, int layer, int64_t index);
     // Requests still waiting are dropped (the user moved on); the one being read completes.
     void dropPending();
     int64_t reads() const { return reads_.load(); }
@@ -35,6 +38,7 @@ public:
 signals:
     // On the thread the source lives in. `bits` is null when the store has no such mask.
     void arrived(ftw::MaskKey key, ftw::MaskWords bits);
+    void historyArrived(qint64 member, int layer, qint64 index, const std::vector<int8_t>& history);
     void failed(const QString& message);
 
 private:
@@ -47,6 +51,8 @@ private:
     std::deque<MaskKey> queue_;  // newest at the front
     std::set<MaskKey> pending_;  // queued, being read, or read and not yet delivered
     bool busy_ = false;
+    bool historyWanted_ = false;
+    MaskKey history_;  // update unused: (member, layer, index in `update`)
     bool stop_ = false;
     std::atomic<int64_t> reads_{0};
     std::thread thread_;

@@ -225,6 +225,9 @@ void MaskView::showFrame() {
 }
 
 void MaskView::rebuild() {
+    // A weight's history read from the store completes the hover text.
+    if (runData())
+        connect(runData(), &RunData::historyArrived, canvas_, &MaskCanvas::refreshHover, Qt::UniqueConnection);
     syncControls();
     showFrame();
 }

@@ -38,6 +38,7 @@ void RunData::reset() {
     cache_.clear();
     cacheBytes_ = 0;
     unavailable_.clear();
+    history_ = StoredHistory{};
     delete source_;
     markers_.clear();
     tickets_.clear();
@@ -144,6 +145,11 @@ void RunData::setMaskSource(MaskSource* source) {
     source_ = source;
     if (!source_) return;
     source_->setParent(this);
+    connect(source_, &MaskSource::historyArrived, this,
+            [this](qint64 member, int layer, qint64 index, const std::vector<int8_t>& values) {
+                history_ = StoredHistory{member, index, layer, values};
+                emit historyArrived();
+            });
     connect(source_, &MaskSource::arrived, this, [this](const MaskKey& key, const MaskWords& bits) {
         if (bits) cacheMask(key, bits);
         else unavailable_.insert(key);
@@ -156,6 +162,27 @@ void RunData::setMaskBudget(size_t budgetBytes) { cacheBudget_ = budgetBytes; }
 int64_t RunData::maskReads() const { return source_ ? source_->reads() : 0; }
 
 MaskSource* RunData::maskSource() const { return source_; }
+
+std::vector<int8_t> RunData::weightHistory(int64_t member, int layer, int64_t index) const {
+    const auto& updates = maskUpdates(member);
+    std::vector<int8_t> out(updates.size(), -1);
+    const bool stored = history_.member == member && history_.layer == layer && history_.index == index;
+    if (!stored && source_) source_->requestHistory(member, layer, index);
+    for (size_t k = 0; k < updates.size(); ++k) {
+        if (layer < 0 || size_t(layer) >= updates[k].layers.size()) continue;
+        const LayerMask& m = updates[k].layers[size_t(layer)];
+        if (!m.captured || index < 0 || index >= m.total) continue;
+        if (stored && updates[k].index >= 0 && size_t(updates[k].index) < history_.byUpdate.size() &&
+            history_.byUpdate[size_t(updates[k].index)] >= 0) {
+            out[k] = history_.byUpdate[size_t(updates[k].index)];
+            continue;
+        }
+        // Not read from the store (yet): what the masks in memory say, without asking for more of them.
+        if (auto it = cache_.find(MaskKey{member, updates[k].index, layer}); it != cache_.end())
+            out[k] = ((*it->second.bits)[size_t(index >> 6)] >> (index & 63)) & 1;
+    }
+    return out;
+}
 
 Series& RunData::seriesFor(int64_t member, const char* key) { return series_[{member, std::string(key)}]; }
 

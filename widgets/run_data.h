@@ -175,6 +175,9 @@ public:
     size_t maskBytes() const { return cacheBytes_; }
     // Masks read from the store so far (tests: lazy loading reads only what is shown).
     int64_t maskReads() const;
+    // One weight's state after each update of `member` (by position in maskUpdates): 1 alive, 0 dead, -1 unknown.
+    // From the store when it has been read (historyArrived() follows a first call), else from the masks in memory.
+    std::vector<int8_t> weightHistory(int64_t member, int layer, int64_t index) const;
     const std::vector<Marker>& markers() const { return markers_; }
     const std::vector<TicketInfo>& tickets() const { return tickets_; }  // sorted by ticket index
     const std::vector<Evaluation>& evaluations() const { return evaluations_; }
@@ -201,6 +204,8 @@ signals:
     void changed();
     // Masks asked for by maskAt/prefetchMask have arrived (views that draw masks refresh; nothing else changed).
     void masksArrived();
+    // A weight's history asked for by weightHistory has been read from the store.
+    void historyArrived();
 
 private:
     // `movable`: the same event, when its packed masks may be moved out instead of copied.
@@ -237,6 +242,12 @@ private:
     };
     mutable std::map<MaskKey, CachedMask> cache_;
     std::set<MaskKey> unavailable_;  // the store could not give them: not asked for again
+    struct StoredHistory {
+        int64_t member = -1, index = -1;
+        int layer = -1;
+        std::vector<int8_t> byUpdate;  // by update index
+    };
+    StoredHistory history_;
     mutable size_t cacheBytes_ = 0;
     mutable uint64_t useClock_ = 0;
     size_t cacheBudget_ = size_t(256) << 20;

@@ -17,6 +17,41 @@
 #include "script_driver.h"
 #include "workbench_options.h"
 
+namespace {
+
+// The interface language: --lang, else the system's. English is the source language.
+void installTranslations(const QString& lang, QTranslator& qt, QTranslator& app) {
+    const QLocale locale = lang.isEmpty() ? QLocale() : QLocale(lang);
+    QLocale::setDefault(locale);
+    if (qt.load(locale, QStringLiteral("qtbase"), QStringLiteral("_"), QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QApplication::installTranslator(&qt);
+    if (app.load(locale, QStringLiteral("freetickets"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+        QApplication::installTranslator(&app);
+}
+
+int fail(int rc, const QString& message) {
+    std::fprintf(stderr, "freetickets-workbench: %s\n", qPrintable(message));
+    return rc;
+}
+
+// The experiment (config file or preset, then --set), the perspective and the teaching mode. 0, or the exit code.
+int prepare(ftw::MainWindow& window, const ftw::WorkbenchOptions& options) {
+    if (!options.theme.isEmpty()) window.setTheme(options.theme);
+    QString error;
+    if (!options.configFile.isEmpty()) {
+        if (!window.loadConfigFile(options.configFile, &error)) return fail(2, error);
+    } else {
+        const QString preset = options.preset.isEmpty() ? QString::fromLatin1(ft::default_preset()) : options.preset;
+        if (!window.selectPreset(preset, &error)) return fail(2, error);
+    }
+    if (!options.overrides.isEmpty() && !window.applyOverrides(options.overrides, &error)) return fail(2, error);
+    if (options.teaching) window.setTeachingMode(true);
+    if (const auto p = ftw::perspectiveFromKey(options.perspective)) window.setPerspective(*p);
+    return 0;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("FreeTickets"));
@@ -29,23 +64,11 @@ int main(int argc, char** argv) {
     ftw::WorkbenchOptions options;
     QString message;
     const bool parsed = ftw::parseWorkbenchOptions(QApplication::arguments(), &options, &message);
-
-    // The interface language: --lang, else the system's. English is the source language.
-    const QLocale locale = options.lang.isEmpty() ? QLocale() : QLocale(options.lang);
-    QLocale::setDefault(locale);
     QTranslator qtTranslator, appTranslator;
-    if (qtTranslator.load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
-                          QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
-        QApplication::installTranslator(&qtTranslator);
-    if (appTranslator.load(locale, QStringLiteral("freetickets"), QStringLiteral("_"), QStringLiteral(":/i18n")))
-        QApplication::installTranslator(&appTranslator);
-
+    installTranslations(options.lang, qtTranslator, appTranslator);
     // Parsed once more with the translation in place, so that --help and the messages speak the language.
     const bool reparsed = ftw::parseWorkbenchOptions(QApplication::arguments(), &options, &message);
-    if (!parsed || !reparsed) {
-        std::fprintf(stderr, "freetickets-workbench: %s\n", qPrintable(message));
-        return 2;
-    }
+    if (!parsed || !reparsed) return fail(2, message);
     if (options.showHelp || options.showVersion) {
         std::printf("%s\n", qPrintable(message));
         return 0;
@@ -55,34 +78,13 @@ int main(int argc, char** argv) {
                           options.quitWhenDone;
     // A new account has no data folder yet: create it, as the CLI does, so that the default store can be made.
     if (options.dbIsDefault && !QDir().mkpath(QFileInfo(options.db).absolutePath()))
-        std::fprintf(stderr, "freetickets-workbench: %s: cannot create the folder\n",
-                     qPrintable(QFileInfo(options.db).absolutePath()));
+        fail(0, QStringLiteral("%1: cannot create the folder").arg(QFileInfo(options.db).absolutePath()));
     ftw::MainWindow::Setup setup;
     setup.storePath = options.db;
     setup.restoreLayout = !scripted;  // scripted runs get the default layout and leave the user's alone
     setup.interactive = !scripted;
     ftw::MainWindow window(setup);
-    if (!options.theme.isEmpty()) window.setTheme(options.theme);
-
-    QString error;
-    if (!options.configFile.isEmpty()) {
-        if (!window.loadConfigFile(options.configFile, &error)) {
-            std::fprintf(stderr, "freetickets-workbench: %s\n", qPrintable(error));
-            return 2;
-        }
-    } else {
-        const QString preset = options.preset.isEmpty() ? QString::fromLatin1(ft::default_preset()) : options.preset;
-        if (!window.selectPreset(preset, &error)) {
-            std::fprintf(stderr, "freetickets-workbench: %s\n", qPrintable(error));
-            return 2;
-        }
-    }
-    if (!options.overrides.isEmpty() && !window.applyOverrides(options.overrides, &error)) {
-        std::fprintf(stderr, "freetickets-workbench: %s\n", qPrintable(error));
-        return 2;
-    }
-    if (options.teaching) window.setTeachingMode(true);
-    if (const auto p = ftw::perspectiveFromKey(options.perspective)) window.setPerspective(*p);
+    if (const int rc = prepare(window, options)) return rc;
     window.show();
     if (!options.focus.isEmpty()) window.focusView(options.focus);
 
@@ -95,18 +97,9 @@ int main(int argc, char** argv) {
     }
     ftw::ScriptDriver driver(&window, options, &stats);
     driver.start();
-
-    if (options.openRun > 0) {
-        if (!window.openRun(options.openRun, &error)) {
-            std::fprintf(stderr, "freetickets-workbench: %s\n", qPrintable(error));
-            return 1;
-        }
-    } else if (options.run) {
-        if (!window.startRun(&error)) {
-            std::fprintf(stderr, "freetickets-workbench: %s\n", qPrintable(error));
-            return 2;
-        }
-    }
+    QString error;
+    if (options.openRun > 0 && !window.openRun(options.openRun, &error)) return fail(1, error);
+    if (options.openRun <= 0 && options.run && !window.startRun(&error)) return fail(2, error);
     const int rc = app.exec();
     return rc != 0 ? rc : driver.exitCode();
 }

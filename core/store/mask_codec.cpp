@@ -114,6 +114,79 @@ MaskBlobInfo mask_blob_info(const uint8_t* data, size_t size) {
     return info;
 }
 
+bool mask_blob_bit(const uint8_t* data, size_t size, int64_t index) {
+    const MaskBlobInfo info = mask_blob_info(data, size);
+    if (index < 0 || index >= info.n)
+        throw std::runtime_error("mask blob: bit " + std::to_string(index) + " outside a mask of " +
+                                 std::to_string(info.n));
+    size_t pos = 2;
+    get_varint(data, size, pos);  // n
+    get_varint(data, size, pos);  // raw size
+    z_stream z{};
+    if (inflateInit(&z) != Z_OK) throw std::runtime_error("mask blob: zlib failed to start");
+    z.next_in = const_cast<Bytef*>(data + pos);
+    z.avail_in = uInt(size - pos);
+    uint8_t buffer[1 << 14];
+    uint64_t offset = 0;  // raw bytes decompressed before `buffer`
+    const uint64_t want_byte = uint64_t(index) / 8;
+    // Positions: varint gaps, after a varint count; decoded as they stream by.
+    uint64_t value = 0, count = 0, seen = 0;
+    int shift = 0;
+    bool have_count = false;
+    int64_t previous = -1;
+    for (;;) {
+        z.next_out = buffer;
+        z.avail_out = sizeof(buffer);
+        const int rc = inflate(&z, Z_NO_FLUSH);
+        if (rc != Z_OK && rc != Z_STREAM_END) {
+            inflateEnd(&z);
+            throw std::runtime_error("mask blob: damaged compressed data");
+        }
+        const size_t got = sizeof(buffer) - z.avail_out;
+        if (!(info.encoding & 2)) {
+            if (want_byte < offset + got) {
+                inflateEnd(&z);
+                return (buffer[want_byte - offset] >> (index % 8)) & 1;
+            }
+        } else {
+            for (size_t b = 0; b < got; ++b) {
+                value |= uint64_t(buffer[b] & 0x7f) << shift;
+                shift += 7;
+                if (buffer[b] & 0x80) {
+                    if (shift >= 64) {
+                        inflateEnd(&z);
+                        throw std::runtime_error("mask blob: bad varint");
+                    }
+                    continue;
+                }
+                if (!have_count) {
+                    count = value;
+                    have_count = true;
+                } else {
+                    const int64_t i = previous + 1 + int64_t(value);
+                    previous = i;
+                    ++seen;
+                    if (i >= index || seen >= count) {
+                        inflateEnd(&z);
+                        return i == index;
+                    }
+                }
+                value = 0;
+                shift = 0;
+            }
+            if (have_count && count == 0) {
+                inflateEnd(&z);
+                return false;
+            }
+        }
+        offset += got;
+        if (rc == Z_STREAM_END) break;
+    }
+    inflateEnd(&z);
+    if (info.encoding & 2) return false;  // every position is below `index`
+    throw std::runtime_error("mask blob: bitset shorter than its mask");
+}
+
 void apply_mask_blob(const uint8_t* data, size_t size, std::vector<uint64_t>& bits, int64_t& n) {
     const MaskBlobInfo info = mask_blob_info(data, size);
     size_t pos = 2;

@@ -36,6 +36,10 @@ struct MaskBlobInfo {
 // Reads the header; throws std::runtime_error for an unknown version or encoding or a truncated blob.
 MaskBlobInfo mask_blob_info(const uint8_t* data, size_t size);
 
+// Whether bit `index` is set in the blob's payload (for a delta: whether that weight changed), decompressing only
+// as far as that bit. Throws std::runtime_error for a damaged blob or an index outside [0, n).
+bool mask_blob_bit(const uint8_t* data, size_t size, int64_t index);
+
 // A keyframe replaces (bits, n); a delta XORs into bits, which must hold the previous mask of the same n.
 // Throws std::runtime_error for a damaged blob.
 void apply_mask_blob(const uint8_t* data, size_t size, std::vector<uint64_t>& bits, int64_t& n);

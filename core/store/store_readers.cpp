@@ -174,6 +174,47 @@ MaskBits RunStore::mask_at(int64_t run, int64_t member, int64_t layer, int64_t u
     return out;
 }
 
+std::vector<int8_t> RunStore::mask_bit_history(int64_t run, int64_t member, int64_t layer, int64_t index) const {
+    Db& db = *impl_->db;
+    auto s = db.prepare(
+        "SELECT update_index, mask FROM mask_layers WHERE run = ? AND member = ? AND layer = ? ORDER BY update_index");
+    s.bind(1, run).bind(2, member).bind(3, layer);
+    std::vector<int8_t> out;
+    bool known = false, alive = false;  // the weight's state after the previous update, when the chain holds
+    int64_t expected = 0;
+    while (s.step()) {
+        const int64_t k = s.int64(0);
+        if (k < 0) continue;
+        if (k != expected) known = false;  // a gap in the chain: the next keyframe tells again
+        expected = k + 1;
+        if (out.size() <= size_t(k)) out.resize(size_t(k) + 1, -1);
+        if (s.is_null(1)) {
+            known = false;
+            continue;
+        }
+        const auto [data, size] = s.blob(1);
+        try {
+            const store_detail::MaskBlobInfo info = store_detail::mask_blob_info(data, size);
+            if (index < 0 || index >= info.n) {
+                known = false;
+                continue;
+            }
+            const bool set = store_detail::mask_blob_bit(data, size, index);
+            if (!info.delta()) {
+                alive = set;
+                known = true;
+            } else if (known) {
+                alive = alive != set;
+            }
+        } catch (const std::exception& e) {
+            db.fail(std::string(e.what()) + " (run " + std::to_string(run) + " member " + std::to_string(member) +
+                    " layer " + std::to_string(layer) + " update " + std::to_string(k) + ")");
+        }
+        if (known) out[size_t(k)] = alive ? 1 : 0;
+    }
+    return out;
+}
+
 std::vector<StoredEvent> RunStore::events(int64_t run, int64_t step_from, int64_t step_to,
                                           const std::vector<std::string>& kinds) const {
     const std::set<std::string> wanted(kinds.begin(), kinds.end());

@@ -142,11 +142,33 @@ private slots:
         for (int y = 0; y < 16; ++y)
             for (int x = 0; x < 32; ++x)
                 QCOMPARE(QColor(image.pixel(x, y)), (y >= 4 && y < 8 && x >= 8 && x < 16) ? colors.pruned : colors.active);
-        // A pixel half pruned, half kept mixes the two colours.
+        // A pixel partly pruned, partly kept mixes the two colours by their shares (each at least 30 %).
         const QImage coarse = view.canvas()->layerImage(0, QSize(kCols / 64, kRows / 32));  // 2 x 2 pixels
         const QColor mixed(coarse.pixel(0, 0));  // rows 0-31, cols 0-63: 512 of 2048 cells pruned
-        const int expected_red = int(std::lround((1536.0 * colors.active.red() + 512.0 * colors.pruned.red()) / 2048));
+        const double pruned = std::max(512.0 / 2048, kBlockMinShare), kept = 1536.0 / 2048;
+        const int expected_red =
+            int(std::lround((kept * colors.active.red() + pruned * colors.pruned.red()) / (kept + pruned)));
         QCOMPARE(mixed.red(), expected_red);
+    }
+
+    void aLoneAliveWeightInADeadBlockStaysVisibleZoomedOut() {
+        // One alive weight among 4096 dead ones, all drawn on one pixel: the pixel is clearly not the dead colour.
+        const int64_t n = 64 * 64;
+        BlockCounts counts;
+        counts.width = counts.height = 1;
+        counts.cells = {uint32_t(n)};
+        counts.alive = {1};
+        counts.regrown = {0};
+        counts.pruned = {0};
+        const MaskColors colors = maskColors(QPalette());
+        const QColor pixel(blockImage(counts, colors).pixel(0, 0));
+        const auto distance = [](const QColor& a, const QColor& b) {
+            return std::abs(a.red() - b.red()) + std::abs(a.green() - b.green()) + std::abs(a.blue() - b.blue());
+        };
+        QVERIFY2(distance(pixel, colors.inactive) >= distance(colors.active, colors.inactive) / 5,
+                 qPrintable(pixel.name()));
+        // With the plain mean (1/4096 of the alive colour) it would be the dead colour to the last bit.
+        QVERIFY(pixel != colors.inactive);
     }
 
     void renderedWidgetShowsRedWhereTheBlockWasPruned() {

@@ -258,6 +258,20 @@ private slots:
                 }
         QVERIFY(asked > 4);
         QVERIFY(arrived.count() >= asked);
+
+        // A weight's history over every update comes from the store in one read, equal to the live masks.
+        for (int m = 0; m < live.memberCount(); ++m)
+            for (int layer = 0; layer < int(live.layers().size()); ++layer) {
+                const int64_t index = live.layers()[size_t(layer)].total / 2;
+                QSignalSpy history(&loaded, &RunData::historyArrived);
+                (void)loaded.weightHistory(m, layer, index);
+                QVERIFY(history.wait(5000));
+                const auto fromStore = loaded.weightHistory(m, layer, index);
+                const auto fromLive = live.weightHistory(m, layer, index);
+                QCOMPARE(fromStore.size(), live.maskUpdates(m).size());
+                QCOMPARE(fromStore, fromLive);
+                QVERIFY(std::count(fromStore.begin(), fromStore.end(), int8_t(-1)) == 0);
+            }
     }
 
     void theMaskCacheStaysWithinItsBudget() {

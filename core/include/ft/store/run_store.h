@@ -231,6 +231,9 @@ public:
     std::vector<MaskUpdateRecord> mask_updates(int64_t run, int64_t member) const;
     // The mask of layer `layer` (index in layers()) after update `update_index`, reconstructed exactly.
     MaskBits mask_at(int64_t run, int64_t member, int64_t layer, int64_t update_index) const;
+    // One weight's state after every stored update of the layer, by update index: 1 alive, 0 dead, -1 unknown (no
+    // mask stored there). Decodes only as far as that weight in each stored mask: cheap next to mask_at per update.
+    std::vector<int8_t> mask_bit_history(int64_t run, int64_t member, int64_t layer, int64_t index) const;
     // Events with step_from <= step <= step_to, in recording order; kinds empty = all kinds.
     std::vector<StoredEvent> events(int64_t run, int64_t step_from = INT64_MIN, int64_t step_to = INT64_MAX,
                                     const std::vector<std::string>& kinds = {}) const;
