@@ -13,6 +13,8 @@ packages=(
   libqt6opengl6-dev libqcustomplot-dev libqcustomplot2.1-qt6 libgl-dev
   # headless Qt tests need fonts, otherwise text renders as empty boxes
   fontconfig fonts-dejavu-core
+  # the README's screenshots: a real X server, a window finder and a screen grabber (docs/screenshots/)
+  xvfb xdotool imagemagick
   # data: Fashion-MNIST IDX files under /usr/share/datasets/fashion-mnist
   dataset-fashion-mnist
   # the Python comparison loop of bench/ (Debian's torch, run with /usr/bin/python3)

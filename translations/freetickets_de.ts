@@ -477,6 +477,57 @@
     </message>
 </context>
 <context>
+    <name>Perspectives</name>
+    <message>
+        <source>Set up</source>
+        <translation>Einrichten</translation>
+    </message>
+    <message>
+        <source>The experiment form with its preset diff, the stored runs and the log</source>
+        <translation>Das Experimentformular mit dem Vergleich zur Vorlage, die gespeicherten Läufe und das Protokoll</translation>
+    </message>
+    <message>
+        <source>Watch</source>
+        <translation>Beobachten</translation>
+    </message>
+    <message>
+        <source>What matters while a run trains: curves, masks and layer densities</source>
+        <translation>Was während des Trainings zählt: Kurven, Masken und Schichtdichten</translation>
+    </message>
+    <message>
+        <source>Masks</source>
+        <translation>Masken</translation>
+    </message>
+    <message>
+        <source>The mask view large, the layer densities beside it</source>
+        <translation>Die Maskenansicht groß, die Schichtdichten daneben</translation>
+    </message>
+    <message>
+        <source>Tickets</source>
+        <translation>Tickets</translation>
+    </message>
+    <message>
+        <source>How different the tickets are, and how calibrated the ensemble is</source>
+        <translation>Wie verschieden die Tickets sind und wie gut das Ensemble kalibriert ist</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>Vergleichen</translation>
+    </message>
+    <message>
+        <source>Stored runs overlaid: the run browser, curves and calibration</source>
+        <translation>Gespeicherte Läufe übereinander: Laufliste, Kurven und Kalibrierung</translation>
+    </message>
+    <message>
+        <source>Teach</source>
+        <translation>Lehren</translation>
+    </message>
+    <message>
+        <source>The teacher&apos;s chosen views at projector size (teaching mode)</source>
+        <translation>Die von der Lehrkraft gewählten Ansichten in Beamergröße (Lehrmodus)</translation>
+    </message>
+</context>
+<context>
     <name>PresetLibrary</name>
     <message>
         <source>%1: not a workbench preset (expected a JSON object with a &quot;config&quot; object)</source>
@@ -691,6 +742,26 @@
     <message>
         <source>--quit-after %1: expected a number of seconds &gt; 0</source>
         <translation>--quit-after %1: erwartet eine Sekundenzahl &gt; 0</translation>
+    </message>
+    <message>
+        <source>Open in this perspective: %1.</source>
+        <translation>In dieser Perspektive öffnen: %1.</translation>
+    </message>
+    <message>
+        <source>Show this view alone, filling the window: %1.</source>
+        <translation>Nur diese Ansicht zeigen, fensterfüllend: %1.</translation>
+    </message>
+    <message>
+        <source>VIEW</source>
+        <translation>ANSICHT</translation>
+    </message>
+    <message>
+        <source>--perspective %1: expected one of %2</source>
+        <translation>--perspective %1: erwartet wird eines von %2</translation>
+    </message>
+    <message>
+        <source>--focus %1: expected one of %2</source>
+        <translation>--focus %1: erwartet wird eines von %2</translation>
     </message>
 </context>
 <context>
@@ -907,6 +978,17 @@
         <source> (EMA %1)</source>
         <translation> (EMA %1)</translation>
     </message>
+    <message numerus="yes">
+        <source>+%n more</source>
+        <translation>
+            <numerusform>+%n weitere</numerusform>
+            <numerusform>+%n weitere</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Not shown for lack of room: %1. Enlarge the view, or focus it (Ctrl+Shift+F).</source>
+        <translation>Aus Platzmangel nicht gezeigt: %1. Die Ansicht vergrößern oder sie fokussieren (Strg+Umschalt+F).</translation>
+    </message>
 </context>
 <context>
     <name>ftw::DensityView</name>
@@ -998,16 +1080,20 @@
         <translation>Mitglied %1</translation>
     </message>
     <message>
-        <source>ensemble, in evaluation order (%1)</source>
-        <translation>Ensemble, in Auswertungsreihenfolge (%1)</translation>
-    </message>
-    <message>
         <source>%1 at step %2</source>
         <translation>%1 bei Schritt %2</translation>
     </message>
     <message>
         <source>latest</source>
         <translation>neueste</translation>
+    </message>
+    <message>
+        <source>ensemble (%1)</source>
+        <translation>Ensemble (%1)</translation>
+    </message>
+    <message>
+        <source>the ensemble at each evaluation, joined in order</source>
+        <translation>das Ensemble bei jeder Auswertung, der Reihe nach verbunden</translation>
     </message>
 </context>
 <context>
@@ -1101,6 +1187,18 @@
             <numerusform>%n Einstellung weicht von Vorlage %1 ab</numerusform>
             <numerusform>%n Einstellungen weichen von Vorlage %1 ab</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Edit as new experiment</source>
+        <translation>Als neues Experiment bearbeiten</translation>
+    </message>
+    <message>
+        <source>Start a new experiment from these settings</source>
+        <translation>Ein neues Experiment mit diesen Einstellungen beginnen</translation>
+    </message>
+    <message>
+        <source>The settings of %1, as it ran (read-only).</source>
+        <translation>Die Einstellungen von %1, wie er lief (nur lesbar).</translation>
     </message>
 </context>
 <context>
@@ -1201,10 +1299,6 @@
         <translation>Den Lauf anhalten oder fortsetzen (F6)</translation>
     </message>
     <message>
-        <source>Step to next &amp;mask update</source>
-        <translation>Bis zum nächsten &amp;Masken-Update</translation>
-    </message>
-    <message>
         <source>Run until the next mask update, then pause (F10)</source>
         <translation>Bis zum nächsten Masken-Update laufen, dann anhalten (F10)</translation>
     </message>
@@ -1219,10 +1313,6 @@
     <message>
         <source>&amp;Teaching mode</source>
         <translation>&amp;Lehrmodus</translation>
-    </message>
-    <message>
-        <source>Big fonts, a speed limit and only the controls the teacher chose</source>
-        <translation>Große Schrift, eine Tempobegrenzung und nur die Bedienelemente, die die Lehrkraft gewählt hat</translation>
     </message>
     <message>
         <source>&amp;Export view…</source>
@@ -1251,10 +1341,6 @@
     <message>
         <source>Clear &amp;overlays</source>
         <translation>&amp;Überlagerungen entfernen</translation>
-    </message>
-    <message>
-        <source>&amp;Reset layout</source>
-        <translation>Anordnung &amp;zurücksetzen</translation>
     </message>
     <message>
         <source>&amp;Full screen</source>
@@ -1349,22 +1435,6 @@
         <translation>Jede Ansicht nach %1 exportiert</translation>
     </message>
     <message>
-        <source>Controls students see</source>
-        <translation>Bedienelemente für Lernende</translation>
-    </message>
-    <message>
-        <source>In teaching mode only the checked settings and views are shown. Save the choice with &quot;Save as preset&quot;.</source>
-        <translation>Im Lehrmodus werden nur die angekreuzten Einstellungen und Ansichten gezeigt. Die Auswahl mit „Als Vorlage speichern“ sichern.</translation>
-    </message>
-    <message>
-        <source>Views</source>
-        <translation>Ansichten</translation>
-    </message>
-    <message>
-        <source>Settings</source>
-        <translation>Einstellungen</translation>
-    </message>
-    <message>
         <source>Save as preset</source>
         <translation>Als Vorlage speichern</translation>
     </message>
@@ -1389,18 +1459,6 @@
         <translation>&amp;Fortsetzen</translation>
     </message>
     <message>
-        <source>%1 s</source>
-        <translation>%1 s</translation>
-    </message>
-    <message>
-        <source>%1 min %2 s</source>
-        <translation>%1 min %2 s</translation>
-    </message>
-    <message>
-        <source>%1 h %2 min</source>
-        <translation>%1 h %2 min</translation>
-    </message>
-    <message>
         <source>Run store: %1</source>
         <translation>Laufspeicher: %1</translation>
     </message>
@@ -1409,97 +1467,14 @@
         <translation>Lauf %1 wird gezeigt (%2)</translation>
     </message>
     <message>
-        <source>A run is already in progress.</source>
-        <translation>Es läuft bereits ein Lauf.</translation>
-    </message>
-    <message>
         <source>The experiment has invalid settings:
 %1</source>
         <translation>Das Experiment hat ungültige Einstellungen:
 %1</translation>
     </message>
     <message>
-        <source>No run store is open.</source>
-        <translation>Kein Laufspeicher ist geöffnet.</translation>
-    </message>
-    <message>
-        <source>Run %1 is %2: only cancelled or interrupted runs can be resumed.</source>
-        <translation>Lauf %1 ist %2: nur abgebrochene oder unterbrochene Läufe können fortgesetzt werden.</translation>
-    </message>
-    <message>
-        <source>Run %1 has no checkpoint to resume from.</source>
-        <translation>Lauf %1 hat keinen Sicherungspunkt zum Fortsetzen.</translation>
-    </message>
-    <message>
-        <source>Resuming run %1 from %2</source>
-        <translation>Lauf %1 wird ab %2 fortgesetzt</translation>
-    </message>
-    <message>
-        <source>Run %1 started: %2 (checkpoints in %3)</source>
-        <translation>Lauf %1 gestartet: %2 (Sicherungen in %3)</translation>
-    </message>
-    <message>
-        <source>Run %1 finished in %2.</source>
-        <translation>Lauf %1 in %2 beendet.</translation>
-    </message>
-    <message>
-        <source>Run %1 cancelled and checkpointed; resume it from the run browser.</source>
-        <translation>Lauf %1 abgebrochen und gesichert; in der Laufübersicht fortsetzen.</translation>
-    </message>
-    <message>
-        <source>Run %1 failed: %2</source>
-        <translation>Lauf %1 fehlgeschlagen: %2</translation>
-    </message>
-    <message>
-        <source>Run %1 ended: %2</source>
-        <translation>Lauf %1 zu Ende: %2</translation>
-    </message>
-    <message>
-        <source>%1: there is no run %2</source>
-        <translation>%1: es gibt keinen Lauf %2</translation>
-    </message>
-    <message numerus="yes">
-        <source>Comparing with %n run(s)</source>
-        <translation>
-            <numerusform>Vergleich mit %n Lauf</numerusform>
-            <numerusform>Vergleich mit %n Läufen</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>member %1: %2</source>
-        <translation>Mitglied %1: %2</translation>
-    </message>
-    <message>
-        <source>starting</source>
-        <translation>startet</translation>
-    </message>
-    <message>
-        <source>loading data…</source>
-        <translation>Daten werden geladen …</translation>
-    </message>
-    <message>
         <source>%1 %</source>
         <translation>%1 %</translation>
-    </message>
-    <message>
-        <source>paused (%1)</source>
-        <translation>angehalten (%1)</translation>
-    </message>
-    <message>
-        <source>paused</source>
-        <translation>angehalten</translation>
-    </message>
-    <message>
-        <source>%1 steps/s, ETA %2</source>
-        <translation>%1 Schritte/s, noch %2</translation>
-    </message>
-    <message>
-        <source>ETA …</source>
-        <translation>Restzeit …</translation>
-    </message>
-    <message>
-        <source>took %1</source>
-        <translation>dauerte %1</translation>
     </message>
     <message>
         <source>error: </source>
@@ -1508,6 +1483,46 @@
     <message>
         <source>warning: </source>
         <translation>Warnung: </translation>
+    </message>
+    <message>
+        <source>run %1 (%2)</source>
+        <translation>Lauf %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Next &amp;mask update</source>
+        <translation>Nächstes &amp;Masken-Update</translation>
+    </message>
+    <message>
+        <source>The Teach perspective: big fonts, a speed limit and only the controls the teacher chose</source>
+        <translation>Die Perspektive Lehren: große Schrift, ein Tempolimit und nur die von der Lehrkraft gewählten Bedienelemente</translation>
+    </message>
+    <message>
+        <source>&amp;Reset perspective</source>
+        <translation>Perspektive &amp;zurücksetzen</translation>
+    </message>
+    <message>
+        <source>Arrange the current perspective as it was at first</source>
+        <translation>Die aktuelle Perspektive wieder wie anfangs anordnen</translation>
+    </message>
+    <message>
+        <source>&amp;Focus on view</source>
+        <translation>Ansicht &amp;fokussieren</translation>
+    </message>
+    <message>
+        <source>The view with the keyboard focus fills the window; again to go back (or double-click a view&apos;s title)</source>
+        <translation>Die Ansicht mit dem Tastaturfokus füllt das Fenster; noch einmal, um zurückzukehren (oder Doppelklick auf den Titel einer Ansicht)</translation>
+    </message>
+    <message>
+        <source>Perspectives</source>
+        <translation>Perspektiven</translation>
+    </message>
+    <message>
+        <source>Focus &amp;on</source>
+        <translation>F&amp;okussieren auf</translation>
+    </message>
+    <message>
+        <source>&amp;Panels</source>
+        <translation>&amp;Bereiche</translation>
     </message>
 </context>
 <context>
@@ -1523,6 +1538,10 @@
     <message>
         <source>mask not captured</source>
         <translation>Maske nicht erfasst</translation>
+    </message>
+    <message>
+        <source>reading the mask…</source>
+        <translation>Maske wird gelesen …</translation>
     </message>
 </context>
 <context>
@@ -1578,6 +1597,13 @@
     <message>
         <source> · exploration (rate %1)</source>
         <translation> · Exploration (Rate %1)</translation>
+    </message>
+</context>
+<context>
+    <name>ftw::Plot</name>
+    <message>
+        <source>Show legends</source>
+        <translation>Legenden zeigen</translation>
     </message>
 </context>
 <context>
@@ -1797,6 +1823,119 @@
     </message>
 </context>
 <context>
+    <name>ftw::RunController</name>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 min %2 s</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <source>A run is already in progress.</source>
+        <translation>Es läuft bereits ein Lauf.</translation>
+    </message>
+    <message>
+        <source>No run store is open.</source>
+        <translation>Kein Laufspeicher ist geöffnet.</translation>
+    </message>
+    <message>
+        <source>Run %1 is %2: only cancelled or interrupted runs can be resumed.</source>
+        <translation>Lauf %1 ist %2: nur abgebrochene oder unterbrochene Läufe können fortgesetzt werden.</translation>
+    </message>
+    <message>
+        <source>Run %1 has no checkpoint to resume from.</source>
+        <translation>Lauf %1 hat keine Sicherung, ab der er fortgesetzt werden kann.</translation>
+    </message>
+    <message>
+        <source>Reading run %1 before resuming it…</source>
+        <translation>Lauf %1 wird gelesen, bevor er fortgesetzt wird …</translation>
+    </message>
+    <message>
+        <source>Resuming run %1 from %2</source>
+        <translation>Lauf %1 wird ab %2 fortgesetzt</translation>
+    </message>
+    <message>
+        <source>%1: there is no run %2</source>
+        <translation>%1: es gibt keinen Lauf %2</translation>
+    </message>
+    <message>
+        <source>Opening run %1…</source>
+        <translation>Lauf %1 wird geöffnet …</translation>
+    </message>
+    <message>
+        <source>Run %1 ended: %2</source>
+        <translation>Lauf %1 beendet: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Reading %n run(s) to compare…</source>
+        <translation>
+            <numerusform>%n Lauf wird zum Vergleich gelesen …</numerusform>
+            <numerusform>%n Läufe werden zum Vergleich gelesen …</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Comparing with %n run(s)</source>
+        <translation>
+            <numerusform>Vergleich mit %n Lauf</numerusform>
+            <numerusform>Vergleich mit %n Läufen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Run %1 started: %2 (checkpoints in %3)</source>
+        <translation>Lauf %1 gestartet: %2 (Sicherungen in %3)</translation>
+    </message>
+    <message>
+        <source>Run %1 finished in %2.</source>
+        <translation>Lauf %1 fertig in %2.</translation>
+    </message>
+    <message>
+        <source>Run %1 cancelled and checkpointed; resume it from the run browser.</source>
+        <translation>Lauf %1 abgebrochen und gesichert; in der Laufliste fortsetzen.</translation>
+    </message>
+    <message>
+        <source>Run %1 failed: %2</source>
+        <translation>Lauf %1 fehlgeschlagen: %2</translation>
+    </message>
+    <message>
+        <source>member %1: %2</source>
+        <translation>Mitglied %1: %2</translation>
+    </message>
+    <message>
+        <source>starting</source>
+        <translation>startet</translation>
+    </message>
+    <message>
+        <source>loading data…</source>
+        <translation>Daten werden geladen …</translation>
+    </message>
+    <message>
+        <source>paused (%1)</source>
+        <translation>pausiert (%1)</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>pausiert</translation>
+    </message>
+    <message>
+        <source>%1 steps/s, ETA %2</source>
+        <translation>%1 Schritte/s, fertig in %2</translation>
+    </message>
+    <message>
+        <source>ETA …</source>
+        <translation>Restzeit …</translation>
+    </message>
+    <message>
+        <source>took %1</source>
+        <translation>dauerte %1</translation>
+    </message>
+</context>
+<context>
     <name>ftw::RunData</name>
     <message>
         <source>initial mask</source>
@@ -1839,6 +1978,25 @@
     <message>
         <source>member %1</source>
         <translation>Mitglied %1</translation>
+    </message>
+</context>
+<context>
+    <name>ftw::TeachingControlsDialog</name>
+    <message>
+        <source>Controls students see</source>
+        <translation>Was Lernende sehen</translation>
+    </message>
+    <message>
+        <source>In teaching mode only the checked settings and views are shown. Save the choice with &quot;Save as preset&quot;.</source>
+        <translation>Im Lehrmodus werden nur die angehakten Einstellungen und Ansichten gezeigt. Die Auswahl mit „Als Vorlage speichern“ sichern.</translation>
+    </message>
+    <message>
+        <source>Views</source>
+        <translation>Ansichten</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
     </message>
 </context>
 <context>
