@@ -75,7 +75,7 @@ int main(int argc, char** argv) {
     }
 
     const bool scripted = !options.screenshot.isEmpty() || !options.screenshotDir.isEmpty() || options.quitAfter > 0 ||
-                          options.quitWhenDone;
+                          options.quitWhenDone || options.scrubMasks;
     // A new account has no data folder yet: create it, as the CLI does, so that the default store can be made.
     if (options.dbIsDefault && !QDir().mkpath(QFileInfo(options.db).absolutePath()))
         fail(0, QStringLiteral("%1: cannot create the folder").arg(QFileInfo(options.db).absolutePath()));
@@ -92,8 +92,10 @@ int main(int argc, char** argv) {
     if (!options.statsFile.isEmpty()) {
         for (const auto& name : window.viewNames())
             if (auto* view = window.runView(name)) stats.watchView(view, name);
-        // From one second in: the window's first layout and paint are start-up, not the run.
-        QTimer::singleShot(1000, &stats, &ftw::RunStats::start);
+        // From one second in: the window's first layout and paint are start-up, not the run. Opening a stored run
+        // is measured from the start: that is what it is about.
+        if (options.openRun > 0) stats.start();
+        else QTimer::singleShot(1000, &stats, &ftw::RunStats::start);
     }
     ftw::ScriptDriver driver(&window, options, &stats);
     driver.start();

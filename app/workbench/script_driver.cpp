@@ -12,6 +12,10 @@
 #include "main_window.h"
 #include "run_stats.h"
 #include "training_session.h"
+#include "mask_scrubber.h"
+#include "run_data.h"
+
+#include <sys/resource.h>
 
 namespace ftw {
 
@@ -27,7 +31,7 @@ ScriptDriver::ScriptDriver(MainWindow* window, WorkbenchOptions options, RunStat
 
 bool ScriptDriver::hasWork() const {
     return !options_.screenshot.isEmpty() || !options_.screenshotDir.isEmpty() || options_.quitAfter > 0 ||
-           options_.quitWhenDone || !options_.statsFile.isEmpty();
+           options_.quitWhenDone || !options_.statsFile.isEmpty() || options_.scrubMasks;
 }
 
 void ScriptDriver::start() {
@@ -45,6 +49,15 @@ void ScriptDriver::start() {
                     QTimer::singleShot(kSettleMs, this, &ScriptDriver::finish);
             });
     if (options_.quitAfter > 0) QTimer::singleShot(int(options_.quitAfter * 1000), this, &ScriptDriver::finish);
+    clock_.start();
+    connect(window_, &MainWindow::runShown, this, [this] {
+        if (shownAfterMs_ < 0) shownAfterMs_ = clock_.elapsed();
+        if (options_.scrubMasks && !scrubber_) {
+            scrubber_ = new MaskScrubber(window_, this);
+            connect(scrubber_, &MaskScrubber::done, this, &ScriptDriver::finish);
+            scrubber_->start();
+        }
+    });
     if (shots && options_.quitAfter <= 0 && !options_.quitWhenDone) {
         if (options_.openRun > 0) {
             // A stored run is read off the GUI thread: once it is shown, its masks are read on demand too.
@@ -92,6 +105,18 @@ void ScriptDriver::finish() {
     // Statistics first: grabbing the window blocks the GUI thread for a moment, which is not the app's doing.
     if (stats_ && !options_.statsFile.isEmpty()) {
         if (!summary_.isEmpty()) stats_->setRunSummary(summary_);
+        if (shownAfterMs_ >= 0) stats_->setCounter(QStringLiteral("run_shown_after_ms"), double(shownAfterMs_));
+        if (scrubber_) {
+            stats_->setCounter(QStringLiteral("scrub_frames"), double(scrubber_->frames()));
+            stats_->setCounter(QStringLiteral("scrub_seconds"), scrubber_->seconds());
+        }
+        if (RunData* d = window_->currentRun()) {
+            stats_->setCounter(QStringLiteral("masks_read_from_store"), double(d->maskReads()));
+            stats_->setCounter(QStringLiteral("mask_cache_mib"), double(d->maskBytes()) / (1024.0 * 1024.0));
+        }
+        rusage usage{};
+        if (getrusage(RUSAGE_SELF, &usage) == 0)
+            stats_->setCounter(QStringLiteral("peak_rss_mib"), double(usage.ru_maxrss) / 1024.0);  // kB on Linux
         if (auto* bridge = window_->session()->bridge()) {
             stats_->setCounter(QStringLiteral("events_received"), double(bridge->eventsReceived()));
             stats_->setCounter(QStringLiteral("steps_thinned"), double(bridge->stepsThinned()));

@@ -4,6 +4,7 @@
 // checkpointed first). exitCode() is non-zero when a screenshot could not be written or the run failed.
 #pragma once
 
+#include <QElapsedTimer>
 #include <QJsonObject>
 #include <QObject>
 
@@ -12,6 +13,7 @@
 namespace ftw {
 
 class MainWindow;
+class MaskScrubber;
 class RunStats;
 
 class ScriptDriver : public QObject {
@@ -35,6 +37,9 @@ private:
     bool evaluationSeen_ = false;
     int exitCode_ = 0;
     QJsonObject summary_;
+    QElapsedTimer clock_;
+    qint64 shownAfterMs_ = -1;  // from start() to the stored run on screen
+    MaskScrubber* scrubber_ = nullptr;
 };
 
 }  // namespace ftw

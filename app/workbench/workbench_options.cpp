@@ -83,8 +83,11 @@ bool parseWorkbenchOptions(const QStringList& args, WorkbenchOptions* out, QStri
     const QCommandLineOption quitWhenDone(QStringLiteral("quit-when-done"), Text::tr("Quit when the run has finished."));
     const QCommandLineOption stats(QStringLiteral("stats"),
                                    Text::tr("On quit, write responsiveness and throughput figures as JSON."), Text::tr("FILE"));
+    const QCommandLineOption scrub(QStringLiteral("scrub-masks"),
+                                   Text::tr("Benchmark (with --open-run): step the mask view through every update, "
+                                            "zoom into single weights of the largest layer, then quit."));
     p.addOptions({preset, config, set, db, run, openRun, teaching, perspective, focus, theme, lang, screenshot,
-                  screenshotView, screenshotDir, quitAfter, quitWhenDone, stats});
+                  screenshotView, screenshotDir, quitAfter, quitWhenDone, stats, scrub});
 
     auto fail = [&](const QString& m) {
         if (message) *message = m;
@@ -154,6 +157,8 @@ bool parseWorkbenchOptions(const QStringList& args, WorkbenchOptions* out, QStri
     }
     o.quitWhenDone = p.isSet(quitWhenDone);
     o.statsFile = p.value(stats);
+    o.scrubMasks = p.isSet(scrub);
+    if (o.scrubMasks && o.openRun == 0) return fail(Text::tr("--scrub-masks needs --open-run ID"));
     // A screenshot of a training run needs the run: start it unless a stored run is shown.
     if ((!o.screenshot.isEmpty() || !o.screenshotDir.isEmpty()) && o.openRun == 0) o.run = true;
     *out = o;

@@ -3,7 +3,7 @@
 //                         [--open-run ID] [--teaching] [--perspective NAME] [--focus VIEW]
 //                         [--theme light|dark|system] [--lang CODE]
 //                         [--screenshot FILE.png [--screenshot-view NAME]] [--screenshot-dir DIR]
-//                         [--quit-after SECONDS] [--quit-when-done] [--stats FILE.json]
+//                         [--quit-after SECONDS] [--quit-when-done] [--stats FILE.json] [--scrub-masks]
 #pragma once
 
 #include <QString>
@@ -30,6 +30,7 @@ struct WorkbenchOptions {
     double quitAfter = -1;   // seconds; < 0: never
     bool quitWhenDone = false;
     QString statsFile;       // write GUI responsiveness and throughput figures (JSON) on quit
+    bool scrubMasks = false;  // benchmark: step the mask view of the stored run through its updates, zoom, quit
     bool showHelp = false, showVersion = false;
 };
 
