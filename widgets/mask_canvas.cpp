@@ -2,6 +2,8 @@
 // the packed masks are read in place from RunData's shared arrays.
 #include "mask_canvas.h"
 
+#include <QKeyEvent>
+
 #include <QHelpEvent>
 #include <QMouseEvent>
 #include <QPainter>
@@ -17,6 +19,7 @@ namespace ftw {
 
 MaskCanvas::MaskCanvas(QWidget* parent) : QWidget(parent) {
     setMouseTracking(true);
+    setFocusPolicy(Qt::StrongFocus);  // keys zoom and pan a single layer
     setMinimumSize(200, 150);
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
 }
@@ -341,6 +344,30 @@ void MaskCanvas::mouseDoubleClickEvent(QMouseEvent* event) {
     if (cellsAt(event->position().toPoint(), &layer, &cells)) emit layerActivated(layer);
 }
 
+void MaskCanvas::zoomAbout(double factor, int64_t col, int64_t row) {
+    // Zoom about a cell, keeping it where it is on screen.
+    const CellRect v = viewFor(layer_);
+    const MaskGrid g = gridFor(layer_);
+    const double fx = double(col - v.col0) / double(std::max<int64_t>(1, v.width()));
+    const double fy = double(row - v.row0) / double(std::max<int64_t>(1, v.height()));
+    const int64_t w = std::clamp<int64_t>(int64_t(std::llround(v.width() * factor)), std::min<int64_t>(4, g.cols()),
+                                          g.cols());
+    const int64_t h = std::clamp<int64_t>(int64_t(std::llround(v.height() * factor)), std::min<int64_t>(4, g.rows()),
+                                          g.rows());
+    const int64_t c0 = std::clamp<int64_t>(col - int64_t(std::llround(fx * double(w))), 0, g.cols() - w);
+    const int64_t r0 = std::clamp<int64_t>(row - int64_t(std::llround(fy * double(h))), 0, g.rows() - h);
+    setZoom({c0, r0, c0 + w, r0 + h});
+}
+
+void MaskCanvas::panBy(double fx, double fy) {
+    const CellRect v = viewFor(layer_);
+    const MaskGrid g = gridFor(layer_);
+    const int64_t dc = int64_t(std::llround(fx * double(v.width()))), dr = int64_t(std::llround(fy * double(v.height())));
+    const int64_t c0 = std::clamp<int64_t>(v.col0 + dc, 0, g.cols() - v.width());
+    const int64_t r0 = std::clamp<int64_t>(v.row0 + dr, 0, g.rows() - v.height());
+    setZoom({c0, r0, c0 + v.width(), r0 + v.height()});
+}
+
 void MaskCanvas::wheelEvent(QWheelEvent* event) {
     if (layer_ < 0) {
         event->ignore();
@@ -349,20 +376,28 @@ void MaskCanvas::wheelEvent(QWheelEvent* event) {
     int layer = -1;
     CellRect under;
     if (!cellsAt(event->position().toPoint(), &layer, &under)) return;
-    const CellRect v = viewFor(layer_);
-    const MaskGrid g = gridFor(layer_);
-    const double factor = event->angleDelta().y() > 0 ? 0.8 : 1.25;
-    // Zoom about the cell under the mouse, keeping it where it is.
-    const double fx = double(under.col0 - v.col0) / double(v.width());
-    const double fy = double(under.row0 - v.row0) / double(v.height());
-    const int64_t w = std::clamp<int64_t>(int64_t(std::llround(v.width() * factor)), std::min<int64_t>(4, g.cols()),
-                                          g.cols());
-    const int64_t h = std::clamp<int64_t>(int64_t(std::llround(v.height() * factor)), std::min<int64_t>(4, g.rows()),
-                                          g.rows());
-    const int64_t c0 = std::clamp<int64_t>(under.col0 - int64_t(std::llround(fx * double(w))), 0, g.cols() - w);
-    const int64_t r0 = std::clamp<int64_t>(under.row0 - int64_t(std::llround(fy * double(h))), 0, g.rows() - h);
-    setZoom({c0, r0, c0 + w, r0 + h});
+    zoomAbout(event->angleDelta().y() > 0 ? 0.8 : 1.25, under.col0, under.row0);
     emit hovered(describeAt(event->position().toPoint()));
+}
+
+void MaskCanvas::keyPressEvent(QKeyEvent* event) {
+    // One layer: + and - zoom about the centre, the arrows pan by an eighth of the view, 0 or Home fit the layer.
+    if (layer_ < 0) return QWidget::keyPressEvent(event);
+    const CellRect v = viewFor(layer_);
+    const int64_t cc = v.col0 + v.width() / 2, cr = v.row0 + v.height() / 2;
+    switch (event->key()) {
+        case Qt::Key_Plus:
+        case Qt::Key_Equal: zoomAbout(0.5, cc, cr); break;
+        case Qt::Key_Minus: zoomAbout(2.0, cc, cr); break;
+        case Qt::Key_Left: panBy(-0.125, 0); break;
+        case Qt::Key_Right: panBy(0.125, 0); break;
+        case Qt::Key_Up: panBy(0, -0.125); break;
+        case Qt::Key_Down: panBy(0, 0.125); break;
+        case Qt::Key_0:
+        case Qt::Key_Home: resetZoom(); break;
+        default: return QWidget::keyPressEvent(event);
+    }
+    event->accept();
 }
 
 void MaskCanvas::leaveEvent(QEvent* event) {

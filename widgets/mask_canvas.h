@@ -57,6 +57,7 @@ protected:
     void mouseReleaseEvent(QMouseEvent* event) override;
     void mouseDoubleClickEvent(QMouseEvent* event) override;
     void wheelEvent(QWheelEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
     void leaveEvent(QEvent* event) override;
 
 private:
@@ -75,6 +76,8 @@ private:
         QImage image;
     };
 
+    void zoomAbout(double factor, int64_t col, int64_t row);
+    void panBy(double fx, double fy);  // in shares of the view
     std::vector<int> shownLayers() const;
     std::vector<Tile> layoutTiles(const QRect& area, int title_height) const;
     CellRect viewFor(int layer) const;

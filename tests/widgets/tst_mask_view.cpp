@@ -268,6 +268,36 @@ private slots:
         QVERIFY(!block.isEmpty());
     }
 
+    void keysZoomPanAndFitOneLayer() {
+        RunData data;
+        scriptBlockRun(data);
+        MaskView view;
+        view.resize(kCols * 4 + 40, kRows * 4 + 200);
+        view.setRunData(&data);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.refreshNow();
+        view.setLayer(0);
+        MaskCanvas* canvas = view.canvas();
+        const CellRect whole = canvas->zoom();
+        QTest::keyClick(canvas, Qt::Key_Plus);
+        const CellRect in = canvas->zoom();
+        QCOMPARE(in.width(), whole.width() / 2);
+        QCOMPARE(in.height(), whole.height() / 2);
+        QTest::keyClick(canvas, Qt::Key_Right);
+        QCOMPARE(canvas->zoom().col0, in.col0 + in.width() / 8);
+        QCOMPARE(canvas->zoom().width(), in.width());
+        QTest::keyClick(canvas, Qt::Key_Down);
+        QCOMPARE(canvas->zoom().row0, in.row0 + in.height() / 8);
+        QTest::keyClick(canvas, Qt::Key_Minus);
+        QCOMPARE(canvas->zoom().width(), whole.width());
+        QTest::keyClick(canvas, Qt::Key_Plus);
+        QTest::keyClick(canvas, Qt::Key_0);  // fit
+        QCOMPARE(canvas->zoom().col0, whole.col0);
+        QCOMPARE(canvas->zoom().width(), whole.width());
+        QCOMPARE(canvas->zoom().height(), whole.height());
+    }
+
     void viewsReadMasksInPlace() {
         RunData data;
         scriptBlockRun(data);
