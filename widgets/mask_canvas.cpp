@@ -1,6 +1,7 @@
 // MaskCanvas (mask_canvas.h). Images are rebuilt only when the frame, the size, the zoom or the colours change;
 // the packed masks are read in place from RunData's shared arrays.
 #include "mask_canvas.h"
+#include "job_tracker.h"
 
 #include <QKeyEvent>
 
@@ -18,6 +19,7 @@
 namespace ftw {
 
 MaskCanvas::MaskCanvas(QWidget* parent) : QWidget(parent) {
+    jobs_ = new JobTracker(this);
     setMouseTracking(true);
     setFocusPolicy(Qt::StrongFocus);  // keys zoom and pan a single layer
     setMinimumSize(200, 150);
@@ -158,27 +160,48 @@ std::vector<MaskCanvas::Tile> MaskCanvas::layoutTiles(const QRect& area, int tit
 QImage MaskCanvas::buildImage(int layer, QSize max_pixels, bool use_cache) const {
     const MaskWords cur = data_->maskAt(member_, update_, layer);
     if (!cur) return {};
-    const MaskWords prev = update_ > 0 ? data_->maskAt(member_, update_ - 1, layer) : nullptr;
-    const uint64_t* prev_bits = prev && prev->size() == cur->size() ? prev->data() : nullptr;
+    MaskWords prev = update_ > 0 ? data_->maskAt(member_, update_ - 1, layer) : nullptr;
+    if (prev && prev->size() != cur->size()) prev = nullptr;
+    CachedImage want{data_->generation(), cur, prev, viewFor(layer), imageSizeFor(viewFor(layer), max_pixels),
+                     convLayout_, maskColors(palette()), {}};
     const MaskGrid grid = gridFor(layer);
-    const CellRect view = viewFor(layer);
-    const QSize size = imageSizeFor(view, max_pixels);
-    const MaskColors colors = maskColors(palette());
-    if (use_cache) {
-        auto it = cache_.find(layer);
-        if (it != cache_.end()) {
-            const CachedImage& c = it->second;
-            if (c.generation == data_->generation() && c.current == cur.get() && c.previous == prev_bits && c.size == size && c.layout == convLayout_ &&
-                c.view.col0 == view.col0 && c.view.col1 == view.col1 && c.view.row0 == view.row0 &&
-                c.view.row1 == view.row1 && c.active == colors.active.rgb() && c.inactive == colors.inactive.rgb())
-                return c.image;
+    const auto build = [grid](const CachedImage& w) {
+        return blockImage(countBlocks(grid, w.current->data(), w.previous ? w.previous->data() : nullptr, w.view, w.size),
+                          w.colors);
+    };
+    if (!use_cache) return build(want);
+    auto it = cache_.find(layer);
+    if (it != cache_.end() && it->second.sameAs(want)) return it->second.image;
+    // A large view is drawn on the canvas's worker (a newer frame makes an older one stale), so that scrubbing or
+    // zooming a layer of tens of millions of weights never stalls the GUI thread; the last picture stays meanwhile.
+    if (want.view.width() * want.view.height() > kSynchronousCells) {
+        auto pending = pending_.find(layer);
+        if (pending == pending_.end() || !pending->second.sameAs(want)) {
+            pending_[layer] = want;
+            QPointer<MaskCanvas> self(const_cast<MaskCanvas*>(this));
+            jobs_->start<QImage>(
+                QStringLiteral("image %1").arg(layer), [build, want] { return build(want); },
+                [self, layer, want](QImage image) {
+                    if (!self) return;
+                    CachedImage done = want;
+                    done.image = std::move(image);
+                    self->cache_[layer] = std::move(done);
+                    self->pending_.erase(layer);
+                    self->update();
+                });
         }
+        return it != cache_.end() && it->second.generation == want.generation ? it->second.image : QImage();
     }
-    QImage image = blockImage(countBlocks(grid, cur->data(), prev_bits, view, size), colors);
-    if (use_cache)
-        cache_[layer] = CachedImage{data_->generation(), cur.get(), prev_bits, view, size, convLayout_, colors.active.rgb(),
-                                    colors.inactive.rgb(), image};
-    return image;
+    want.image = build(want);
+    cache_[layer] = want;
+    return want.image;
+}
+
+bool MaskCanvas::CachedImage::sameAs(const CachedImage& o) const {
+    return generation == o.generation && current == o.current && previous == o.previous && size == o.size &&
+           layout == o.layout && view.col0 == o.view.col0 && view.col1 == o.view.col1 && view.row0 == o.view.row0 &&
+           view.row1 == o.view.row1 && colors.active == o.colors.active && colors.inactive == o.colors.inactive &&
+           colors.pruned == o.colors.pruned && colors.regrown == o.colors.regrown && colors.none == o.colors.none;
 }
 
 QImage MaskCanvas::layerImage(int layer, QSize max_pixels) const { return buildImage(layer, max_pixels, false); }

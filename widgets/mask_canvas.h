@@ -16,6 +16,8 @@
 
 namespace ftw {
 
+class JobTracker;
+
 class MaskCanvas : public QWidget, public FigurePainter {
     Q_OBJECT
 public:
@@ -65,15 +67,17 @@ private:
         int layer = 0;
         QRect title, image;
     };
+    // Views of more cells than this are drawn off the GUI thread.
+    static constexpr int64_t kSynchronousCells = int64_t(1) << 21;
     struct CachedImage {
-        int generation = -1;  // a bit array's address is unique only within one generation of the RunData
-        const void* current = nullptr;
-        const void* previous = nullptr;
+        int generation = -1;
+        MaskWords current, previous;  // held, so that the addresses stay this frame's
         CellRect view;
         QSize size;
         ConvLayout layout = ConvLayout::Matrix;
-        QRgb active = 0, inactive = 0;
+        MaskColors colors;
         QImage image;
+        bool sameAs(const CachedImage& o) const;
     };
 
     void zoomAbout(double factor, int64_t col, int64_t row);
@@ -99,6 +103,8 @@ private:
     QPoint panFrom_;
     CellRect panStart_;
     mutable std::map<int, CachedImage> cache_;
+    mutable std::map<int, CachedImage> pending_;  // being drawn on the worker, by layer
+    JobTracker* jobs_ = nullptr;
 };
 
 }  // namespace ftw
