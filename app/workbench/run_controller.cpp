@@ -75,6 +75,10 @@ RunController::RunController(RunBrowser* browser, QObject* parent) : QObject(par
     session_ = new TrainingSession(this);
     follower_ = new StoreFollower(this);
     jobs_ = new JobTracker(this);
+    // Done reading (delivered or dropped as stale): the status bar stops saying so once nothing is read any more.
+    connect(jobs_, &JobTracker::finished, this, [this] {
+        if (!isLoading()) emit loading(QString());
+    });
     connect(session_, &TrainingSession::started, this, &RunController::onSessionStarted);
     connect(session_, &TrainingSession::finished, this, &RunController::onSessionFinished);
     connect(session_, &TrainingSession::pausedChanged, this, &RunController::stateChanged);
@@ -92,7 +96,11 @@ QList<RunData*> RunController::overlays() const { return overlays_; }
 
 bool RunController::isRunning() const { return session_->isRunning(); }
 
-bool RunController::isLoading() const { return loadingJobs_ > 0; }
+bool RunController::isLoading() const {
+    for (const char* kind : {"open", "resume", "overlay"})
+        if (jobs_->busy(QLatin1String(kind))) return true;
+    return false;
+}
 
 void RunController::dispose(RunData* data) {
     // A run's data goes once nothing shows, trains or compares it.
@@ -134,8 +142,7 @@ bool RunController::start(const ft::RunConfig& config, QString* error) {
     follower_->stop();
     jobs_->cancel(QStringLiteral("open"));  // a stored run still being read would replace the live one
     auto* data = new RunData(this);
-    liveConfigJson_ = QString::fromStdString(ft::config_to_json(config).dump());
-    data->setConfigJson(liveConfigJson_);
+    data->setConfigJson(QString::fromStdString(ft::config_to_json(config).dump()));
     replaceLive(data);
     setCurrent(data);
     if (!session_->start(r, error)) {
@@ -175,16 +182,29 @@ bool RunController::resume(qint64 runId, QString* error) {
     follower_->stop();
     jobs_->cancel(QStringLiteral("open"));
     // What the run has so far is read first; the resumed run's events then continue it.
-    ++loadingJobs_;
-    emit loading(tr("Reading run %1 before resuming it…").arg(runId));
+    readRun(QStringLiteral("resume"), runId, tr("Reading run %1 before resuming it…").arg(runId), [this, r](RunData* data) {
+        replaceLive(data);
+        setCurrent(data);
+        QString error;
+        if (!session_->start(r, &error)) {
+            replaceLive(nullptr);
+            emit failed(error);
+            emit stateChanged();
+            return;
+        }
+        emit message(tr("Resuming run %1 from %2").arg(r.resumeRunId).arg(r.checkpointDir));
+    });
+    return true;
+}
+
+void RunController::readRun(const QString& kind, qint64 runId, const QString& what, std::function<void(RunData*)> shown) {
+    emit loading(what);
     emit stateChanged();
     const std::string path = browser_->storePath().toStdString();
     QThread* gui = thread();
     jobs_->start<Loaded>(
-        QStringLiteral("resume"), [path, runId, gui] { return loadRun(path, runId, gui); },
-        [this, r](Loaded loaded) {
-            --loadingJobs_;
-            emit loading(QString());
+        kind, [path, runId, gui] { return loadRun(path, runId, gui); },
+        [this, shown](Loaded loaded) {
             if (!loaded.data || !*loaded.data) {
                 emit failed(loaded.error);
                 emit stateChanged();
@@ -192,19 +212,9 @@ bool RunController::resume(qint64 runId, QString* error) {
             }
             RunData* data = loaded.data->release();
             data->setParent(this);
-            liveConfigJson_ = data->configJson();
-            replaceLive(data);
-            setCurrent(data);
-            QString error;
-            if (!session_->start(r, &error)) {
-                replaceLive(nullptr);
-                emit failed(error);
-                emit stateChanged();
-                return;
-            }
-            emit message(tr("Resuming run %1 from %2").arg(r.resumeRunId).arg(r.checkpointDir));
+            data->setProperty("ftwStatus", loaded.status);
+            shown(data);
         });
-    return true;
 }
 
 bool RunController::open(qint64 runId, QString* error) {
@@ -230,31 +240,15 @@ bool RunController::open(qint64 runId, QString* error) {
         return false;
     }
     follower_->stop();
-    if (!jobs_->busy(QStringLiteral("open"))) ++loadingJobs_;
-    emit loading(tr("Opening run %1…").arg(runId));
-    emit stateChanged();
-    const std::string path = browser_->storePath().toStdString();
-    QThread* gui = thread();
     const QString storePath = browser_->storePath();
-    jobs_->start<Loaded>(
-        QStringLiteral("open"), [path, runId, gui] { return loadRun(path, runId, gui); },
-        [this, storePath](Loaded loaded) {
-            loadingJobs_ = std::max(0, loadingJobs_ - 1);
-            emit loading(QString());
-            if (!loaded.data || !*loaded.data) {
-                emit failed(loaded.error);
-                emit stateChanged();
-                return;
-            }
-            RunData* data = loaded.data->release();
-            data->setParent(this);
-            attachMaskSource(data, loaded.runId);
-            setCurrent(data);
-            // A run another process is still writing: follow it.
-            if (loaded.status == QLatin1String("running")) follower_->follow(storePath, loaded.runId);
-            if (!data->evaluations().empty()) emit evaluationShown();
-            emit runShown(loaded.runId);
-        });
+    readRun(QStringLiteral("open"), runId, tr("Opening run %1…").arg(runId), [this, storePath, runId](RunData* data) {
+        attachMaskSource(data, runId);
+        setCurrent(data);
+        // A run another process is still writing: follow it.
+        if (data->property("ftwStatus").toString() == QLatin1String("running")) follower_->follow(storePath, runId);
+        if (!data->evaluations().empty()) emit evaluationShown();
+        emit runShown(runId);
+    });
     return true;
 }
 
@@ -286,7 +280,6 @@ bool RunController::addOverlays(const QList<qint64>& ids, QString* error) {
     if (wanted.isEmpty()) return true;
     const std::string path = browser_->storePath().toStdString();
     QThread* gui = thread();
-    ++loadingJobs_;
     emit loading(tr("Reading %n run(s) to compare…", nullptr, int(wanted.size())));
     jobs_->start<std::vector<Loaded>>(
         QStringLiteral("overlay"),
@@ -296,8 +289,6 @@ bool RunController::addOverlays(const QList<qint64>& ids, QString* error) {
             return out;
         },
         [this](std::vector<Loaded> loaded) {
-            --loadingJobs_;
-            emit loading(QString());
             for (Loaded& l : loaded) {
                 if (!l.data || !*l.data) {
                     emit failed(l.error);

@@ -12,6 +12,7 @@
 #include <QPointer>
 #include <QString>
 #include <deque>
+#include <functional>
 #include <vector>
 
 #include "ft/config/run_config.h"
@@ -80,6 +81,8 @@ signals:
     void failed(const QString& text);   // an error the user must see
 
 private:
+    // Reads a stored run as a job of `kind` (status bar: `what`); `shown` gets it, owned by this controller.
+    void readRun(const QString& kind, qint64 runId, const QString& what, std::function<void(RunData*)> shown);
     void setCurrent(RunData* data);
     void replaceLive(RunData* data);
     void dispose(RunData* data);
@@ -98,10 +101,8 @@ private:
     QPointer<RunData> live_;
     QList<RunData*> overlays_;
     qint64 liveRunId_ = 0;
-    QString liveConfigJson_;
     std::deque<std::pair<qint64, double>> progressSamples_;  // (ms, steps done) for the ETA
     QElapsedTimer runClock_;
-    int loadingJobs_ = 0;
 };
 
 }  // namespace ftw
