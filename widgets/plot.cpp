@@ -86,43 +86,54 @@ bool Plot::fitLegends() {
     return changed;
 }
 
+namespace {
+// FTW_DEBUG_FIT=1 prints what each layout pass changes; FTW_DEBUG_LAYOUT=<plot name> that plot's layout.
+bool debugFit() {
+    static const bool on = qEnvironmentVariableIsSet("FTW_DEBUG_FIT");
+    return on;
+}
+}  // namespace
+
+bool Plot::fitOnce(int pass) {
+    bool changed = fitLegends();
+    if (changed && debugFit()) qDebug() << objectName() << pass << "legends";
+    for (QCPAxisRect* rect : axisRects())
+        for (QCPAxis* axis : rect->axes()) {
+            if (fitAxisTicks(axis)) {
+                changed = true;
+                if (debugFit()) qDebug() << objectName() << pass << "ticks" << axis->axisType() << axis->ticker()->tickCount();
+            }
+            if (fitAxisTitle(axis)) {
+                changed = true;
+                if (debugFit()) qDebug() << objectName() << pass << "title" << axis->label();
+            }
+        }
+    if (fitAxisRectEdges(this)) {
+        changed = true;
+        if (debugFit())
+            for (QCPAxisRect* r : axisRects()) qDebug() << objectName() << pass << "edges" << r->minimumMargins();
+    }
+    for (const Fitter& f : fitters_) changed |= f();
+    return changed;
+}
+
 void Plot::updateLayout() {
     if (inLayout_) {
         QCustomPlot::updateLayout();
         return;
     }
     inLayout_ = true;
-    for (int pass = 0; pass < kMaxLayoutPasses; ++pass) {
+    int pass = 0;
+    for (; pass < kMaxLayoutPasses; ++pass) {
         QCustomPlot::updateLayout();
-        const bool debug = qEnvironmentVariableIsSet("FTW_DEBUG_FIT");
-        bool changed = fitLegends();
-        if (debug && changed) qDebug() << objectName() << pass << "legends";
-        for (QCPAxisRect* rect : axisRects())
-            for (QCPAxis* axis : rect->axes()) {
-                const int before = axis->ticker() ? axis->ticker()->tickCount() : 0;
-                if (fitAxisTicks(axis)) {
-                    changed = true;
-                    if (debug) qDebug() << objectName() << pass << "ticks" << axis->axisType() << before << axis->ticker()->tickCount() << axis->axisRect()->rect();
-                }
-                if (fitAxisTitle(axis)) {
-                    changed = true;
-                    if (debug) qDebug() << objectName() << pass << "title" << axis->label();
-                }
-            }
-        if (fitAxisRectEdges(this)) {
-            changed = true;
-            if (debug) for (QCPAxisRect* r : axisRects()) qDebug() << objectName() << pass << "edges" << r->minimumMargins();
-        }
-        for (const Fitter& f : fitters_) changed |= f();
-        if (!changed) break;
-        if (pass + 1 == kMaxLayoutPasses && qEnvironmentVariableIsSet("FTW_DEBUG_FIT")) qDebug() << "plot" << objectName() << "did not settle";
+        if (!fitOnce(pass)) break;
     }
     inLayout_ = false;
-    if (qEnvironmentVariableIsSet("FTW_DEBUG_LAYOUT") && objectName() == qEnvironmentVariable("FTW_DEBUG_LAYOUT"))
+    if (pass == kMaxLayoutPasses && debugFit()) qDebug() << objectName() << "did not settle";
+    static const QString dump = qEnvironmentVariable("FTW_DEBUG_LAYOUT");
+    if (!dump.isEmpty() && objectName() == dump)
         for (QCPLayoutElement* e : plotLayout()->elements(true))
-            if (e) {
-                qDebug() << e->metaObject()->className() << e->outerRect() << e->minimumOuterSizeHint() << e->minimumSize();
-            }
+            if (e) qDebug() << e->metaObject()->className() << e->outerRect() << e->minimumOuterSizeHint();
 }
 
 void Plot::contextMenuEvent(QContextMenuEvent* event) {

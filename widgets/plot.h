@@ -52,6 +52,7 @@ private:
         bool shown = true;
     };
     bool fitLegends();
+    bool fitOnce(int pass);  // one round of fitting after a layout; true when it changed something
     bool anyLegendHidden() const;
 
     std::vector<Fitter> fitters_;

@@ -206,7 +206,6 @@ bool fitCorner(QCPAxis* vertical, QCPAxis* across) {
                 return left ? a.rect.left() < b.rect.left() : a.rect.right() > b.rect.right();
             });
             if (y.rect.adjusted(-2, -2, 2, 2).intersects(x.rect)) wanted.push_back(y.tick);
-            if (qEnvironmentVariableIsSet("FTW_DEBUG_FIT")) qDebug() << "corner" << vertical->parentPlot()->objectName() << y.text << y.rect << x.text << x.rect << vertical->axisRect()->rect();
         }
     }
     if (wanted == blanks->blanks) return false;
