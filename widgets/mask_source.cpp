@@ -9,6 +9,7 @@ namespace ftw {
 
 namespace {
 constexpr size_t kMaxPending = 256;  // older requests beyond this are forgotten: the user has long moved on
+constexpr int64_t kMaxAdvance = 8;   // further than this forward, a keyframe chain is as cheap
 }
 
 MaskSource::MaskSource(const QString& storePath, int64_t runId, QObject* parent)
@@ -109,9 +110,22 @@ void MaskSource::run() {
         QString error;
         try {
             if (!store) store = std::make_unique<ft::RunStore>(ft::RunStore::open(path_.toStdString(), ft::StoreMode::ReadOnly));
-            ft::MaskBits m = store->mask_at(run_, key.member, key.layer, key.update);
+            // Stepping forward (playback, a scrubber dragged to the right) brings the last mask read of the layer
+            // forward, one stored update at a time; anything else rebuilds from the nearest keyframe.
+            ft::MaskBits m;
+            bool advanced = false;
+            auto last = last_.find({key.member, key.layer});
+            if (last != last_.end() && last->second.update <= key.update &&
+                key.update - last->second.update <= kMaxAdvance) {
+                m.bits = *last->second.bits;
+                m.n = last->second.n;
+                advanced = store->mask_advance(run_, key.member, key.layer, last->second.update, key.update, m);
+            }
+            if (!advanced) m = store->mask_at(run_, key.member, key.layer, key.update);
             ++reads_;
+            const int64_t n = m.n;
             bits = std::make_shared<const std::vector<uint64_t>>(std::move(m.bits));
+            last_[{key.member, key.layer}] = Reconstructed{key.update, n, bits};
         } catch (const std::exception& e) {
             error = QString::fromUtf8(e.what());
         }

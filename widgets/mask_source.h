@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -55,6 +56,12 @@ private:
     MaskKey history_;  // update unused: (member, layer, index in `update`)
     bool stop_ = false;
     std::atomic<int64_t> reads_{0};
+    // The reader thread's last mask of each (member, layer), to step forward from.
+    struct Reconstructed {
+        int64_t update = 0, n = 0;
+        MaskWords bits;
+    };
+    std::map<std::pair<int64_t, int>, Reconstructed> last_;
     std::thread thread_;
 };
 

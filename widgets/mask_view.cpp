@@ -15,6 +15,7 @@
 
 #include "figure_export.h"
 #include "mask_canvas.h"
+#include "mask_source.h"
 
 namespace ftw {
 
@@ -216,11 +217,16 @@ void MaskView::showFrame() {
     if (u.initial) text += tr(" · initial mask");
     if (u.exploration) text += tr(" · exploration (rate %1)").arg(u.rate);
     frameLabel_->setText(text);
-    // The scrubber's neighbours next, so that stepping or dragging finds them read already.
-    if (d->maskSource())
-        for (int delta : {1, -1, 2, -2})
+    // Masks asked for by frames already passed are not wanted any more. The scrubber's neighbours are asked for,
+    // then this frame's masks: the newest request is read first.
+    if (d->maskSource()) {
+        d->maskSource()->dropPending();
+        for (int delta : {-2, 2, -1, 1})
             for (int l = 0; l < int(u.layers.size()); ++l)
                 if (canvas_->layer() < 0 || canvas_->layer() == l) d->prefetchMask(member_, index + delta, l);
+        for (int l = 0; l < int(u.layers.size()); ++l)
+            if (canvas_->layer() < 0 || canvas_->layer() == l) (void)d->maskAt(member_, index, l);
+    }
     emit currentUpdateChanged(member_, index, u.step);
 }
 

@@ -174,6 +174,33 @@ MaskBits RunStore::mask_at(int64_t run, int64_t member, int64_t layer, int64_t u
     return out;
 }
 
+bool RunStore::mask_advance(int64_t run, int64_t member, int64_t layer, int64_t from_update, int64_t to_update,
+                            MaskBits& bits) const {
+    if (to_update < from_update) return false;
+    if (to_update == from_update) return true;
+    Db& db = *impl_->db;
+    auto s = db.prepare(
+        "SELECT update_index, mask FROM mask_layers WHERE run = ?1 AND member = ?2 AND layer = ?3 "
+        "AND update_index > ?4 AND update_index <= ?5 ORDER BY update_index");
+    s.bind(1, run).bind(2, member).bind(3, layer).bind(4, from_update).bind(5, to_update);
+    MaskBits out = bits;
+    int64_t expected = from_update + 1;
+    while (s.step()) {
+        if (s.int64(0) != expected || s.is_null(1)) return false;
+        const auto [data, size] = s.blob(1);
+        try {
+            store_detail::apply_mask_blob(data, size, out.bits, out.n);  // a keyframe replaces, a delta applies
+        } catch (const std::exception& e) {
+            db.fail(std::string(e.what()) + " (run " + std::to_string(run) + " member " + std::to_string(member) +
+                    " layer " + std::to_string(layer) + " update " + std::to_string(expected) + ")");
+        }
+        ++expected;
+    }
+    if (expected != to_update + 1) return false;
+    bits = std::move(out);
+    return true;
+}
+
 std::vector<int8_t> RunStore::mask_bit_history(int64_t run, int64_t member, int64_t layer, int64_t index) const {
     Db& db = *impl_->db;
     auto s = db.prepare(

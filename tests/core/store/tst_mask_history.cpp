@@ -82,6 +82,21 @@ TEST(MaskBitHistory, AWeightsStateAfterEveryUpdateEqualsThePublishedMasks) {
                                                                              << " update " << k;
         }
     }
+    // Stepping a mask forward update by update (across keyframes too) gives what mask_at gives.
+    for (int64_t from : {int64_t(0), int64_t(14), int64_t(30)}) {
+        ft::MaskBits bits = store.mask_at(id, 0, 0, from);
+        for (int64_t to = from + 1; to < from + 5; ++to) {
+            ASSERT_TRUE(store.mask_advance(id, 0, 0, to - 1, to, bits));
+            EXPECT_EQ(bits.bits, updates[size_t(to)][0]) << "update " << to;
+            EXPECT_EQ(bits.bits, store.mask_at(id, 0, 0, to).bits);
+        }
+    }
+    ft::MaskBits bits = store.mask_at(id, 0, 1, 3);
+    EXPECT_TRUE(store.mask_advance(id, 0, 1, 3, 20, bits));  // several at once
+    EXPECT_EQ(bits.bits, updates[20][1]);
+    EXPECT_FALSE(store.mask_advance(id, 0, 1, 20, 10, bits));  // backwards: not this way
+    EXPECT_FALSE(store.mask_advance(id, 0, 1, 20, int64_t(updates.size()) + 3, bits));  // past the end
+    EXPECT_EQ(bits.bits, updates[20][1]);  // untouched by a refusal
     EXPECT_TRUE(store.mask_bit_history(id, 0, 0, spec.layer_sizes[0]).size() == updates.size());  // all unknown
     for (int8_t v : store.mask_bit_history(id, 0, 0, spec.layer_sizes[0])) EXPECT_EQ(v, -1);
     std::filesystem::remove_all(dir);

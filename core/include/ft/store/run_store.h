@@ -231,6 +231,11 @@ public:
     std::vector<MaskUpdateRecord> mask_updates(int64_t run, int64_t member) const;
     // The mask of layer `layer` (index in layers()) after update `update_index`, reconstructed exactly.
     MaskBits mask_at(int64_t run, int64_t member, int64_t layer, int64_t update_index) const;
+    // `bits` (the layer's mask after update `from_update`, `n` bits) brought forward to update `to_update` by
+    // applying the stored masks in between, which costs one decode per update instead of a keyframe chain each.
+    // False (bits untouched) when a mask in between was not stored; then mask_at is the way.
+    bool mask_advance(int64_t run, int64_t member, int64_t layer, int64_t from_update, int64_t to_update,
+                      MaskBits& bits) const;
     // One weight's state after every stored update of the layer, by update index: 1 alive, 0 dead, -1 unknown (no
     // mask stored there). Decodes only as far as that weight in each stored mask: cheap next to mask_at per update.
     std::vector<int8_t> mask_bit_history(int64_t run, int64_t member, int64_t layer, int64_t index) const;
