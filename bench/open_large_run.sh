@@ -52,4 +52,6 @@ print(f"longest GUI gap overall   {stats['gui_timer']['longest_gap_ms']} ms, "
 print(f"GUI thread CPU in its busiest gap {stats['gui_timer']['longest_busy_ms_in_a_gap']:.0f} ms "
       f"(load average {open('/proc/loadavg').read().split()[0]})")
 print(f"masks read from the store {c.get('masks_read_from_store', 0):.0f}, mask cache {c.get('mask_cache_mib', 0):.0f} MiB")
+print(f"frames drawn complete     {c.get('scrub_updates_drawn_complete', 0):.0f} of {c.get('scrub_frames', 0):.0f} "
+      f"(the rest showed the last complete picture while the next was read and drawn)")
 EOF

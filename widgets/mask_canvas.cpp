@@ -157,7 +157,8 @@ std::vector<MaskCanvas::Tile> MaskCanvas::layoutTiles(const QRect& area, int tit
     return tiles;
 }
 
-QImage MaskCanvas::buildImage(int layer, QSize max_pixels, bool use_cache) const {
+QImage MaskCanvas::buildImage(int layer, QSize max_pixels, bool use_cache, bool* current) const {
+    if (current) *current = false;
     const MaskWords cur = data_->maskAt(member_, update_, layer);
     if (!cur) return {};
     MaskWords prev = update_ > 0 ? data_->maskAt(member_, update_ - 1, layer) : nullptr;
@@ -169,9 +170,15 @@ QImage MaskCanvas::buildImage(int layer, QSize max_pixels, bool use_cache) const
         return blockImage(countBlocks(grid, w.current->data(), w.previous ? w.previous->data() : nullptr, w.view, w.size),
                           w.colors);
     };
-    if (!use_cache) return build(want);
+    if (!use_cache) {
+        if (current) *current = true;
+        return build(want);
+    }
     auto it = cache_.find(layer);
-    if (it != cache_.end() && it->second.sameAs(want)) return it->second.image;
+    if (it != cache_.end() && it->second.sameAs(want)) {
+        if (current) *current = true;
+        return it->second.image;
+    }
     // A large view is drawn on the canvas's worker (a newer frame makes an older one stale), so that scrubbing or
     // zooming a layer of tens of millions of weights never stalls the GUI thread; the last picture stays meanwhile.
     if (want.view.width() * want.view.height() > kSynchronousCells) {
@@ -194,6 +201,7 @@ QImage MaskCanvas::buildImage(int layer, QSize max_pixels, bool use_cache) const
     }
     want.image = build(want);
     cache_[layer] = want;
+    if (current) *current = true;
     return want.image;
 }
 
@@ -237,12 +245,15 @@ void MaskCanvas::paintTiles(QPainter& painter, const QRect& area, qreal dpr, boo
     }
     const QFontMetrics fm(painter.font());
     const MaskColors colors = maskColors(palette());
+    bool complete = true;
     for (const Tile& t : layoutTiles(area, fm.height() + 2)) {
         painter.setPen(palette().color(QPalette::WindowText));
         painter.drawText(t.title, Qt::AlignLeft | Qt::AlignVCenter,
                          fm.elidedText(titleOf(t.layer), Qt::ElideRight, t.title.width()));
         if (t.image.isEmpty()) continue;
-        QImage image = buildImage(t.layer, t.image.size() * dpr, use_cache);
+        bool current = false;
+        QImage image = buildImage(t.layer, t.image.size() * dpr, use_cache, &current);
+        complete = complete && current;
         const LayerMask* m = maskOf(update_, t.layer);
         if (image.isNull() && m && m->captured && use_cache) {
             // Being read from the store: the last picture of the layer stays until the new one is there.
@@ -264,6 +275,10 @@ void MaskCanvas::paintTiles(QPainter& painter, const QRect& area, qreal dpr, boo
         }
         painter.setRenderHint(QPainter::SmoothPixmapTransform, false);
         painter.drawImage(t.image, image);
+    }
+    if (use_cache && complete && update_ != lastCompleteUpdate_) {
+        lastCompleteUpdate_ = update_;
+        ++completeFrames_;
     }
 }
 

@@ -41,6 +41,9 @@ public:
     QImage layerImage(int layer, QSize max_pixels) const;
     // The hover text at a widget position (empty when not over an image).
     QString describeAt(QPoint pos) const;
+    // Frames painted with every shown layer's picture of that very update (benchmarks: how many of the updates a
+    // quick scrub really showed).
+    qint64 completeFrames() const { return completeFrames_; }
     // Says again what is under the mouse (a weight's history read from the store has arrived).
     void refreshHover();
 
@@ -86,7 +89,8 @@ private:
     std::vector<Tile> layoutTiles(const QRect& area, int title_height) const;
     CellRect viewFor(int layer) const;
     const LayerMask* maskOf(int64_t update, int layer) const;
-    QImage buildImage(int layer, QSize max_pixels, bool use_cache) const;
+    // `current` (may be null) says whether the image is this frame's (not the last picture kept while drawing).
+    QImage buildImage(int layer, QSize max_pixels, bool use_cache, bool* current = nullptr) const;
     QString titleOf(int layer) const;
     void paintTiles(QPainter& painter, const QRect& area, qreal dpr, bool use_cache);
     // The tile and the cells under a widget position; false when not over an image.
@@ -100,6 +104,8 @@ private:
     CellRect zoom_;
     bool panning_ = false;
     QPoint hoverPos_{-1, -1};
+    qint64 completeFrames_ = 0;
+    int64_t lastCompleteUpdate_ = -2;
     QPoint panFrom_;
     CellRect panStart_;
     mutable std::map<int, CachedImage> cache_;

@@ -13,7 +13,11 @@ namespace ftw {
 RunView::RunView(QWidget* parent) : QWidget(parent) {
     refresh_.setSingleShot(true);
     refresh_.setInterval(kRefreshIntervalMs);
-    connect(&refresh_, &QTimer::timeout, this, &RunView::refreshNow);
+    // A view nobody sees does not redraw (nor ask for masks): it catches up when it is shown.
+    connect(&refresh_, &QTimer::timeout, this, [this] {
+        if (isVisible()) refreshNow();
+        else stale_ = true;
+    });
 }
 
 void RunView::setRunData(RunData* data) {
@@ -65,6 +69,7 @@ void RunView::scheduleRefresh() {
 
 void RunView::refreshNow() {
     refresh_.stop();
+    stale_ = false;
     if (!themed_) {
         themed_ = true;
         applyTheme();
@@ -83,16 +88,16 @@ void RunView::changeEvent(QEvent* event) {
 
 void RunView::showEvent(QShowEvent* event) {
     QWidget::showEvent(event);
-    if (!themed_) scheduleRefresh();
+    if (!themed_ || stale_) scheduleRefresh();
 }
 
 bool RunView::exportImage(const QString& path, QSize size, QString* error) {
-    if (refresh_.isActive() || !themed_) refreshNow();  // the file shows the latest state
+    if (refreshPending() || !themed_) refreshNow();  // the file shows the latest state
     return exportFigure(this, path, size, error);
 }
 
 bool RunView::exportCsv(const QString& path, QString* error) {
-    if (refresh_.isActive()) refreshNow();
+    if (refreshPending()) refreshNow();
     return writeTextFile(path, csvText(), error);
 }
 

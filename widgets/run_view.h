@@ -37,7 +37,7 @@ public:
 
     // Rebuilds now instead of at the next refresh tick (tests, export).
     void refreshNow();
-    bool refreshPending() const { return refresh_.isActive(); }
+    bool refreshPending() const { return refresh_.isActive() || stale_; }
 
 protected:
     // Rebuild what is shown from runData() (may be null) and the overlays.
@@ -57,6 +57,7 @@ private:
     QList<QPointer<RunData>> overlays_;
     QTimer refresh_;
     bool themed_ = false;
+    bool stale_ = false;  // changed while hidden: rebuilt when shown
 };
 
 }  // namespace ftw

@@ -21,6 +21,8 @@ MaskScrubber::MaskScrubber(MainWindow* window, QObject* parent) : QObject(parent
     connect(&timer_, &QTimer::timeout, this, &MaskScrubber::step);
 }
 
+qint64 MaskScrubber::updatesDrawn() const { return view_ ? view_->canvas()->completeFrames() : 0; }
+
 void MaskScrubber::start() {
     view_ = qobject_cast<MaskView*>(window_->runView(QStringLiteral("mask")));
     if (!view_ || !view_->runData()) {

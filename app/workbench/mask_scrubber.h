@@ -19,6 +19,8 @@ public:
     explicit MaskScrubber(MainWindow* window, QObject* parent = nullptr);
     void start();
     qint64 frames() const { return frames_; }
+    // Updates the mask view drew complete (every layer's picture of that update) while scrubbing.
+    qint64 updatesDrawn() const;
     double seconds() const { return double(clock_.elapsed()) / 1000.0; }
 
 signals:

@@ -109,6 +109,7 @@ void ScriptDriver::finish() {
         if (scrubber_) {
             stats_->setCounter(QStringLiteral("scrub_frames"), double(scrubber_->frames()));
             stats_->setCounter(QStringLiteral("scrub_seconds"), scrubber_->seconds());
+            stats_->setCounter(QStringLiteral("scrub_updates_drawn_complete"), double(scrubber_->updatesDrawn()));
         }
         if (RunData* d = window_->currentRun()) {
             stats_->setCounter(QStringLiteral("masks_read_from_store"), double(d->maskReads()));
