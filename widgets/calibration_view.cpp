@@ -1,6 +1,5 @@
 // CalibrationView (calibration_view.h).
 #include "calibration_view.h"
-#include "control_bar.h"
 
 #include <qcustomplot.h>
 
@@ -12,6 +11,7 @@
 #include <cmath>
 #include <set>
 
+#include "control_bar.h"
 #include "figure_export.h"
 #include "palette.h"
 #include "plot.h"
@@ -128,8 +128,10 @@ void CalibrationView::adaptToSize() {
 void CalibrationView::setHistogramShown(bool shown) {
     if (shown == histogramShown_) return;
     histogramShown_ = shown;
-    if (shown) charts_->addElement(1, 0, histogramRect_);
-    else charts_->take(histogramRect_);
+    if (shown)
+        charts_->addElement(1, 0, histogramRect_);
+    else
+        charts_->take(histogramRect_);
     charts_->setRowStretchFactor(1, shown ? 1.0 : 0.001);
     histogramRect_->setVisible(shown);
     plot_->replot(QCustomPlot::rpQueuedReplot);
@@ -173,7 +175,8 @@ std::vector<CalibrationView::Shown> CalibrationView::selected() const {
     if (!d) return out;
     std::map<int64_t, const Evaluation*> latest;  // by member, the last matching report
     for (const Evaluation& e : d->evaluations())
-        if (e.split == split_ && (step_ < 0 || e.step == step_) && !e.metrics.reliability.empty()) latest[e.member] = &e;
+        if (e.split == split_ && (step_ < 0 || e.step == step_) && !e.metrics.reliability.empty())
+            latest[e.member] = &e;
     for (const auto& [member, e] : latest)
         if (entity_ == kAll || member == entity_) out.push_back({d, e});
     // An overlay run shows its latest ensemble report of the split, else its lowest member's latest.
@@ -229,9 +232,15 @@ void CalibrationView::fillTable(const std::vector<Shown>& shown) {
     for (int row = 0; row < int(shown.size()); ++row) {
         const Evaluation& e = *shown[size_t(row)].eval;
         const auto& m = e.metrics;
-        const QStringList cells = {runName(shown[size_t(row)].run), who(int(e.member)), QString::number(e.step),
-                                   QString::number(m.n), number(m.accuracy), number(m.ece), number(m.mce),
-                                   number(m.nll), number(m.brier)};
+        const QStringList cells = {runName(shown[size_t(row)].run),
+                                   who(int(e.member)),
+                                   QString::number(e.step),
+                                   QString::number(m.n),
+                                   number(m.accuracy),
+                                   number(m.ece),
+                                   number(m.mce),
+                                   number(m.nll),
+                                   number(m.brier)};
         for (int c = 0; c < cells.size(); ++c) {
             auto* item = new QTableWidgetItem(cells[c]);
             if (c == 1) item->setForeground(seriesColor(int(e.member), palette()));

@@ -33,7 +33,7 @@ public:
     void setStep(qint64 step);
 
     QCustomPlot* plot() const { return plot_; }
-    QCPBars* reliabilityBars() const { return bars_; }  // accuracy per non-empty bin of the main entity
+    QCPBars* reliabilityBars() const { return bars_; }     // accuracy per non-empty bin of the main entity
     QCPBars* histogramBars() const { return histogram_; }  // share of samples per bin of the main entity
     int mainEntity() const { return main_; }
     QCPGraph* memberCurve(int member, const RunData* run = nullptr) const;

@@ -2,13 +2,12 @@
 // rect's pixel width: after every layout (resize, export at another size) and every zoom, it is computed again from
 // the full-resolution series kept in RunData.
 #include "curves_view.h"
-#include "control_bar.h"
 
 #include <qcustomplot.h>
 
 #include <QCheckBox>
-#include <QLabel>
 #include <QDoubleSpinBox>
+#include <QLabel>
 #include <QMenu>
 #include <QToolButton>
 #include <QToolTip>
@@ -17,6 +16,7 @@
 #include <limits>
 #include <set>
 
+#include "control_bar.h"
 #include "decimation.h"
 #include "event_markers.h"
 #include "figure_export.h"
@@ -53,7 +53,8 @@ bool smoothable(const QString& key) { return key == QLatin1String("loss") || key
 // Per-epoch and per-update metrics have few points: drawn with a dot at each.
 bool sparseMetric(const QString& key) {
     return key.startsWith(QLatin1String("train_")) || key.startsWith(QLatin1String("val_")) ||
-           key == QLatin1String("density") || key == QLatin1String("ever_active") || key == QLatin1String("epoch_seconds");
+           key == QLatin1String("density") || key == QLatin1String("ever_active") ||
+           key == QLatin1String("epoch_seconds");
 }
 
 Qt::PenStyle overlayStyle(int overlay) {
@@ -89,8 +90,9 @@ CurvesView::CurvesView(QWidget* parent) : RunView(parent) {
     smoothingBox_->setRange(0, 0.999);
     smoothingBox_->setDecimals(3);
     smoothingBox_->setSingleStep(0.05);
-    smoothingBox_->setToolTip(tr("EMA weight w: s = w·s + (1 − w)·x on every step, debiased; the raw series stays "
-                                 "drawn faintly. 0 = off."));
+    smoothingBox_->setToolTip(
+        tr("EMA weight w: s = w·s + (1 − w)·x on every step, debiased; the raw series stays "
+           "drawn faintly. 0 = off."));
     logXBox_ = new QCheckBox(tr("log steps"), this);
     logYBox_ = new QCheckBox(tr("log values"), this);
     markersBox_ = new QCheckBox(tr("events"), this);
@@ -131,7 +133,7 @@ CurvesView::CurvesView(QWidget* parent) : RunView(parent) {
 }
 
 QStringList CurvesView::availableMetrics() {
-    return {"loss",     "accuracy", "lr",          "prune_rate", "train_loss",   "train_accuracy",
+    return {"loss",     "accuracy",     "lr",      "prune_rate",  "train_loss",   "train_accuracy",
             "val_loss", "val_accuracy", "density", "ever_active", "epoch_seconds"};
 }
 
@@ -240,7 +242,8 @@ void CurvesView::buildLayout() {
     }
     stylePlot(plot_, palette());
     // Room for one chart at least; more charts than the height holds are left out (fitShownMetrics).
-    plot_->setMinimumHeight(kChartLines * QFontMetrics(plot_->font()).height() + kOverheadLines * QFontMetrics(plot_->font()).height());
+    plot_->setMinimumHeight(kChartLines * QFontMetrics(plot_->font()).height() +
+                            kOverheadLines * QFontMetrics(plot_->font()).height());
     const int hidden = int(metrics_.size() - shown.size());
     hiddenLabel_->setVisible(hidden > 0);
     hiddenLabel_->setText(tr("+%n more", nullptr, hidden));
@@ -256,8 +259,8 @@ bool CurvesView::equalizeChartHeights() {
     QCPAxisRect* first = rects_[shown.front()];
     QCPAxisRect* last = rects_[shown.back()];
     if (first->rect().height() < 1 || last->rect().height() < 1) return false;
-    const double axis = (last->outerRect().height() - last->rect().height()) -
-                        (first->outerRect().height() - first->rect().height());
+    const double axis =
+        (last->outerRect().height() - last->rect().height()) - (first->outerRect().height() - first->rect().height());
     const double stretch = 1.0 + std::max(0.0, axis) / std::max(1, first->rect().height());
     const int row = int(shown.size());  // row 0 is the legend
     if (std::abs(plot_->plotLayout()->rowStretchFactors().value(row, 1.0) - stretch) < 0.02) return false;
@@ -265,7 +268,9 @@ bool CurvesView::equalizeChartHeights() {
     return true;
 }
 
-QStringList CurvesView::shownMetrics() const { return metrics_.mid(0, std::max(1, std::min(int(metrics_.size()), fitCount_))); }
+QStringList CurvesView::shownMetrics() const {
+    return metrics_.mid(0, std::max(1, std::min(int(metrics_.size()), fitCount_)));
+}
 
 void CurvesView::fitShownMetrics() {
     // Each chart needs a few lines of height to say anything; the first metrics chosen stay, the rest wait for room.
@@ -400,8 +405,8 @@ void CurvesView::fitRanges() {
         for (QCPGraph* g : rect->graphs()) {
             if (g->property("ftwMarker").toBool()) continue;
             bool found = false;
-            const QCPRange r = g->getValueRange(found, logY_ ? QCP::sdPositive : QCP::sdBoth,
-                                                rect->axis(QCPAxis::atBottom)->range());
+            const QCPRange r =
+                g->getValueRange(found, logY_ ? QCP::sdPositive : QCP::sdBoth, rect->axis(QCPAxis::atBottom)->range());
             if (!found) continue;
             range = any ? QCPRange(std::min(range.lower, r.lower), std::max(range.upper, r.upper)) : r;
             any = true;
@@ -413,8 +418,8 @@ void CurvesView::fitRanges() {
         } else {
             // A flat series (a constant rate) gets a visible band around its value instead of a zoom into noise.
             const double scale = std::max(std::abs(range.upper), std::abs(range.lower));
-            const double pad = range.size() > 1e-9 * std::max(1.0, scale) ? 0.05 * range.size()
-                                                                          : (scale > 0 ? 0.05 * scale : 1.0);
+            const double pad =
+                range.size() > 1e-9 * std::max(1.0, scale) ? 0.05 * range.size() : (scale > 0 ? 0.05 * scale : 1.0);
             range.lower -= pad;
             range.upper += pad;
         }

@@ -1,7 +1,6 @@
 // DensityView (density_view.h). The data are small (one point per mask update and layer), so every refresh
 // rebuilds the plottables from RunData.
 #include "density_view.h"
-#include "control_bar.h"
 
 #include <qcustomplot.h>
 
@@ -9,6 +8,7 @@
 #include <QVBoxLayout>
 #include <algorithm>
 
+#include "control_bar.h"
 #include "event_markers.h"
 #include "figure_export.h"
 #include "palette.h"
@@ -154,8 +154,8 @@ void DensityView::buildDensity() {
         double top = 0;
         for (int k = 0; k < n; ++k)
             for (int l = 0; l < layers; ++l) {
-                const auto& lm = size_t(l) < updates[size_t(k)].layers.size() ? updates[size_t(k)].layers[size_t(l)]
-                                                                               : LayerMask{};
+                const auto& lm =
+                    size_t(l) < updates[size_t(k)].layers.size() ? updates[size_t(k)].layers[size_t(l)] : LayerMask{};
                 const double v = lm.total > 0 ? double(lm.active) / double(lm.total) : std::nan("");
                 map_->data()->setCell(k, l, v);
                 if (v > top) top = v;
@@ -298,8 +298,10 @@ void DensityView::resizeEvent(QResizeEvent* event) {
     if (shown == countsShown_) return;
     countsShown_ = shown;
     auto* grid = plot_->plotLayout();
-    if (shown) grid->addElement(3, 0, bottom_);
-    else grid->take(bottom_);
+    if (shown)
+        grid->addElement(3, 0, bottom_);
+    else
+        grid->take(bottom_);
     grid->setRowStretchFactor(3, shown ? 1.0 : 0.001);
     bottom_->setVisible(shown);
     scheduleRefresh();
@@ -309,7 +311,8 @@ void DensityView::rebuild() {
     syncControls();
     plot_->clearPlottables();
     buildDensity();
-    if (countsShown_) buildCounts();
+    if (countsShown_)
+        buildCounts();
     else {
         pruned_ = regrown_ = nullptr;  // went with clearPlottables()
         everActive_ = nullptr;
@@ -327,8 +330,9 @@ void DensityView::applyTheme() {
 }
 
 QString DensityView::csvText() const {
-    QString out = QStringLiteral("member,update,step,layer,density,target_density,pruned,regrown,active,total,"
-                                 "ever_active\n");
+    QString out = QStringLiteral(
+        "member,update,step,layer,density,target_density,pruned,regrown,active,total,"
+        "ever_active\n");
     const RunData* d = runData();
     if (!d) return out;
     const auto n = [](int64_t v) { return QString::number(v); };

@@ -32,7 +32,7 @@ public:
     // Lines mode: layer -1 is the density over all layers.
     QCPGraph* densityGraph(int layer) const;
     QCPGraph* targetGraph(int layer) const;
-    QCPBars* prunedBars() const { return pruned_; }   // negative values: weights removed
+    QCPBars* prunedBars() const { return pruned_; }  // negative values: weights removed
     QCPBars* regrownBars() const { return regrown_; }
     QCPGraph* everActiveGraph() const { return everActive_; }
     QCPColorMap* heatmapItem() const { return map_; }  // x: update index, y: layer index

@@ -1,6 +1,5 @@
 // DiversityView (diversity_view.h).
 #include "diversity_view.h"
-#include "control_bar.h"
 
 #include <qcustomplot.h>
 
@@ -11,6 +10,7 @@
 #include <cmath>
 #include <limits>
 
+#include "control_bar.h"
 #include "figure_export.h"
 #include "palette.h"
 #include "plot.h"
@@ -397,7 +397,7 @@ void DiversityView::rebuild() {
         for (const Evaluation* e : evals) evalBox_->addItem(tr("%1 at step %2").arg(e->split).arg(e->step));
         if (!evals.empty()) evalBox_->addItem(tr("latest"));
         evalBox_->setCurrentIndex(evaluation_ < 0 || evaluation_ >= int(evals.size()) ? evalBox_->count() - 1
-                                                                                    : evaluation_);
+                                                                                      : evaluation_);
     }
     plot_->clearPlottables();
     plot_->clearItems();
@@ -433,7 +433,8 @@ QString DiversityView::csvText() const {
     }
     for (const MemberPoint& p : memberXY_) {
         const QString label = csvField(labels_[Disagreement].value(p.index));
-        out += csvRow({"member_mean_disagreement", n(p.index), "", label, "", n(evaluationStep_), csvNumber(p.disagreement)});
+        out += csvRow(
+            {"member_mean_disagreement", n(p.index), "", label, "", n(evaluationStep_), csvNumber(p.disagreement)});
         out += csvRow({"member_accuracy", n(p.index), "", label, "", n(evaluationStep_), csvNumber(p.accuracy)});
     }
     return out;

@@ -34,8 +34,10 @@ public:
                 [this, kind, id, result, done] {
                     --running_[kind];
                     const bool current = latest_.value(kind) == id;
-                    if (current) done(result);
-                    else ++dropped_;
+                    if (current)
+                        done(result);
+                    else
+                        ++dropped_;
                     emit finished(kind, id, current);
                 },
                 Qt::QueuedConnection);

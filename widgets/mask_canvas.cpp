@@ -1,11 +1,9 @@
 // MaskCanvas (mask_canvas.h). Images are rebuilt only when the frame, the size, the zoom or the colours change;
 // the packed masks are read in place from RunData's shared arrays.
 #include "mask_canvas.h"
-#include "job_tracker.h"
-
-#include <QKeyEvent>
 
 #include <QHelpEvent>
+#include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QToolTip>
@@ -13,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "job_tracker.h"
 #include "mask_describe.h"
 #include "palette.h"
 
@@ -163,12 +162,13 @@ QImage MaskCanvas::buildImage(int layer, QSize max_pixels, bool use_cache, bool*
     if (!cur) return {};
     MaskWords prev = update_ > 0 ? data_->maskAt(member_, update_ - 1, layer) : nullptr;
     if (prev && prev->size() != cur->size()) prev = nullptr;
-    CachedImage want{data_->generation(), cur, prev, viewFor(layer), imageSizeFor(viewFor(layer), max_pixels),
-                     convLayout_, maskColors(palette()), {}};
+    CachedImage want{
+        data_->generation(),   cur, prev, viewFor(layer), imageSizeFor(viewFor(layer), max_pixels), convLayout_,
+        maskColors(palette()), {}};
     const MaskGrid grid = gridFor(layer);
     const auto build = [grid](const CachedImage& w) {
-        return blockImage(countBlocks(grid, w.current->data(), w.previous ? w.previous->data() : nullptr, w.view, w.size),
-                          w.colors);
+        return blockImage(
+            countBlocks(grid, w.current->data(), w.previous ? w.previous->data() : nullptr, w.view, w.size), w.colors);
     };
     if (!use_cache) {
         if (current) *current = true;
@@ -238,9 +238,9 @@ void MaskCanvas::paintTiles(QPainter& painter, const QRect& area, qreal dpr, boo
     painter.fillRect(area, palette().color(QPalette::Window));
     painter.setPen(palette().color(QPalette::WindowText));
     if (!data_ || data_->maskUpdates(member_).empty()) {
-        painter.drawText(area, Qt::AlignCenter | Qt::TextWordWrap,
-                         data_ && !data_->layers().empty() ? tr("No mask update of this member yet.")
-                                                           : tr("No mask updates."));
+        painter.drawText(
+            area, Qt::AlignCenter | Qt::TextWordWrap,
+            data_ && !data_->layers().empty() ? tr("No mask update of this member yet.") : tr("No mask updates."));
         return;
     }
     const QFontMetrics fm(painter.font());
@@ -307,10 +307,10 @@ bool MaskCanvas::cellsAt(QPoint pos, int* layer, CellRect* cells) const {
         const CellRect view = viewFor(t.layer);
         const QSize size = imageSizeFor(view, t.image.size() * devicePixelRatioF());
         if (size.isEmpty()) return false;
-        const int ix = std::clamp(int(int64_t(pos.x() - t.image.x()) * size.width() / t.image.width()), 0,
-                                  size.width() - 1);
-        const int iy = std::clamp(int(int64_t(pos.y() - t.image.y()) * size.height() / t.image.height()), 0,
-                                  size.height() - 1);
+        const int ix =
+            std::clamp(int(int64_t(pos.x() - t.image.x()) * size.width() / t.image.width()), 0, size.width() - 1);
+        const int iy =
+            std::clamp(int(int64_t(pos.y() - t.image.y()) * size.height() / t.image.height()), 0, size.height() - 1);
         *layer = t.layer;
         *cells = {view.col0 + blockStart(ix, view.width(), size.width()),
                   view.row0 + blockStart(iy, view.height(), size.height()),
@@ -388,10 +388,10 @@ void MaskCanvas::zoomAbout(double factor, int64_t col, int64_t row) {
     const MaskGrid g = gridFor(layer_);
     const double fx = double(col - v.col0) / double(std::max<int64_t>(1, v.width()));
     const double fy = double(row - v.row0) / double(std::max<int64_t>(1, v.height()));
-    const int64_t w = std::clamp<int64_t>(int64_t(std::llround(v.width() * factor)), std::min<int64_t>(4, g.cols()),
-                                          g.cols());
-    const int64_t h = std::clamp<int64_t>(int64_t(std::llround(v.height() * factor)), std::min<int64_t>(4, g.rows()),
-                                          g.rows());
+    const int64_t w =
+        std::clamp<int64_t>(int64_t(std::llround(v.width() * factor)), std::min<int64_t>(4, g.cols()), g.cols());
+    const int64_t h =
+        std::clamp<int64_t>(int64_t(std::llround(v.height() * factor)), std::min<int64_t>(4, g.rows()), g.rows());
     const int64_t c0 = std::clamp<int64_t>(col - int64_t(std::llround(fx * double(w))), 0, g.cols() - w);
     const int64_t r0 = std::clamp<int64_t>(row - int64_t(std::llround(fy * double(h))), 0, g.rows() - h);
     setZoom({c0, r0, c0 + w, r0 + h});
@@ -400,7 +400,8 @@ void MaskCanvas::zoomAbout(double factor, int64_t col, int64_t row) {
 void MaskCanvas::panBy(double fx, double fy) {
     const CellRect v = viewFor(layer_);
     const MaskGrid g = gridFor(layer_);
-    const int64_t dc = int64_t(std::llround(fx * double(v.width()))), dr = int64_t(std::llround(fy * double(v.height())));
+    const int64_t dc = int64_t(std::llround(fx * double(v.width()))),
+                  dr = int64_t(std::llround(fy * double(v.height())));
     const int64_t c0 = std::clamp<int64_t>(v.col0 + dc, 0, g.cols() - v.width());
     const int64_t r0 = std::clamp<int64_t>(v.row0 + dr, 0, g.rows() - v.height());
     setZoom({c0, r0, c0 + v.width(), r0 + v.height()});
@@ -425,15 +426,30 @@ void MaskCanvas::keyPressEvent(QKeyEvent* event) {
     const int64_t cc = v.col0 + v.width() / 2, cr = v.row0 + v.height() / 2;
     switch (event->key()) {
         case Qt::Key_Plus:
-        case Qt::Key_Equal: zoomAbout(0.5, cc, cr); break;
-        case Qt::Key_Minus: zoomAbout(2.0, cc, cr); break;
-        case Qt::Key_Left: panBy(-0.125, 0); break;
-        case Qt::Key_Right: panBy(0.125, 0); break;
-        case Qt::Key_Up: panBy(0, -0.125); break;
-        case Qt::Key_Down: panBy(0, 0.125); break;
+        case Qt::Key_Equal:
+            zoomAbout(0.5, cc, cr);
+            break;
+        case Qt::Key_Minus:
+            zoomAbout(2.0, cc, cr);
+            break;
+        case Qt::Key_Left:
+            panBy(-0.125, 0);
+            break;
+        case Qt::Key_Right:
+            panBy(0.125, 0);
+            break;
+        case Qt::Key_Up:
+            panBy(0, -0.125);
+            break;
+        case Qt::Key_Down:
+            panBy(0, 0.125);
+            break;
         case Qt::Key_0:
-        case Qt::Key_Home: resetZoom(); break;
-        default: return QWidget::keyPressEvent(event);
+        case Qt::Key_Home:
+            resetZoom();
+            break;
+        default:
+            return QWidget::keyPressEvent(event);
     }
     event->accept();
 }

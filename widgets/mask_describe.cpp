@@ -84,8 +84,7 @@ QString describeCells(const RunData& data, int64_t member, int layer, int64_t up
                  .arg(cells.col1 - 1)
                  .arg(c.cells[0]);
     lines << QStringLiteral("%1 alive (%2%)").arg(c.alive[0]).arg(100.0 * c.alive[0] / c.cells[0], 0, 'f', 1);
-    if (prev)
-        lines << QStringLiteral("%1 regrown, %2 pruned at this update").arg(c.regrown[0]).arg(c.pruned[0]);
+    if (prev) lines << QStringLiteral("%1 regrown, %2 pruned at this update").arg(c.regrown[0]).arg(c.pruned[0]);
     lines << QStringLiteral("zoom in (mouse wheel) to see single weights");
     return lines.join(QLatin1Char('\n'));
 }

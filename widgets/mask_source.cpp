@@ -10,7 +10,7 @@ namespace ftw {
 namespace {
 constexpr size_t kMaxPending = 256;  // older requests beyond this are forgotten: the user has long moved on
 constexpr int64_t kMaxAdvance = 8;   // further than this forward, a keyframe chain is as cheap
-}
+}  // namespace
 
 MaskSource::MaskSource(const QString& storePath, int64_t runId, QObject* parent)
     : QObject(parent), path_(storePath), run_(runId) {
@@ -96,7 +96,9 @@ void MaskSource::run() {
         if (history) {
             std::vector<int8_t> values;
             try {
-                if (!store) store = std::make_unique<ft::RunStore>(ft::RunStore::open(path_.toStdString(), ft::StoreMode::ReadOnly));
+                if (!store)
+                    store = std::make_unique<ft::RunStore>(
+                        ft::RunStore::open(path_.toStdString(), ft::StoreMode::ReadOnly));
                 values = store->mask_bit_history(run_, key.member, key.layer, key.update);
             } catch (const std::exception&) {
                 // no history to tell: the view keeps what the masks in memory say
@@ -109,7 +111,9 @@ void MaskSource::run() {
         MaskWords bits;
         QString error;
         try {
-            if (!store) store = std::make_unique<ft::RunStore>(ft::RunStore::open(path_.toStdString(), ft::StoreMode::ReadOnly));
+            if (!store)
+                store =
+                    std::make_unique<ft::RunStore>(ft::RunStore::open(path_.toStdString(), ft::StoreMode::ReadOnly));
             // Stepping forward (playback, a scrubber dragged to the right) brings the last mask read of the layer
             // forward, one stored update at a time; anything else rebuilds from the nearest keyframe.
             ft::MaskBits m;

@@ -9,8 +9,8 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
-#include <mutex>
 #include <map>
+#include <mutex>
 #include <set>
 #include <thread>
 

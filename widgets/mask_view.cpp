@@ -1,6 +1,5 @@
 // MaskView (mask_view.h).
 #include "mask_view.h"
-#include "control_bar.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -13,6 +12,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "control_bar.h"
 #include "figure_export.h"
 #include "mask_canvas.h"
 #include "mask_source.h"

@@ -20,8 +20,9 @@ void Plot::addFitter(Fitter fitter) { fitters_.push_back(std::move(fitter)); }
 
 void Plot::manageLegend(QCPLegend* legend, QCPLayoutGrid* grid, int row, int column, bool wrapToWidth,
                         double maxShare) {
-    legends_.erase(std::remove_if(legends_.begin(), legends_.end(), [&](const ManagedLegend& m) { return m.legend == legend; }),
-                   legends_.end());
+    legends_.erase(
+        std::remove_if(legends_.begin(), legends_.end(), [&](const ManagedLegend& m) { return m.legend == legend; }),
+        legends_.end());
     const bool inGrid = grid->hasElement(row, column) && grid->element(row, column) == legend;
     legends_.push_back({legend, grid, row, column, wrapToWidth, maxShare, inGrid});
     connect(legend, &QObject::destroyed, this, [this, legend] {
@@ -101,7 +102,8 @@ bool Plot::fitOnce(int pass) {
         for (QCPAxis* axis : rect->axes()) {
             if (fitAxisTicks(axis)) {
                 changed = true;
-                if (debugFit()) qDebug() << objectName() << pass << "ticks" << axis->axisType() << axis->ticker()->tickCount();
+                if (debugFit())
+                    qDebug() << objectName() << pass << "ticks" << axis->axisType() << axis->ticker()->tickCount();
             }
             if (fitAxisTitle(axis)) {
                 changed = true;

@@ -82,8 +82,8 @@ QRectF labelRect(const QCPAxis* axis, double tick, const QString& text) {
     const QFontMetricsF fm(axis->tickLabelFont());
     const QSizeF size = fm.boundingRect(QRectF(), Qt::TextDontClip, text).size();
     const QRect r = axis->axisRect()->rect();
-    const double distance = axis->offset() + axis->tickLabelPadding() +
-                            std::max(axis->tickLengthOut(), axis->subTickLengthOut());
+    const double distance =
+        axis->offset() + axis->tickLabelPadding() + std::max(axis->tickLengthOut(), axis->subTickLengthOut());
     const double pos = axis->coordToPixel(tick);
     switch (axis->axisType()) {
         case QCPAxis::atBottom:
@@ -169,21 +169,35 @@ QMargins marginsNeeded(QCPAxisRect* rect) {
 
 int side(const QMargins& m, QCP::MarginSide s) {
     switch (s) {
-        case QCP::msLeft: return m.left();
-        case QCP::msRight: return m.right();
-        case QCP::msTop: return m.top();
-        case QCP::msBottom: return m.bottom();
-        default: return 0;
+        case QCP::msLeft:
+            return m.left();
+        case QCP::msRight:
+            return m.right();
+        case QCP::msTop:
+            return m.top();
+        case QCP::msBottom:
+            return m.bottom();
+        default:
+            return 0;
     }
 }
 
 void setSide(QMargins& m, QCP::MarginSide s, int v) {
     switch (s) {
-        case QCP::msLeft: m.setLeft(v); break;
-        case QCP::msRight: m.setRight(v); break;
-        case QCP::msTop: m.setTop(v); break;
-        case QCP::msBottom: m.setBottom(v); break;
-        default: break;
+        case QCP::msLeft:
+            m.setLeft(v);
+            break;
+        case QCP::msRight:
+            m.setRight(v);
+            break;
+        case QCP::msTop:
+            m.setTop(v);
+            break;
+        case QCP::msBottom:
+            m.setBottom(v);
+            break;
+        default:
+            break;
     }
 }
 

@@ -1,11 +1,12 @@
 // RunData: the live path (events in arrival order). The rules for steps, indices and metric keys follow the store
 // writer (core/store/event_rows.cpp) so that a run loaded from the store equals the same run applied live.
 #include "run_data.h"
-#include "mask_source.h"
 
 #include <algorithm>
 #include <atomic>
 #include <type_traits>
+
+#include "mask_source.h"
 
 namespace ftw {
 namespace {
@@ -132,7 +133,8 @@ void RunData::cacheMask(const MaskKey& key, MaskWords bits) const {
     while (cacheBytes_ > cacheBudget_ && cache_.size() > 1) {
         auto oldest = cache_.end();
         for (auto it = cache_.begin(); it != cache_.end(); ++it)
-            if (!(it->first == key) && (oldest == cache_.end() || it->second.lastUse < oldest->second.lastUse)) oldest = it;
+            if (!(it->first == key) && (oldest == cache_.end() || it->second.lastUse < oldest->second.lastUse))
+                oldest = it;
         if (oldest == cache_.end()) break;
         cacheBytes_ -= oldest->second.bits->size() * sizeof(uint64_t);
         cache_.erase(oldest);
@@ -151,8 +153,10 @@ void RunData::setMaskSource(MaskSource* source) {
                 emit historyArrived();
             });
     connect(source_, &MaskSource::arrived, this, [this](const MaskKey& key, const MaskWords& bits) {
-        if (bits) cacheMask(key, bits);
-        else unavailable_.insert(key);
+        if (bits)
+            cacheMask(key, bits);
+        else
+            unavailable_.insert(key);
         emit masksArrived();
     });
 }
@@ -206,8 +210,7 @@ void RunData::putMetric(int64_t member, const char* key, int64_t step, double va
 
 QString RunData::maskUpdateLabel(int64_t index, bool initial, bool exploration) {
     if (initial) return tr("initial mask");
-    return exploration ? tr("exploration (mask update %1)").arg(index)
-                       : tr("mask update %1").arg(index);
+    return exploration ? tr("exploration (mask update %1)").arg(index) : tr("mask update %1").arg(index);
 }
 
 QString RunData::phaseLabel(const QString& phase, int64_t index) {
@@ -280,25 +283,24 @@ void RunData::applyMaskUpdate(const ft::MaskUpdate& u, ft::MaskUpdate* movable) 
         if (!l.bits.empty()) {
             const size_t expected = size_t((l.total + 63) / 64);
             if (l.bits.size() != expected) {
-                logs_.push_back({ft::LogLine::Warning,
-                                 QStringLiteral("mask of layer \"%1\" at update %2 of member %3 has %4 words, "
-                                                "expected %5 for %6 weights; it is not shown")
-                                     .arg(QString::fromStdString(l.name), QString::number(e.index),
-                                          QString::number(u.member), QString::number(l.bits.size()),
-                                          QString::number(expected), QString::number(l.total))});
+                logs_.push_back(
+                    {ft::LogLine::Warning,
+                     QStringLiteral("mask of layer \"%1\" at update %2 of member %3 has %4 words, "
+                                    "expected %5 for %6 weights; it is not shown")
+                         .arg(QString::fromStdString(l.name), QString::number(e.index), QString::number(u.member),
+                              QString::number(l.bits.size()), QString::number(expected), QString::number(l.total))});
             } else {
                 m.captured = true;
-                cacheMask({u.member, e.index, int(i)},
-                          std::make_shared<const std::vector<uint64_t>>(
-                              movable ? std::move(movable->layers[i].bits) : l.bits));
+                cacheMask({u.member, e.index, int(i)}, std::make_shared<const std::vector<uint64_t>>(
+                                                           movable ? std::move(movable->layers[i].bits) : l.bits));
             }
         }
         e.layers.push_back(std::move(m));
     }
     putMetric(u.member, "ever_active", u.step, u.ever_active);
     if (total > 0) putMetric(u.member, "density", u.step, double(active) / double(total));
-    markers_.push_back({MarkerKind::MaskUpdate, u.member, u.step, maskUpdateLabel(e.index, u.initial, u.exploration),
-                        u.exploration});
+    markers_.push_back(
+        {MarkerKind::MaskUpdate, u.member, u.step, maskUpdateLabel(e.index, u.initial, u.exploration), u.exploration});
     history.push_back(std::move(e));
 }
 
@@ -317,8 +319,8 @@ void RunData::applyOne(const ft::Event& event, ft::Event* movable) {
                 if (layers_.size() < e.layers.size()) layers_.resize(e.layers.size());
                 for (size_t i = 0; i < e.layers.size(); ++i) {
                     const auto& l = e.layers[i];
-                    layers_[i] = LayerDesc{QString::fromStdString(l.name), l.shape, l.target_density,
-                                           l.macs_per_weight, elementCount(l.shape)};
+                    layers_[i] = LayerDesc{QString::fromStdString(l.name), l.shape, l.target_density, l.macs_per_weight,
+                                           elementCount(l.shape)};
                 }
                 if (status_.isEmpty()) status_ = QStringLiteral("running");
             } else if constexpr (std::is_same_v<T, ft::StepMetrics>) {
@@ -331,8 +333,8 @@ void RunData::applyOne(const ft::Event& event, ft::Event* movable) {
             } else if constexpr (std::is_same_v<T, ft::PhaseChange>) {
                 seen(e.step);
                 noteMember(e.member);
-                markers_.push_back({MarkerKind::Phase, e.member, e.step,
-                                    phaseLabel(QString::fromStdString(e.phase), e.index), false});
+                markers_.push_back(
+                    {MarkerKind::Phase, e.member, e.step, phaseLabel(QString::fromStdString(e.phase), e.index), false});
             } else if constexpr (std::is_same_v<T, ft::LrChange>) {
                 seen(e.step);
                 noteMember(e.member);

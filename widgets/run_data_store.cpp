@@ -120,10 +120,10 @@ void RunDataLoader::loadEvents(const ft::RunStore& store, int64_t run, RunData& 
     for (const auto& ev : store.events(run)) {
         const auto& p = ev.payload;
         if (ev.kind == "mask_update") {
-            d.markers_.push_back({MarkerKind::MaskUpdate, ev.member, ev.step,
-                                  RunData::maskUpdateLabel(integer(p, "index"), flag(p, "initial"),
-                                                           flag(p, "exploration")),
-                                  flag(p, "exploration")});
+            d.markers_.push_back(
+                {MarkerKind::MaskUpdate, ev.member, ev.step,
+                 RunData::maskUpdateLabel(integer(p, "index"), flag(p, "initial"), flag(p, "exploration")),
+                 flag(p, "exploration")});
         } else if (ev.kind == "phase") {
             d.markers_.push_back({MarkerKind::Phase, ev.member, ev.step,
                                   RunData::phaseLabel(qs(text(p, "phase")), integer(p, "index", -1)), false});

@@ -3,7 +3,6 @@
 
 #include <QComboBox>
 #include <QEvent>
-
 #include <algorithm>
 
 #include "figure_export.h"
@@ -15,8 +14,10 @@ RunView::RunView(QWidget* parent) : QWidget(parent) {
     refresh_.setInterval(kRefreshIntervalMs);
     // A view nobody sees does not redraw (nor ask for masks): it catches up when it is shown.
     connect(&refresh_, &QTimer::timeout, this, [this] {
-        if (isVisible()) refreshNow();
-        else stale_ = true;
+        if (isVisible())
+            refreshNow();
+        else
+            stale_ = true;
     });
 }
 

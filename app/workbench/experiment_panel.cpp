@@ -176,10 +176,10 @@ void ExperimentPanel::updateDiff() {
         item->setText(1, valueText(d.base));
         item->setText(2, valueText(d.current));
     }
-    diffSummary_->setText(differences.empty()
-                              ? tr("Same as preset %1").arg(preset_->name)
-                              : tr("%n setting(s) differ from preset %1", nullptr, int(differences.size()))
-                                    .arg(preset_->name));
+    diffSummary_->setText(
+        differences.empty()
+            ? tr("Same as preset %1").arg(preset_->name)
+            : tr("%n setting(s) differ from preset %1", nullptr, int(differences.size())).arg(preset_->name));
 }
 
 void ExperimentPanel::setRunning(bool running) {

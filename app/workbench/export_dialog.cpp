@@ -1,6 +1,5 @@
 // ExportDialog. See export_dialog.h.
 #include "export_dialog.h"
-#include "workbench_settings.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -16,11 +15,12 @@
 #include <QStandardPaths>
 
 #include "run_view.h"
+#include "workbench_settings.h"
 
 namespace ftw {
 
-ExportDialog::ExportDialog(const QList<QPair<QString, RunView*>>& views, RunView* current,
-                           WorkbenchSettings* settings, QWidget* parent)
+ExportDialog::ExportDialog(const QList<QPair<QString, RunView*>>& views, RunView* current, WorkbenchSettings* settings,
+                           QWidget* parent)
     : QDialog(parent), views_(views), settings_(settings) {
     setWindowTitle(tr("Export view"));
     auto* form = new QFormLayout(this);

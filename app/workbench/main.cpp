@@ -23,7 +23,8 @@ namespace {
 void installTranslations(const QString& lang, QTranslator& qt, QTranslator& app) {
     const QLocale locale = lang.isEmpty() ? QLocale() : QLocale(lang);
     QLocale::setDefault(locale);
-    if (qt.load(locale, QStringLiteral("qtbase"), QStringLiteral("_"), QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+    if (qt.load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
+                QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
         QApplication::installTranslator(&qt);
     if (app.load(locale, QStringLiteral("freetickets"), QStringLiteral("_"), QStringLiteral(":/i18n")))
         QApplication::installTranslator(&app);
@@ -94,8 +95,10 @@ int main(int argc, char** argv) {
             if (auto* view = window.runView(name)) stats.watchView(view, name);
         // From one second in: the window's first layout and paint are start-up, not the run. Opening a stored run
         // is measured from the start: that is what it is about.
-        if (options.openRun > 0) stats.start();
-        else QTimer::singleShot(1000, &stats, &ftw::RunStats::start);
+        if (options.openRun > 0)
+            stats.start();
+        else
+            QTimer::singleShot(1000, &stats, &ftw::RunStats::start);
     }
     ftw::ScriptDriver driver(&window, options, &stats);
     driver.start();

@@ -126,8 +126,10 @@ void MainWindow::connectController() {
     });
     connect(controller_, &RunController::failed, this, &MainWindow::report);
     connect(controller_, &RunController::loading, this, [this](const QString& what) {
-        if (!what.isEmpty()) statusBar()->showMessage(what);
-        else statusBar()->clearMessage();
+        if (!what.isEmpty())
+            statusBar()->showMessage(what);
+        else
+            statusBar()->clearMessage();
     });
     connect(controller_, &RunController::runStarted, this, [this](qint64 id) {
         statusTimer_.start();
@@ -205,7 +207,9 @@ bool MainWindow::startRun(QString* error) {
 
 bool MainWindow::resumeRun(qint64 runId, QString* error) { return controller_->resume(runId, error); }
 bool MainWindow::openRun(qint64 runId, QString* error) { return controller_->open(runId, error); }
-bool MainWindow::addOverlayRuns(const QList<qint64>& ids, QString* error) { return controller_->addOverlays(ids, error); }
+bool MainWindow::addOverlayRuns(const QList<qint64>& ids, QString* error) {
+    return controller_->addOverlays(ids, error);
+}
 void MainWindow::clearOverlays() { controller_->clearOverlays(); }
 bool MainWindow::isRunning() const { return controller_->isRunning(); }
 TrainingSession* MainWindow::session() const { return controller_->session(); }
@@ -236,8 +240,10 @@ void MainWindow::updateActions() {
 void MainWindow::updateTitle() {
     QString title = QStringLiteral("FreeTickets Workbench");
     const RunData* current = controller_->current();
-    if (current && !current->name().isEmpty()) title = current->name() + QStringLiteral(" — ") + title;
-    else if (!experiment_->presetName().isEmpty()) title = experiment_->presetName() + QStringLiteral(" — ") + title;
+    if (current && !current->name().isEmpty())
+        title = current->name() + QStringLiteral(" — ") + title;
+    else if (!experiment_->presetName().isEmpty())
+        title = experiment_->presetName() + QStringLiteral(" — ") + title;
     setWindowTitle(title);
 }
 

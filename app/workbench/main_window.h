@@ -41,8 +41,8 @@ class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     struct Setup {
-        QString storePath;       // the run store to open
-        QString userPresetDir;   // user presets ("save as preset")
+        QString storePath;          // the run store to open
+        QString userPresetDir;      // user presets ("save as preset")
         bool restoreLayout = true;  // false: the defaults, and nothing saved (scripts, tests)
         bool interactive = true;    // false: never ask questions (scripts, tests)
         bool placeOnScreen = true;  // open within the screen (maximised on a small one); tests size it themselves

@@ -30,8 +30,8 @@ void MainWindow::createActions() {
     exportAllAction_ = new QAction(tr("Export &all views…"), this);
     exportAllAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
     connect(exportAllAction_, &QAction::triggered, this, &MainWindow::exportAllViews);
-    openStoreAction_ = new QAction(QApplication::style()->standardIcon(QStyle::SP_DialogOpenButton),
-                                   tr("&Open run store…"), this);
+    openStoreAction_ =
+        new QAction(QApplication::style()->standardIcon(QStyle::SP_DialogOpenButton), tr("&Open run store…"), this);
     openStoreAction_->setShortcut(QKeySequence::Open);
     connect(openStoreAction_, &QAction::triggered, this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Open run store"), browser_->storePath(),
@@ -68,8 +68,10 @@ void MainWindow::createRunActions() {
     });
     connect(pauseAction_, &QAction::triggered, this, [this] {
         if (!session()->isRunning()) return;
-        if (session()->isPaused()) session()->resume();
-        else session()->pause();
+        if (session()->isPaused())
+            session()->resume();
+        else
+            session()->pause();
     });
     connect(stepAction_, &QAction::triggered, this, [this] { session()->stepToNextMaskUpdate(); });
     connect(cancelAction_, &QAction::triggered, this, [this] { session()->cancel(); });
@@ -94,8 +96,9 @@ void MainWindow::createViewActions() {
     teachingAction_ = new QAction(tr("&Teaching mode"), this);
     teachingAction_->setCheckable(true);
     teachingAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
-    teachingAction_->setToolTip(tr("The Teach perspective: big fonts, a speed limit and only the controls the "
-                                   "teacher chose"));
+    teachingAction_->setToolTip(
+        tr("The Teach perspective: big fonts, a speed limit and only the controls the "
+           "teacher chose"));
     connect(teachingAction_, &QAction::triggered, this, &MainWindow::setTeachingMode);
     resetLayoutAction_ = new QAction(tr("&Reset perspective"), this);
     resetLayoutAction_->setToolTip(tr("Arrange the current perspective as it was at first"));
@@ -103,8 +106,9 @@ void MainWindow::createViewActions() {
     focusAction_ = new QAction(tr("&Focus on view"), this);
     focusAction_->setCheckable(true);
     focusAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F));
-    focusAction_->setToolTip(tr("The view with the keyboard focus fills the window; again to go back (or "
-                                "double-click a view's title)"));
+    focusAction_->setToolTip(
+        tr("The view with the keyboard focus fills the window; again to go back (or "
+           "double-click a view's title)"));
     connect(focusAction_, &QAction::triggered, this, [this] {
         if (!focusedView().isEmpty()) return unfocusView();
         QString name;
@@ -120,9 +124,9 @@ void MainWindow::createViewActions() {
     fullScreenAction_->setCheckable(true);
     connect(fullScreenAction_, &QAction::toggled, this, [this](bool on) { on ? showFullScreen() : showNormal(); });
     themeGroup_ = new QActionGroup(this);
-    for (const auto& [name, label] : {std::pair{QStringLiteral("system"), tr("&System colours")},
-                                      std::pair{QStringLiteral("light"), tr("&Light")},
-                                      std::pair{QStringLiteral("dark"), tr("&Dark")}}) {
+    for (const auto& [name, label] :
+         {std::pair{QStringLiteral("system"), tr("&System colours")}, std::pair{QStringLiteral("light"), tr("&Light")},
+          std::pair{QStringLiteral("dark"), tr("&Dark")}}) {
         auto* a = themeGroup_->addAction(label);
         a->setCheckable(true);
         a->setData(name);

@@ -115,8 +115,7 @@ DockArrangement MainWindow::teachArrangement() const {
     QStringList views;
     for (const auto& v : teachingViews_)
         if (docks_.contains(v) && (v != QLatin1String("boundary") || twoD)) views << v;
-    if (views.isEmpty())
-        views = {twoD ? QStringLiteral("boundary") : QStringLiteral("curves"), QStringLiteral("mask")};
+    if (views.isEmpty()) views = {twoD ? QStringLiteral("boundary") : QStringLiteral("curves"), QStringLiteral("mask")};
     // The form, when the teacher lets students change settings, is a narrow column on the left.
     const bool form = views.removeAll(QStringLiteral("experiment")) > 0;
     DockArrangement a = columnsOf(views);
@@ -142,8 +141,10 @@ bool MainWindow::eventFilter(QObject* watched, QEvent* event) {
         // On the title bar (above the dock's contents): focus the view instead of floating the dock.
         if (d && d->widget() && e->position().y() < d->widget()->geometry().top()) {
             const QString name = docks_.key(d);
-            if (focusedView() == name) unfocusView();
-            else focusView(name);
+            if (focusedView() == name)
+                unfocusView();
+            else
+                focusView(name);
             return true;
         }
     }
@@ -222,8 +223,10 @@ void MainWindow::exportAllViews() {
             if (!ExportDialog::exportView(views_.value(name), path, size, &error)) failures << error;
         }
     }
-    if (failures.isEmpty()) statusBar()->showMessage(tr("Every view exported to %1").arg(dir), 6000);
-    else report(failures.join(QLatin1Char('\n')));
+    if (failures.isEmpty())
+        statusBar()->showMessage(tr("Every view exported to %1").arg(dir), 6000);
+    else
+        report(failures.join(QLatin1Char('\n')));
 }
 
 }  // namespace ftw

@@ -52,8 +52,10 @@ void MainWindow::applyPresetSettings(const QString& name) {
     if (p->stepsPerSecond > 0) setStepsPerSecond(p->stepsPerSecond);
     // Another dataset can change what the perspectives show (the decision boundary needs 2-D data).
     perspectives_->refreshDefault();
-    if (p->teaching) setTeachingMode(true);
-    else if (teachingMode()) applyTeachingMode(true);  // the new preset's visible controls
+    if (p->teaching)
+        setTeachingMode(true);
+    else if (teachingMode())
+        applyTeachingMode(true);  // the new preset's visible controls
     updateTitle();
 }
 
@@ -68,9 +70,9 @@ void MainWindow::chooseTeachingControls() {
 void MainWindow::saveAsPreset() {
     bool ok = false;
     const QString suggestion = experiment_->form()->fieldText(QStringLiteral("name")) + QStringLiteral("-mine");
-    const QString name = QInputDialog::getText(this, tr("Save as preset"),
-                                               tr("Preset name (letters, digits, '.', '_', '-'):"), QLineEdit::Normal,
-                                               suggestion, &ok);
+    const QString name =
+        QInputDialog::getText(this, tr("Save as preset"), tr("Preset name (letters, digits, '.', '_', '-'):"),
+                              QLineEdit::Normal, suggestion, &ok);
     if (!ok || name.isEmpty()) return;
     WorkbenchPreset p;
     p.name = name;

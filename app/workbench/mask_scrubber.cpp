@@ -11,8 +11,8 @@
 namespace ftw {
 
 namespace {
-constexpr int kFrameMs = 40;      // 25 frames a second, a quick drag of the scrubber
-constexpr int kPans = 60;         // frames zoomed into single weights
+constexpr int kFrameMs = 40;        // 25 frames a second, a quick drag of the scrubber
+constexpr int kPans = 60;           // frames zoomed into single weights
 constexpr int64_t kZoomCells = 48;  // cells across when zoomed: each weight several pixels wide
 }  // namespace
 

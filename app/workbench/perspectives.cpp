@@ -161,9 +161,12 @@ void PerspectiveManager::arrange(const DockArrangement& a) {
         for (const auto& [name, share] : column.docks) {
             QDockWidget* d = docks_.value(name);
             if (!d) continue;
-            if (above) window_->splitDockWidget(above, d, Qt::Vertical);
-            else if (previousColumn) window_->splitDockWidget(previousColumn, d, Qt::Horizontal);
-            else window_->addDockWidget(Qt::LeftDockWidgetArea, d);
+            if (above)
+                window_->splitDockWidget(above, d, Qt::Vertical);
+            else if (previousColumn)
+                window_->splitDockWidget(previousColumn, d, Qt::Horizontal);
+            else
+                window_->addDockWidget(Qt::LeftDockWidgetArea, d);
             d->show();
             if (!above) previousColumn = d;
             above = d;

@@ -87,10 +87,10 @@ private:
     Defaults defaults_;
     WorkbenchSettings* settings_;
     Perspective current_ = Perspective::Watch;
-    bool started_ = false;    // a perspective has been shown
-    bool arranging_ = false;  // dock changes now are ours, not the user's
-    QHash<int, bool> customised_;     // by perspective: the user arranged it (kept across sessions)
-    QHash<int, QByteArray> states_;   // by perspective: its arrangement when last left
+    bool started_ = false;           // a perspective has been shown
+    bool arranging_ = false;         // dock changes now are ours, not the user's
+    QHash<int, bool> customised_;    // by perspective: the user arranged it (kept across sessions)
+    QHash<int, QByteArray> states_;  // by perspective: its arrangement when last left
     std::optional<DockArrangement> pendingSizes_;
     QString focused_;
     QByteArray beforeFocus_;

@@ -182,22 +182,24 @@ bool RunController::resume(qint64 runId, QString* error) {
     follower_->stop();
     jobs_->cancel(QStringLiteral("open"));
     // What the run has so far is read first; the resumed run's events then continue it.
-    readRun(QStringLiteral("resume"), runId, tr("Reading run %1 before resuming it…").arg(runId), [this, r](RunData* data) {
-        replaceLive(data);
-        setCurrent(data);
-        QString error;
-        if (!session_->start(r, &error)) {
-            replaceLive(nullptr);
-            emit failed(error);
-            emit stateChanged();
-            return;
-        }
-        emit message(tr("Resuming run %1 from %2").arg(r.resumeRunId).arg(r.checkpointDir));
-    });
+    readRun(QStringLiteral("resume"), runId, tr("Reading run %1 before resuming it…").arg(runId),
+            [this, r](RunData* data) {
+                replaceLive(data);
+                setCurrent(data);
+                QString error;
+                if (!session_->start(r, &error)) {
+                    replaceLive(nullptr);
+                    emit failed(error);
+                    emit stateChanged();
+                    return;
+                }
+                emit message(tr("Resuming run %1 from %2").arg(r.resumeRunId).arg(r.checkpointDir));
+            });
     return true;
 }
 
-void RunController::readRun(const QString& kind, qint64 runId, const QString& what, std::function<void(RunData*)> shown) {
+void RunController::readRun(const QString& kind, qint64 runId, const QString& what,
+                            std::function<void(RunData*)> shown) {
     emit loading(what);
     emit stateChanged();
     const std::string path = browser_->storePath().toStdString();
@@ -396,14 +398,18 @@ RunController::Status RunController::status() {
     if (!data->finished() && (live || follower_->isFollowing())) {
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
         progressSamples_.emplace_back(now, done);
-        while (progressSamples_.size() > 2 && now - progressSamples_.front().first > 20000) progressSamples_.pop_front();
+        while (progressSamples_.size() > 2 && now - progressSamples_.front().first > 20000)
+            progressSamples_.pop_front();
         const auto& first = progressSamples_.front();
         const double dt = double(now - first.first) / 1000.0;
         const double rate = dt > 0.5 ? (done - first.second) / dt : 0.0;
-        if (live && session_->isPaused()) out.eta = tr("paused");
+        if (live && session_->isPaused())
+            out.eta = tr("paused");
         else if (rate > 0 && total > done)
-            out.eta = tr("%1 steps/s, ETA %2").arg(QLocale().toString(rate, 'f', 0), durationText((total - done) / rate));
-        else out.eta = tr("ETA …");
+            out.eta =
+                tr("%1 steps/s, ETA %2").arg(QLocale().toString(rate, 'f', 0), durationText((total - done) / rate));
+        else
+            out.eta = tr("ETA …");
     } else {
         out.eta = data->seconds() > 0 ? tr("took %1").arg(durationText(data->seconds())) : QString();
     }

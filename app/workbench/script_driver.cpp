@@ -1,6 +1,8 @@
 // ScriptDriver. See script_driver.h.
 #include "script_driver.h"
 
+#include <sys/resource.h>
+
 #include <QAction>
 #include <QDir>
 #include <QDockWidget>
@@ -10,12 +12,10 @@
 
 #include "gui_bridge.h"
 #include "main_window.h"
-#include "run_stats.h"
-#include "training_session.h"
 #include "mask_scrubber.h"
 #include "run_data.h"
-
-#include <sys/resource.h>
+#include "run_stats.h"
+#include "training_session.h"
 
 namespace ftw {
 
@@ -61,7 +61,8 @@ void ScriptDriver::start() {
     if (shots && options_.quitAfter <= 0 && !options_.quitWhenDone) {
         if (options_.openRun > 0) {
             // A stored run is read off the GUI thread: once it is shown, its masks are read on demand too.
-            connect(window_, &MainWindow::runShown, this, [this] { QTimer::singleShot(kSettleMs, this, &ScriptDriver::finish); });
+            connect(window_, &MainWindow::runShown, this,
+                    [this] { QTimer::singleShot(kSettleMs, this, &ScriptDriver::finish); });
         } else {
             connect(window_, &MainWindow::evaluationShown, this, [this] {
                 if (evaluationSeen_) return;
@@ -88,7 +89,8 @@ void ScriptDriver::shoot() {
         for (const auto& name : window_->viewNames())
             if (name != QLatin1String("log") && window_->dock(name)->toggleViewAction()->isChecked()) shots << name;
         for (const auto& name : shots) {
-            const QString path = dir.filePath((name.isEmpty() ? QStringLiteral("window") : name) + QStringLiteral(".png"));
+            const QString path =
+                dir.filePath((name.isEmpty() ? QStringLiteral("window") : name) + QStringLiteral(".png"));
             if (!window_->saveScreenshot(path, name, &error, kViewShotSize)) {
                 std::fprintf(stderr, "freetickets-workbench: %s\n", qPrintable(error));
                 exitCode_ = 1;

@@ -16,8 +16,10 @@ QStringList checkedKeys(const QList<QCheckBox*>& list) {
     QStringList out;
     bool all = true;
     for (auto* c : list) {
-        if (c->isChecked()) out << c->property("key").toString();
-        else all = false;
+        if (c->isChecked())
+            out << c->property("key").toString();
+        else
+            all = false;
     }
     return all ? QStringList() : out;
 }

@@ -1,11 +1,12 @@
 // The workbench's command line. See workbench_options.h.
 #include "workbench_options.h"
-#include "perspectives.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
+
+#include "perspectives.h"
 
 namespace ftw {
 
@@ -28,13 +29,14 @@ QString defaultStorePath() { return QDir(dataHome()).filePath(QStringLiteral("fr
 
 QString defaultCheckpointDir(const QString& name) {
     const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"));
-    return QDir(dataHome()).filePath(QStringLiteral("freetickets/checkpoints/%1-%2")
-                                         .arg(name.isEmpty() ? QStringLiteral("run") : name, stamp));
+    return QDir(dataHome())
+        .filePath(
+            QStringLiteral("freetickets/checkpoints/%1-%2").arg(name.isEmpty() ? QStringLiteral("run") : name, stamp));
 }
 
 QStringList screenshotViewNames() {
-    return {QStringLiteral("mask"),     QStringLiteral("density"),     QStringLiteral("diversity"),
-            QStringLiteral("calibration"), QStringLiteral("curves"),   QStringLiteral("boundary"),
+    return {QStringLiteral("mask"),        QStringLiteral("density"), QStringLiteral("diversity"),
+            QStringLiteral("calibration"), QStringLiteral("curves"),  QStringLiteral("boundary"),
             QStringLiteral("experiment"),  QStringLiteral("runs")};
 }
 
@@ -42,47 +44,54 @@ bool parseWorkbenchOptions(const QStringList& args, WorkbenchOptions* out, QStri
     QCommandLineParser p;
     p.setApplicationDescription(
         Text::tr("FreeTickets Workbench: run, watch and compare dynamic sparse training and "
-                                    "FreeTickets ensembles."));
+                 "FreeTickets ensembles."));
     const auto help = p.addHelpOption();
     const auto version = p.addVersionOption();
-    const QCommandLineOption preset(QStringLiteral("preset"), Text::tr("Open this preset (see `freetickets presets list`)."),
-                                    Text::tr("NAME"));
-    const QCommandLineOption config(QStringLiteral("config"), Text::tr("Open this config JSON file."), Text::tr("FILE"));
-    const QCommandLineOption set(QStringLiteral("set"), Text::tr("Override one setting, e.g. sparse.density=0.1 (repeatable)."),
+    const QCommandLineOption preset(QStringLiteral("preset"),
+                                    Text::tr("Open this preset (see `freetickets presets list`)."), Text::tr("NAME"));
+    const QCommandLineOption config(QStringLiteral("config"), Text::tr("Open this config JSON file."),
+                                    Text::tr("FILE"));
+    const QCommandLineOption set(QStringLiteral("set"),
+                                 Text::tr("Override one setting, e.g. sparse.density=0.1 (repeatable)."),
                                  Text::tr("KEY=VALUE"));
     const QCommandLineOption db(QStringLiteral("db"), Text::tr("Run store file (default: %1).").arg(defaultStorePath()),
                                 Text::tr("FILE"));
     const QCommandLineOption run(QStringLiteral("run"), Text::tr("Start training at once."));
     const QCommandLineOption openRun(QStringLiteral("open-run"), Text::tr("Show this stored run instead of training."),
                                      Text::tr("ID"));
-    const QCommandLineOption teaching(QStringLiteral("teaching"), Text::tr("Start in teaching mode (big fonts, throttle)."));
-    const QCommandLineOption perspective(QStringLiteral("perspective"),
-                                         Text::tr("Open in this perspective: %1.").arg(perspectiveKeys().join(QStringLiteral(", "))),
-                                         Text::tr("NAME"));
-    const QCommandLineOption focus(QStringLiteral("focus"),
-                                   Text::tr("Show this view alone, filling the window: %1.")
-                                       .arg(screenshotViewNames().join(QStringLiteral(", "))),
-                                   Text::tr("VIEW"));
-    const QCommandLineOption theme(QStringLiteral("theme"), Text::tr("Colours: light, dark or system."), Text::tr("THEME"));
-    const QCommandLineOption lang(QStringLiteral("lang"), Text::tr("User interface language, e.g. de (default: the system's)."),
+    const QCommandLineOption teaching(QStringLiteral("teaching"),
+                                      Text::tr("Start in teaching mode (big fonts, throttle)."));
+    const QCommandLineOption perspective(
+        QStringLiteral("perspective"),
+        Text::tr("Open in this perspective: %1.").arg(perspectiveKeys().join(QStringLiteral(", "))), Text::tr("NAME"));
+    const QCommandLineOption focus(
+        QStringLiteral("focus"),
+        Text::tr("Show this view alone, filling the window: %1.").arg(screenshotViewNames().join(QStringLiteral(", "))),
+        Text::tr("VIEW"));
+    const QCommandLineOption theme(QStringLiteral("theme"), Text::tr("Colours: light, dark or system."),
+                                   Text::tr("THEME"));
+    const QCommandLineOption lang(QStringLiteral("lang"),
+                                  Text::tr("User interface language, e.g. de (default: the system's)."),
                                   Text::tr("CODE"));
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                         Text::tr("Save a PNG of the window after the first evaluation (or at "
-                                           "--quit-after / --quit-when-done), then quit."),
+                                                 "--quit-after / --quit-when-done), then quit."),
                                         Text::tr("FILE.png"));
-    const QCommandLineOption screenshotView(QStringLiteral("screenshot-view"),
-                                            Text::tr("Grab only this view: %1.").arg(screenshotViewNames().join(QStringLiteral(", "))),
-                                            Text::tr("NAME"));
-    const QCommandLineOption screenshotDir(QStringLiteral("screenshot-dir"),
-                                           Text::tr("Like --screenshot, for the window and every view, into DIR/NAME.png."),
-                                           Text::tr("DIR"));
+    const QCommandLineOption screenshotView(
+        QStringLiteral("screenshot-view"),
+        Text::tr("Grab only this view: %1.").arg(screenshotViewNames().join(QStringLiteral(", "))), Text::tr("NAME"));
+    const QCommandLineOption screenshotDir(
+        QStringLiteral("screenshot-dir"),
+        Text::tr("Like --screenshot, for the window and every view, into DIR/NAME.png."), Text::tr("DIR"));
     const QCommandLineOption quitAfter(QStringLiteral("quit-after"),
                                        Text::tr("Quit after this many seconds (a run in progress is cancelled and "
-                                          "checkpointed)."),
+                                                "checkpointed)."),
                                        Text::tr("SECONDS"));
-    const QCommandLineOption quitWhenDone(QStringLiteral("quit-when-done"), Text::tr("Quit when the run has finished."));
+    const QCommandLineOption quitWhenDone(QStringLiteral("quit-when-done"),
+                                          Text::tr("Quit when the run has finished."));
     const QCommandLineOption stats(QStringLiteral("stats"),
-                                   Text::tr("On quit, write responsiveness and throughput figures as JSON."), Text::tr("FILE"));
+                                   Text::tr("On quit, write responsiveness and throughput figures as JSON."),
+                                   Text::tr("FILE"));
     const QCommandLineOption scrub(QStringLiteral("scrub-masks"),
                                    Text::tr("Benchmark (with --open-run): step the mask view through every update, "
                                             "zoom into single weights of the largest layer, then quit."));
@@ -109,10 +118,12 @@ bool parseWorkbenchOptions(const QStringList& args, WorkbenchOptions* out, QStri
         return true;
     }
     if (!p.positionalArguments().isEmpty())
-        return fail(Text::tr("unexpected argument \"%1\" (options start with --; see --help)").arg(p.positionalArguments().first()));
+        return fail(Text::tr("unexpected argument \"%1\" (options start with --; see --help)")
+                        .arg(p.positionalArguments().first()));
     o.preset = p.value(preset);
     o.configFile = p.value(config);
-    if (!o.preset.isEmpty() && !o.configFile.isEmpty()) return fail(Text::tr("--preset and --config exclude each other"));
+    if (!o.preset.isEmpty() && !o.configFile.isEmpty())
+        return fail(Text::tr("--preset and --config exclude each other"));
     o.overrides = p.values(set);
     for (const auto& s : o.overrides)
         if (!s.contains(QLatin1Char('=')) || s.startsWith(QLatin1Char('=')))
@@ -124,7 +135,8 @@ bool parseWorkbenchOptions(const QStringList& args, WorkbenchOptions* out, QStri
     if (p.isSet(openRun)) {
         bool ok = false;
         o.openRun = p.value(openRun).toLongLong(&ok);
-        if (!ok || o.openRun <= 0) return fail(Text::tr("--open-run %1: expected a run id (an integer >= 1)").arg(p.value(openRun)));
+        if (!ok || o.openRun <= 0)
+            return fail(Text::tr("--open-run %1: expected a run id (an integer >= 1)").arg(p.value(openRun)));
         if (o.run) return fail(Text::tr("--open-run and --run exclude each other"));
     }
     o.teaching = p.isSet(teaching);
@@ -134,7 +146,8 @@ bool parseWorkbenchOptions(const QStringList& args, WorkbenchOptions* out, QStri
                         .arg(o.perspective, perspectiveKeys().join(QStringLiteral(", "))));
     o.focus = p.value(focus);
     if (!o.focus.isEmpty() && !screenshotViewNames().contains(o.focus))
-        return fail(Text::tr("--focus %1: expected one of %2").arg(o.focus, screenshotViewNames().join(QStringLiteral(", "))));
+        return fail(
+            Text::tr("--focus %1: expected one of %2").arg(o.focus, screenshotViewNames().join(QStringLiteral(", "))));
     o.theme = p.value(theme);
     if (!o.theme.isEmpty() && o.theme != QLatin1String("light") && o.theme != QLatin1String("dark") &&
         o.theme != QLatin1String("system"))

@@ -12,13 +12,13 @@
 namespace ftw {
 
 struct WorkbenchOptions {
-    QString preset;          // empty: the core's default preset (or the last one used)
-    QString configFile;      // a config JSON file instead of a preset
-    QStringList overrides;   // --set key=value, in order
-    QString db;              // the run store (default: the CLI's, $XDG_DATA_HOME/freetickets/runs.sqlite)
+    QString preset;           // empty: the core's default preset (or the last one used)
+    QString configFile;       // a config JSON file instead of a preset
+    QStringList overrides;    // --set key=value, in order
+    QString db;               // the run store (default: the CLI's, $XDG_DATA_HOME/freetickets/runs.sqlite)
     bool dbIsDefault = true;  // --db not given: the data folder is created when missing, as the CLI does
-    bool run = false;        // start training at once
-    qint64 openRun = 0;      // show this stored run instead of training
+    bool run = false;         // start training at once
+    qint64 openRun = 0;       // show this stored run instead of training
     bool teaching = false;
     QString perspective;     // setup, watch, masks, tickets, compare, teach; empty: the last one used
     QString focus;           // a view filling the window (names as --screenshot-view)
@@ -29,7 +29,7 @@ struct WorkbenchOptions {
     QString screenshotDir;   // grab the window and every view into DIR/<name>.png
     double quitAfter = -1;   // seconds; < 0: never
     bool quitWhenDone = false;
-    QString statsFile;       // write GUI responsiveness and throughput figures (JSON) on quit
+    QString statsFile;        // write GUI responsiveness and throughput figures (JSON) on quit
     bool scrubMasks = false;  // benchmark: step the mask view of the stored run through its updates, zoom, quit
     bool showHelp = false, showVersion = false;
 };

@@ -14,13 +14,17 @@ QVariant WorkbenchSettings::value(const char* key, const QVariant& fallback) con
 }
 
 void WorkbenchSettings::setValue(const QString& key, const QVariant& value) {
-    if (persistent_) QSettings().setValue(key, value);
-    else memory_.insert(key, value);
+    if (persistent_)
+        QSettings().setValue(key, value);
+    else
+        memory_.insert(key, value);
     emit changed(key);
 }
 
 QByteArray WorkbenchSettings::windowGeometry() const { return value(Keys::windowGeometry).toByteArray(); }
-void WorkbenchSettings::setWindowGeometry(const QByteArray& g) { setValue(QString::fromLatin1(Keys::windowGeometry), g); }
+void WorkbenchSettings::setWindowGeometry(const QByteArray& g) {
+    setValue(QString::fromLatin1(Keys::windowGeometry), g);
+}
 
 QString WorkbenchSettings::perspective() const { return value(Keys::perspective).toString(); }
 void WorkbenchSettings::setPerspective(const QString& key) { setValue(QString::fromLatin1(Keys::perspective), key); }
@@ -36,8 +40,10 @@ void WorkbenchSettings::setPerspectiveState(const QString& key, const QByteArray
 
 void WorkbenchSettings::clearPerspectiveState(const QString& key) {
     const QString k = QString::fromLatin1(Keys::perspectiveStatePrefix) + key;
-    if (persistent_) QSettings().remove(k);
-    else memory_.remove(k);
+    if (persistent_)
+        QSettings().remove(k);
+    else
+        memory_.remove(k);
     emit changed(k);
 }
 

@@ -57,18 +57,28 @@ public:
 protected:
     int metric(PaintDeviceMetric m) const override {
         switch (m) {
-            case PdmWidth: return size_.width();
-            case PdmHeight: return size_.height();
-            case PdmWidthMM: return int(size_.width() * 25.4 / dpiX_);
-            case PdmHeightMM: return int(size_.height() * 25.4 / dpiY_);
-            case PdmNumColors: return 0x7fffffff;
-            case PdmDepth: return 32;
+            case PdmWidth:
+                return size_.width();
+            case PdmHeight:
+                return size_.height();
+            case PdmWidthMM:
+                return int(size_.width() * 25.4 / dpiX_);
+            case PdmHeightMM:
+                return int(size_.height() * 25.4 / dpiY_);
+            case PdmNumColors:
+                return 0x7fffffff;
+            case PdmDepth:
+                return 32;
             case PdmDpiX:
-            case PdmPhysicalDpiX: return dpiX_;
+            case PdmPhysicalDpiX:
+                return dpiX_;
             case PdmDpiY:
-            case PdmPhysicalDpiY: return dpiY_;
-            case PdmDevicePixelRatio: return 1;
-            case PdmDevicePixelRatioScaled: return int(QPaintDevice::devicePixelRatioFScale());
+            case PdmPhysicalDpiY:
+                return dpiY_;
+            case PdmDevicePixelRatio:
+                return 1;
+            case PdmDevicePixelRatioScaled:
+                return int(QPaintDevice::devicePixelRatioFScale());
         }
         return 0;
     }
@@ -184,9 +194,9 @@ bool drawsInside(QCPAbstractPlottable* p, const QRectF& area) {
         const QCPRange k = m->data()->keyRange(), v = m->data()->valueRange();
         const double hk = m->data()->keySize() > 1 ? k.size() / (m->data()->keySize() - 1) / 2 : 0.5;
         const double hv = m->data()->valueSize() > 1 ? v.size() / (m->data()->valueSize() - 1) / 2 : 0.5;
-        const QRectF cells = QRectF(m->coordsToPixels(k.lower - hk, v.lower - hv),
-                                    m->coordsToPixels(k.upper + hk, v.upper + hv))
-                                 .normalized();
+        const QRectF cells =
+            QRectF(m->coordsToPixels(k.lower - hk, v.lower - hv), m->coordsToPixels(k.upper + hk, v.upper + hv))
+                .normalized();
         return cells.intersects(shown);
     }
     // Anything else: ask the plottable itself at a grid of points.
@@ -223,7 +233,8 @@ std::vector<TextBox> collectTexts(QWidget* window) {
         std::vector<Recorded> seen;
         for (const Recorded& r : device.texts()) {
             // Some styles draw a text twice in two clips (a progress bar's filled and empty parts): one text.
-            if (std::any_of(seen.begin(), seen.end(), [&](const Recorded& s) { return s.text == r.text && s.rect == r.rect; }))
+            if (std::any_of(seen.begin(), seen.end(),
+                            [&](const Recorded& s) { return s.text == r.text && s.rect == r.rect; }))
                 continue;
             seen.push_back(r);
             TextBox t;
@@ -233,7 +244,7 @@ std::vector<TextBox> collectTexts(QWidget* window) {
             t.text = r.text;
             t.owner = pathOf(w);
             t.scrolls = scrolls || inScrollArea;
-            if (scrolls) t.rect &= own;  // an editor shows only what fits
+            if (scrolls) t.rect &= own;                        // an editor shows only what fits
             if ((t.rect & t.visibleRect).isEmpty()) continue;  // scrolled out of sight
             out.push_back(std::move(t));
         }
@@ -308,7 +319,10 @@ QStringList chartsTooSmall(QWidget* window, int minimum) {
             if (!rect->realVisibility() || !rect->layout()) continue;  // taken out of the layout: not shown
             const QRect r = rect->rect();
             if (r.width() < minimum || r.height() < minimum)
-                out << QStringLiteral("%1: a chart of %2x%3 pixels").arg(plot->objectName()).arg(r.width()).arg(r.height());
+                out << QStringLiteral("%1: a chart of %2x%3 pixels")
+                           .arg(plot->objectName())
+                           .arg(r.width())
+                           .arg(r.height());
         }
     }
     return out;

@@ -21,7 +21,7 @@ struct TextBox {
     QRectF ownerRect;    // the rect of the widget that drew it, window coordinates
     QRectF visibleRect;  // the part of that widget the user can see (scroll areas, docks), window coordinates
     QString text;
-    QString owner;       // object path of the widget that drew it, for messages
+    QString owner;         // object path of the widget that drew it, for messages
     bool scrolls = false;  // text in an editor or a scrolled viewport, where running past the edge is normal
 };
 

@@ -21,7 +21,8 @@ private slots:
         QThread* delivered = nullptr;
         int value = 0;
         jobs.start<int>(
-            "open", [&] {
+            "open",
+            [&] {
                 worker = QThread::currentThread();
                 return 42;
             },
@@ -38,10 +39,17 @@ private slots:
         JobTracker jobs;
         QSemaphore release;
         QStringList delivered;
-        jobs.start<QString>("open", [&] { release.acquire(); return QStringLiteral("first"); },
-                            [&](QString s) { delivered << s; });
-        jobs.start<QString>("open", [] { return QStringLiteral("second"); }, [&](QString s) { delivered << s; });
-        jobs.start<QString>("overlay", [] { return QStringLiteral("other kind"); }, [&](QString s) { delivered << s; });
+        jobs.start<QString>(
+            "open",
+            [&] {
+                release.acquire();
+                return QStringLiteral("first");
+            },
+            [&](QString s) { delivered << s; });
+        jobs.start<QString>(
+            "open", [] { return QStringLiteral("second"); }, [&](QString s) { delivered << s; });
+        jobs.start<QString>(
+            "overlay", [] { return QStringLiteral("other kind"); }, [&](QString s) { delivered << s; });
         QSignalSpy finished(&jobs, &JobTracker::finished);
         release.release();
         QTRY_COMPARE(finished.count(), 3);
@@ -54,7 +62,13 @@ private slots:
         JobTracker jobs;
         QSemaphore release;
         bool delivered = false;
-        jobs.start<int>("follow", [&] { release.acquire(); return 1; }, [&](int) { delivered = true; });
+        jobs.start<int>(
+            "follow",
+            [&] {
+                release.acquire();
+                return 1;
+            },
+            [&](int) { delivered = true; });
         QVERIFY(jobs.busy("follow"));
         jobs.cancel("follow");
         QSignalSpy finished(&jobs, &JobTracker::finished);
@@ -69,8 +83,14 @@ private slots:
         auto ran = std::make_shared<std::atomic<bool>>(false);
         {
             JobTracker jobs;
-            jobs.start<int>("open", [ran] { QThread::msleep(200); *ran = true; return 1; },
-                            [delivered](int) { *delivered = true; });
+            jobs.start<int>(
+                "open",
+                [ran] {
+                    QThread::msleep(200);
+                    *ran = true;
+                    return 1;
+                },
+                [delivered](int) { *delivered = true; });
         }  // waits for the job
         QVERIFY(ran->load());
         QCoreApplication::processEvents();

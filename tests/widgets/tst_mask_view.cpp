@@ -141,7 +141,8 @@ private slots:
         QCOMPARE(image.size(), QSize(32, 16));
         for (int y = 0; y < 16; ++y)
             for (int x = 0; x < 32; ++x)
-                QCOMPARE(QColor(image.pixel(x, y)), (y >= 4 && y < 8 && x >= 8 && x < 16) ? colors.pruned : colors.active);
+                QCOMPARE(QColor(image.pixel(x, y)),
+                         (y >= 4 && y < 8 && x >= 8 && x < 16) ? colors.pruned : colors.active);
         // A pixel partly pruned, partly kept mixes the two colours by their shares (each at least 30 %).
         const QImage coarse = view.canvas()->layerImage(0, QSize(kCols / 64, kRows / 32));  // 2 x 2 pixels
         const QColor mixed(coarse.pixel(0, 0));  // rows 0-31, cols 0-63: 512 of 2048 cells pruned

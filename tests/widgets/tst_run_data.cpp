@@ -29,7 +29,7 @@ std::vector<ft::Event> simEvents(store_test::SimTruth* truth, const store_test::
     ft::DecisionBoundary ensemble = ticket;
     ensemble.member = -1;
     ensemble.source = "ensemble";
-    ensemble.step = 210;  // past every other step: moves the last step, as in the store
+    ensemble.step = 210;               // past every other step: moves the last step, as in the store
     const auto at = events.end() - 1;  // before RunFinished
     events.insert(at, {ft::Event(points), ft::Event(ticket), ft::Event(ensemble)});
     return events;
@@ -180,8 +180,7 @@ private slots:
             const Series* loss = data.series(m, "loss");
             QVERIFY(loss);
             QCOMPARE(int64_t(loss->steps.size()), spec.steps);
-            for (size_t i = 0; i < loss->steps.size(); ++i)
-                QCOMPARE(loss->values[i], truth.loss(m, loss->steps[i]));
+            for (size_t i = 0; i < loss->steps.size(); ++i) QCOMPARE(loss->values[i], truth.loss(m, loss->steps[i]));
             const auto& updates = data.maskUpdates(m);
             QCOMPARE(updates.size(), truth.masks[size_t(m)].size());
             for (size_t k = 0; k < updates.size(); ++k) {

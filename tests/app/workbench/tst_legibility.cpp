@@ -24,11 +24,15 @@ namespace {
 const QList<QSize> kScreens = {{1280, 720}, {1366, 768}, {1920, 1080}};
 
 // A few seconds of real training each: every view gets real masks, tickets, curves and evaluations.
-const QStringList kFashion = {"data.train_limit=1280", "data.test_limit=500",   "train.epochs=8",
-                              "edst.explore_epochs=2", "eval.corruptions=none",
-                              "eval.ood_sets=none",    "sparse.update_frequency=4"};
-const QStringList kSpirals = {"train.epochs=8",          "edst.explore_epochs=2",      "data.synthetic_samples=300",
-                              "sparse.update_frequency=5", "train.test_batch_size=300", "eval.live_samples=100",
+const QStringList kFashion = {"data.train_limit=1280",    "data.test_limit=500",   "train.epochs=8",
+                              "edst.explore_epochs=2",    "eval.corruptions=none", "eval.ood_sets=none",
+                              "sparse.update_frequency=4"};
+const QStringList kSpirals = {"train.epochs=8",
+                              "edst.explore_epochs=2",
+                              "data.synthetic_samples=300",
+                              "sparse.update_frequency=5",
+                              "train.test_batch_size=300",
+                              "eval.live_samples=100",
                               "eval.boundary_resolution=16"};
 
 }  // namespace
@@ -74,7 +78,8 @@ void TestLegibility::initTestCase() {
 
 qint64 TestLegibility::train(const QString& preset, const QStringList& overrides) {
     QString error;
-    if (!window_->selectPreset(preset, &error) || !window_->applyOverrides(overrides, &error)) qFatal("%s", qPrintable(error));
+    if (!window_->selectPreset(preset, &error) || !window_->applyOverrides(overrides, &error))
+        qFatal("%s", qPrintable(error));
     QSignalSpy finished(window_.get(), &MainWindow::runFinished);
     if (!window_->startRun(&error)) qFatal("%s", qPrintable(error));
     if (!finished.wait(300000) || finished.at(0).at(0).toString() != QLatin1String("finished"))
@@ -99,16 +104,13 @@ void TestLegibility::checkLegible(const QString& what) {
     QStringList problems = probe::overlaps(texts) + probe::clipped(texts) + probe::legendsOverData(window_.get()) +
                            probe::chartsTooSmall(window_.get(), 3 * line);
     if (window_->size() != window_->property("ftwAskedSize").toSize())
-        problems.prepend(QStringLiteral("the window is %1x%2, larger than the screen")
-                             .arg(window_->width())
-                             .arg(window_->height()));
+        problems.prepend(
+            QStringLiteral("the window is %1x%2, larger than the screen").arg(window_->width()).arg(window_->height()));
     if (!problems.isEmpty()) {
         const int shown = std::min<int>(int(problems.size()), 25);
-        QFAIL(qPrintable(QStringLiteral("%1: %2 problems; the first %3:\n  ")
-                             .arg(what)
-                             .arg(problems.size())
-                             .arg(shown) +
-                         problems.mid(0, shown).join(QStringLiteral("\n  "))));
+        QFAIL(
+            qPrintable(QStringLiteral("%1: %2 problems; the first %3:\n  ").arg(what).arg(problems.size()).arg(shown) +
+                       problems.mid(0, shown).join(QStringLiteral("\n  "))));
     }
 }
 
@@ -120,7 +122,8 @@ void TestLegibility::show(const QString& run) {
     QVERIFY2(window_->openRun(id, &error), qPrintable(error));
     if (shown.isEmpty()) QVERIFY(shown.wait(30000));  // the live run is shown at once
     // The masks the views ask for come from the store; let them arrive before looking.
-    QTRY_VERIFY_WITH_TIMEOUT(!window_->currentRun()->maskSource() || window_->currentRun()->maskSource()->idle(), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(!window_->currentRun()->maskSource() || window_->currentRun()->maskSource()->idle(),
+                             20000);
 }
 
 void TestLegibility::everyPerspectiveIsLegible_data() {
@@ -149,8 +152,8 @@ void TestLegibility::everyViewIsLegibleFocused_data() {
     QTest::addColumn<QString>("run");
     QTest::addColumn<QString>("view");
     for (const QString run : {"fashion", "spirals"})
-        for (const QString view : {"mask", "boundary", "curves", "density", "diversity", "calibration", "experiment",
-                                   "runs", "log"})
+        for (const QString view :
+             {"mask", "boundary", "curves", "density", "diversity", "calibration", "experiment", "runs", "log"})
             QTest::addRow("%s %s", qPrintable(run), qPrintable(view)) << run << view;
 }
 

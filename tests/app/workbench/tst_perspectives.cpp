@@ -47,8 +47,11 @@ private slots:
     void eachPerspectiveShowsItsViews() {
         auto w = window(false);
         const QStringList expected[] = {
-            {"experiment", "log", "runs"},        {"curves", "density", "mask"}, {"density", "mask"},
-            {"calibration", "diversity"},          {"calibration", "curves", "runs"},
+            {"experiment", "log", "runs"},
+            {"curves", "density", "mask"},
+            {"density", "mask"},
+            {"calibration", "diversity"},
+            {"calibration", "curves", "runs"},
             {"curves", "mask"},  // Teach on Fashion-MNIST: no decision boundary
         };
         for (const auto& info : perspectives()) {
@@ -93,8 +96,9 @@ private slots:
             QCOMPARE(visibleDocks(*w), (QStringList{"curves", "density", "mask"}));
         }
         // A state written by a window of another layout version (other docks) is not forced onto this one.
-        QSettings().setValue(QString::fromLatin1(WorkbenchSettings::Keys::perspectiveStatePrefix) + QStringLiteral("tickets"),
-                             QMainWindow().saveState(WorkbenchSettings::kLayoutVersion + 7));
+        QSettings().setValue(
+            QString::fromLatin1(WorkbenchSettings::Keys::perspectiveStatePrefix) + QStringLiteral("tickets"),
+            QMainWindow().saveState(WorkbenchSettings::kLayoutVersion + 7));
         auto w = window(true);
         w->setPerspective(Perspective::Tickets);
         QCOMPARE(visibleDocks(*w), (QStringList{"calibration", "diversity"}));
@@ -166,10 +170,10 @@ private slots:
         QFETCH(bool, maximized);
         const WindowPlacement p = placeWindow(saved, available);
         QVERIFY2(available.contains(p.geometry), qPrintable(QStringLiteral("%1,%2 %3x%4")
-                                                                 .arg(p.geometry.x())
-                                                                 .arg(p.geometry.y())
-                                                                 .arg(p.geometry.width())
-                                                                 .arg(p.geometry.height())));
+                                                                .arg(p.geometry.x())
+                                                                .arg(p.geometry.y())
+                                                                .arg(p.geometry.width())
+                                                                .arg(p.geometry.height())));
         QCOMPARE(p.maximized, maximized);
         if (saved.isValid()) QCOMPARE(p.geometry.size(), saved.size().boundedTo(available.size()));
     }

@@ -12,9 +12,9 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "export_dialog.h"
 #include "ft/store/run_store.h"
 #include "ft/store/store_writer.h"
-#include "export_dialog.h"
 #include "main_window.h"
 #include "run_data.h"
 #include "run_view.h"
@@ -26,9 +26,14 @@ using namespace ftw;
 namespace {
 
 // spirals-teach, shortened to seconds: 3 tickets, t_ex = 2, t_re = 2, a mask update every 5 steps.
-const QStringList kShort = {"train.epochs=8",          "edst.explore_epochs=2",      "ensemble.members=3",
-                            "data.synthetic_samples=300", "sparse.update_frequency=5", "train.test_batch_size=300",
-                            "eval.live_samples=100",   "eval.boundary_resolution=16"};
+const QStringList kShort = {"train.epochs=8",
+                            "edst.explore_epochs=2",
+                            "ensemble.members=3",
+                            "data.synthetic_samples=300",
+                            "sparse.update_frequency=5",
+                            "train.test_batch_size=300",
+                            "eval.live_samples=100",
+                            "eval.boundary_resolution=16"};
 
 }  // namespace
 
@@ -78,7 +83,8 @@ private slots:
         QVERIFY(evaluations.count() >= 1);
         const qint64 id = w->session()->runId();
 
-        auto store = ft::RunStore::open(dir_.filePath(QStringLiteral("runs.sqlite")).toStdString(), ft::StoreMode::ReadOnly);
+        auto store =
+            ft::RunStore::open(dir_.filePath(QStringLiteral("runs.sqlite")).toStdString(), ft::StoreMode::ReadOnly);
         const auto run = store.get_run(id);
         QCOMPARE(QString::fromStdString(run.status), QStringLiteral("finished"));
         QCOMPARE(QString::fromStdString(run.method), QStringLiteral("edst"));
@@ -142,8 +148,8 @@ private slots:
         const auto before = w->currentRun()->maskUpdates(0).size();
         const auto stepBefore = w->currentRun()->lastStep();
         paused.clear();
-        w->session()->stepToNextMaskUpdate();  // resumes; the next step may already be the update
-        QTRY_VERIFY_WITH_TIMEOUT(paused.count() >= 2, 20000);       // resumed, then paused again
+        w->session()->stepToNextMaskUpdate();                  // resumes; the next step may already be the update
+        QTRY_VERIFY_WITH_TIMEOUT(paused.count() >= 2, 20000);  // resumed, then paused again
         QVERIFY(w->session()->isPaused());
         QTest::qWait(300);  // the last events reach the GUI; a paused run publishes nothing more
         const auto& updates = w->currentRun()->maskUpdates(0);
@@ -171,10 +177,12 @@ private slots:
         QVERIFY(finished.wait(60000));
         QCOMPARE(finished.at(0).at(0).toString(), QStringLiteral("cancelled"));
         {
-            auto store = ft::RunStore::open(dir_.filePath(QStringLiteral("runs.sqlite")).toStdString(), ft::StoreMode::ReadOnly);
+            auto store =
+                ft::RunStore::open(dir_.filePath(QStringLiteral("runs.sqlite")).toStdString(), ft::StoreMode::ReadOnly);
             const auto run = store.get_run(id);
             QCOMPARE(QString::fromStdString(run.status), QStringLiteral("cancelled"));
-            QVERIFY(QFileInfo::exists(QDir(QString::fromStdString(run.checkpoint_dir)).filePath(QStringLiteral("state.json"))));
+            QVERIFY(QFileInfo::exists(
+                QDir(QString::fromStdString(run.checkpoint_dir)).filePath(QStringLiteral("state.json"))));
         }
         w->setStepsPerSecond(0);
         finished.clear();
@@ -182,7 +190,8 @@ private slots:
         QCOMPARE(w->session()->runId(), id);
         QVERIFY(finished.wait(120000));
         QCOMPARE(finished.at(0).at(0).toString(), QStringLiteral("finished"));
-        auto store = ft::RunStore::open(dir_.filePath(QStringLiteral("runs.sqlite")).toStdString(), ft::StoreMode::ReadOnly);
+        auto store =
+            ft::RunStore::open(dir_.filePath(QStringLiteral("runs.sqlite")).toStdString(), ft::StoreMode::ReadOnly);
         QCOMPARE(QString::fromStdString(store.get_run(id).status), QStringLiteral("finished"));
         QCOMPARE(store.tickets(id).size(), size_t(3));
     }

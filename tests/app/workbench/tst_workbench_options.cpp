@@ -19,9 +19,27 @@ private slots:
     void readsEveryFlag() {
         WorkbenchOptions o;
         QString m;
-        QVERIFY2(parse({"--preset", "spirals-teach", "--set", "train.epochs=8", "--set", "sparse.density=0.1",
-                        "--db", "/tmp/x.sqlite", "--screenshot", "shot.png", "--screenshot-view", "mask",
-                        "--quit-after", "2.5", "--teaching", "--stats", "s.json", "--lang", "de", "--theme", "dark"},
+        QVERIFY2(parse({"--preset",
+                        "spirals-teach",
+                        "--set",
+                        "train.epochs=8",
+                        "--set",
+                        "sparse.density=0.1",
+                        "--db",
+                        "/tmp/x.sqlite",
+                        "--screenshot",
+                        "shot.png",
+                        "--screenshot-view",
+                        "mask",
+                        "--quit-after",
+                        "2.5",
+                        "--teaching",
+                        "--stats",
+                        "s.json",
+                        "--lang",
+                        "de",
+                        "--theme",
+                        "dark"},
                        &o, &m),
                  qPrintable(m));
         QCOMPARE(o.preset, QStringLiteral("spirals-teach"));
@@ -55,7 +73,8 @@ private slots:
         QCOMPARE(o.db, QStringLiteral("/tmp/xdg-test/freetickets/runs.sqlite"));
         QCOMPARE(defaultStorePath(), o.db);
         QVERIFY(!o.run);
-        QVERIFY(defaultCheckpointDir(QStringLiteral("abc")).startsWith(QStringLiteral("/tmp/xdg-test/freetickets/checkpoints/abc-")));
+        QVERIFY(defaultCheckpointDir(QStringLiteral("abc"))
+                    .startsWith(QStringLiteral("/tmp/xdg-test/freetickets/checkpoints/abc-")));
         qunsetenv("XDG_DATA_HOME");
     }
 
@@ -67,11 +86,14 @@ private slots:
         QTest::newRow("screenshot suffix") << QStringList{"--screenshot", "x.jpg"} << QStringLiteral("x.jpg");
         QTest::newRow("unknown view") << QStringList{"--screenshot", "x.png", "--screenshot-view", "nope"}
                                       << QStringLiteral("nope");
-        QTest::newRow("view without file") << QStringList{"--screenshot-view", "mask"} << QStringLiteral("--screenshot");
-        QTest::newRow("unknown perspective") << QStringList{"--perspective", "dashboard"} << QStringLiteral("dashboard");
+        QTest::newRow("view without file")
+            << QStringList{"--screenshot-view", "mask"} << QStringLiteral("--screenshot");
+        QTest::newRow("unknown perspective")
+            << QStringList{"--perspective", "dashboard"} << QStringLiteral("dashboard");
         QTest::newRow("unknown focus") << QStringList{"--focus", "everything"} << QStringLiteral("everything");
         QTest::newRow("set without =") << QStringList{"--set", "sparse.density"} << QStringLiteral("sparse.density");
-        QTest::newRow("preset and config") << QStringList{"--preset", "a", "--config", "b.json"} << QStringLiteral("--config");
+        QTest::newRow("preset and config")
+            << QStringList{"--preset", "a", "--config", "b.json"} << QStringLiteral("--config");
         QTest::newRow("open-run text") << QStringList{"--open-run", "x"} << QStringLiteral("x");
         QTest::newRow("theme") << QStringList{"--theme", "pink"} << QStringLiteral("pink");
         QTest::newRow("unknown option") << QStringList{"--frobnicate"} << QStringLiteral("frobnicate");
