@@ -46,6 +46,7 @@ private slots:
     void everyPerspectiveIsLegible();
     void everyViewIsLegibleFocused_data();
     void everyViewIsLegibleFocused();
+    void legibleWhenTheRunComesAfterThePerspective();
 
 private:
     qint64 train(const QString& preset, const QStringList& overrides);
@@ -169,6 +170,28 @@ void TestLegibility::everyViewIsLegibleFocused() {
     window_->resize(screen);
     checkLegible(QStringLiteral("focused ") + view);
     window_->unfocusView();
+}
+
+void TestLegibility::legibleWhenTheRunComesAfterThePerspective() {
+    // The order of a command line like `--perspective teach --open-run N`: the fonts and the arrangement change
+    // first, the run's views are built after.
+    MainWindow::Setup setup;
+    setup.storePath = dir_.filePath(QStringLiteral("runs.sqlite"));
+    setup.restoreLayout = false;
+    setup.interactive = false;
+    setup.placeOnScreen = false;
+    auto first = std::make_unique<MainWindow>(setup);
+    window_.swap(first);
+    window_->resize(1366, 768);
+    window_->show();
+    for (const auto p : {Perspective::Teach, Perspective::Compare, Perspective::Watch}) {
+        window_->setPerspective(p);
+        const qint64 before = window_->currentRun() ? window_->currentRun()->runId() : 0;
+        show(before == fashionRun_ ? QStringLiteral("spirals") : QStringLiteral("fashion"));
+        window_->setProperty("ftwAskedSize", QSize(1366, 768));
+        checkLegible(perspectiveInfo(p).key + QStringLiteral(" first"));
+    }
+    window_.swap(first);
 }
 
 QTEST_MAIN(TestLegibility)
