@@ -21,6 +21,8 @@ packages=(
   dpkg-dev file
   # core tests
   libgtest-dev
+  # the habits checks: formatting (scripts/check-format.sh, part of run-tests.sh) and clang-tidy (HACKING.md)
+  clang-format-14 clang-tidy-14
 )
 
 missing=()

@@ -32,12 +32,12 @@ QString durationText(double seconds) {
 double durationOf(const ft::RunRecord& r) {
     if (r.seconds > 0) return r.seconds;
     if (r.finished > 0) return r.finished - r.created;
-    if (r.status == "running") return double(QDateTime::currentSecsSinceEpoch()) - r.created;
+    if (ft::to_string(r.status) == "running") return double(QDateTime::currentSecsSinceEpoch()) - r.created;
     return 0;
 }
 
 double progressOf(const ft::RunRecord& r) {
-    if (r.status == "finished") return 1.0;
+    if (ft::to_string(r.status) == "finished") return 1.0;
     if (r.total_steps <= 0) return 0.0;
     return std::min(1.0, double(r.last_step) / double(r.total_steps));
 }
@@ -162,7 +162,7 @@ QVariant RunBrowserModel::data(const QModelIndex& index, int role) const {
     const auto& r = runs_[size_t(index.row())];
     switch (role) {
         case RunIdRole: return QVariant::fromValue<qint64>(r.id);
-        case StatusRole: return q(r.status);
+        case StatusRole: return q(ft::to_string(r.status));
         case TrashedRole: return r.trashed;
         case ProgressRole: return progressOf(r);
         default: break;
@@ -172,8 +172,8 @@ QVariant RunBrowserModel::data(const QModelIndex& index, int role) const {
         switch (col) {
             case StarColumn: return {};
             case NameColumn: return q(r.name);
-            case MethodColumn: return q(r.method);
-            case StatusColumn: return statusText(r.status);
+            case MethodColumn: return q(ft::to_string(r.method));
+            case StatusColumn: return statusText(ft::to_string(r.status));
             case CreatedColumn:
                 return QLocale().toString(QDateTime::fromSecsSinceEpoch(qint64(r.created)), QLocale::ShortFormat);
             case DurationColumn: return durationText(durationOf(r));

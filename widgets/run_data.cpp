@@ -213,10 +213,10 @@ void RunData::applyOne(const ft::Event& event, ft::Event* movable) {
             using T = std::decay_t<decltype(e)>;
             if constexpr (std::is_same_v<T, ft::RunStarted>) {
                 started_ = true;
-                info_.method = QString::fromStdString(e.method);
-                info_.members = e.members;
-                info_.totalSteps = e.total_steps;
-                info_.stepsPerEpoch = e.steps_per_epoch;
+                info_.method = QString::fromStdString(ft::to_string(e.method));
+                info_.members = e.plan.members;
+                info_.totalSteps = e.plan.total_steps;
+                info_.stepsPerEpoch = e.plan.steps_per_epoch;
                 info_.device = QString::fromStdString(e.device);
                 info_.threads = e.threads;
                 if (layers_.size() < e.layers.size()) layers_.resize(e.layers.size());
@@ -237,7 +237,7 @@ void RunData::applyOne(const ft::Event& event, ft::Event* movable) {
                 seen(e.step);
                 noteMember(e.member);
                 markers_.push_back({MarkerKind::Phase, e.member, e.step,
-                                    phaseLabel(QString::fromStdString(e.phase), e.index), false});
+                                    phaseLabel(QString::fromStdString(ft::to_string(e.phase)), e.index), false});
             } else if constexpr (std::is_same_v<T, ft::LrChange>) {
                 seen(e.step);
                 noteMember(e.member);
@@ -261,7 +261,7 @@ void RunData::applyOne(const ft::Event& event, ft::Event* movable) {
                     {MarkerKind::Ticket, e.member, e.step, ticketLabel(e.ticket, e.val_accuracy), false});
             } else if constexpr (std::is_same_v<T, ft::EvalReport>) {
                 noteMember(e.member);
-                const QString split = QString::fromStdString(e.split);
+                const QString split = QString::fromStdString(ft::to_string(e.split));
                 evaluations_.push_back({e.member, split, lastStep_, e.metrics, e.disagreement, e.kl, e.ood});
                 markers_.push_back(
                     {MarkerKind::Evaluation, e.member, lastStep_, evaluationLabel(split, e.member), false});
@@ -270,7 +270,7 @@ void RunData::applyOne(const ft::Event& event, ft::Event* movable) {
             } else if constexpr (std::is_same_v<T, ft::Checkpointed>) {
                 seen(e.step);
             } else if constexpr (std::is_same_v<T, ft::RunFinished>) {
-                status_ = QString::fromStdString(e.status);
+                status_ = QString::fromStdString(ft::to_string(e.status));
                 statusMessage_ = QString::fromStdString(e.message);
                 seconds_ = e.seconds;
             } else if constexpr (std::is_same_v<T, ft::DataPoints2D>) {

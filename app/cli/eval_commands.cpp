@@ -12,6 +12,7 @@
 #include "ft/config/config_json.h"
 #include "ft/store/run_store.h"
 #include "ft/train/experiment.h"
+#include "ft/train/run_plan.h"
 #include "result_table.h"
 #include "store_paths.h"
 
@@ -87,7 +88,7 @@ int run_eval_command(const EvalCommands& c) {
     const RunConfig config = config_from_json(t.config, t.checkpoint_dir + "/state.json", &warnings);
     for (const auto& w : warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
     if (!c.quiet)
-        std::fprintf(stderr, "evaluating the %lld tickets in %s\n", (long long)member_count(config),
+        std::fprintf(stderr, "evaluating the %lld tickets in %s\n", (long long)plan_run(config).members,
                      t.checkpoint_dir.c_str());
     Collect sink;
     sink.quiet = c.quiet;
@@ -128,7 +129,7 @@ json load_summary(const std::string& target, const std::string& db, std::string&
     if (!r) throw std::runtime_error(db + ": no run " + std::to_string(*id));
     json j = store.summary(*id);
     if (j.is_null())
-        throw std::runtime_error(db + ": run " + std::to_string(*id) + " (" + r->status +
+        throw std::runtime_error(db + ": run " + std::to_string(*id) + " (" + to_string(r->status) +
                                  ") has no summary; a finished run gets one, or run `freetickets eval " + target + "`");
     label = std::to_string(*id) + (r->name.empty() ? "" : " " + r->name);
     return j;

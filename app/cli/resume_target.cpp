@@ -21,10 +21,10 @@ std::string run_label(const std::string& store_path, const RunRecord& run) {
 
 void require_resumable(const std::string& store_path, const RunRecord& run) {
     const std::string id = std::to_string(run.id);
-    if (run.status == "finished")
+    if (run.status == RunStatus::Finished)
         throw std::runtime_error(run_label(store_path, run) + " is finished; there is nothing to resume (its results: " +
                                  "freetickets runs show " + id + ")");
-    if (run.status == "running")
+    if (run.status == RunStatus::Running)
         throw std::runtime_error(run_label(store_path, run) + " is still being written by process " +
                                  std::to_string(run.pid) + " on " + run.host + "; stop that process first");
     if (run.trashed)

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "ft/config/config_json.h"
 #include "ft/store/run_store.h"
 #include "runs_text.h"
 #include "store_paths.h"
@@ -136,8 +137,8 @@ int RunsCommands::run() {
 
     if (list->parsed()) {
         RunFilter filter;
-        filter.status = status;
-        filter.method = method;
+        if (!status.empty()) filter.status = run_status_from_string(status);
+        if (!method.empty()) filter.method = method_from_string(method);
         filter.tag = tag_filter;
         filter.text = text;
         filter.trashed_only = trash;

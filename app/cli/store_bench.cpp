@@ -123,7 +123,7 @@ int64_t write_mask_run(const std::string& path, const StoreBenchOptions& o, bool
     for (const auto& l : layers) masks.emplace_back(count(l.shape), o.density, rng);
     NewRun run;
     run.name = "bench-masks";
-    run.method = "dst";
+    run.method = Method::Dst;
     StoreWriter writer(path, run);
     const auto t0 = Clock::now();
     writer.on_event(RunStarted{"dst", 1, o.updates * 100, 100, layers, "cpu", 1});
@@ -169,7 +169,7 @@ nlohmann::json run_store_bench(const StoreBenchOptions& o) {
         RunStore store = RunStore::open(list_path);
         for (int64_t i = 0; i < o.runs; ++i) {
             const int64_t id = store.create_run(new_run_for(config, "bench run " + std::to_string(i)));
-            store.set_status(id, "finished", "", 1.0);
+            store.set_status(id, RunStatus::Finished, "", 1.0);
         }
         const double s = seconds_since(t0);
         out["create_runs"] = {{"runs", o.runs}, {"seconds", s}, {"ms_per_run", 1000 * s / double(o.runs)}};

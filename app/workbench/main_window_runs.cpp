@@ -131,10 +131,10 @@ bool MainWindow::resumeRun(qint64 runId, QString* error) {
     } catch (const std::exception& e) {
         return fail(QString::fromUtf8(e.what()));
     }
-    if (record.status != "cancelled" && record.status != "interrupted")
+    if (ft::to_string(record.status) != "cancelled" && ft::to_string(record.status) != "interrupted")
         return fail(tr("Run %1 is %2: only cancelled or interrupted runs can be resumed.")
                         .arg(runId)
-                        .arg(QString::fromStdString(record.status)));
+                        .arg(QString::fromStdString(ft::to_string(record.status))));
     if (record.checkpoint_dir.empty()) return fail(tr("Run %1 has no checkpoint to resume from.").arg(runId));
     // Show what the run has so far; the resumed run's events continue it.
     auto* data = new RunData(this);

@@ -20,6 +20,7 @@
 #include <QVBoxLayout>
 #include <set>
 
+#include "ft/config/config_json.h"
 #include "ft/config/config_schema.h"
 #include "run_browser_model.h"
 
@@ -176,8 +177,10 @@ QString RunBrowser::storePath() const { return store_ ? q(store_->path()) : QStr
 void RunBrowser::applyFilter() {
     ft::RunFilter f;
     f.text = text_->text().toStdString();
-    f.method = method_->currentData().toString().toStdString();
-    f.status = status_->currentData().toString().toStdString();
+    const std::string method = method_->currentData().toString().toStdString();
+    const std::string status = status_->currentData().toString().toStdString();
+    if (!method.empty()) f.method = ft::method_from_string(method);
+    if (!status.empty()) f.status = ft::run_status_from_string(status);
     f.tag = tagFilter_->currentData().toString().toStdString();
     f.trashed_only = trashed_->isChecked();
     model_->setFilter(f);
@@ -233,7 +236,8 @@ void RunBrowser::updateActions() {
         const int row = model_->rowOfRun(ids.first());
         if (row >= 0) {
             const auto& r = model_->record(row);
-            resumable = (r.status == "cancelled" || r.status == "interrupted") && !r.checkpoint_dir.empty();
+            resumable = (ft::to_string(r.status) == "cancelled" || ft::to_string(r.status) == "interrupted") &&
+                        !r.checkpoint_dir.empty();
         }
     }
     open_->setEnabled(ids.size() >= 1);

@@ -14,7 +14,7 @@ namespace {
 // What changes when a writer makes progress: a new step, a new evaluation or ticket, the final status.
 QString fingerprintOf(const ft::RunStore& store, const ft::RunRecord& r) {
     return QStringLiteral("%1|%2|%3|%4")
-        .arg(QString::fromStdString(r.status))
+        .arg(QString::fromStdString(ft::to_string(r.status)))
         .arg(r.last_step)
         .arg(store.evaluations(r.id).size())
         .arg(store.tickets(r.id).size());
@@ -66,7 +66,7 @@ void StoreFollower::poll() {
             auto store = ft::RunStore::open(path, ft::StoreMode::ReadOnly);
             const auto record = store.get_run(id);
             fingerprint = fingerprintOf(store, record);
-            ended = isFinal(record.status);
+            ended = isFinal(ft::to_string(record.status));
             if (fingerprint != previous) {
                 data = new RunData;
                 if (!RunData::load(store, id, data, &error)) {

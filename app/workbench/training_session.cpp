@@ -139,7 +139,7 @@ void TrainingSession::annotate(const QString& kind, const QString& text) {
     if (!running_ || !writer_) return;
     nlohmann::json payload = nlohmann::json::object();
     if (!text.isEmpty()) payload["text"] = text.toStdString();
-    writer_->annotate(kind.toStdString(), payload);
+    writer_->annotate(ft::event_kind_from_string(kind.toStdString()), payload);
 }
 
 bool TrainingSession::wait(int ms) {

@@ -20,9 +20,13 @@ template <typename E>
 using NameTable = std::vector<std::pair<E, const char*>>;
 
 const NameTable<Method>& names(Method*) {
-    static const NameTable<Method> t = {{Method::Dense, "dense"},         {Method::DeepEnsemble, "deep-ensemble"},
-                                        {Method::Static, "static"},       {Method::Dst, "dst"},
-                                        {Method::DstEnsemble, "dst-ensemble"}, {Method::Edst, "edst"},
+    static const NameTable<Method> t = {{Method::Dense, "dense"},
+                                        {Method::DeepEnsemble, "deep-ensemble"},
+                                        {Method::Static, "static"},
+                                        {Method::StaticEnsemble, "static-ensemble"},
+                                        {Method::Dst, "dst"},
+                                        {Method::DstEnsemble, "dst-ensemble"},
+                                        {Method::Edst, "edst"},
                                         {Method::PfEnsemble, "pf-ensemble"}};
     return t;
 }
@@ -194,6 +198,11 @@ ConfigException::ConfigException(std::string source, std::vector<ConfigError> er
     : std::runtime_error(join_errors(source, errors)), source_(std::move(source)), errors_(std::move(errors)) {}
 
 std::string to_string(Method m) { return enum_name(m); }
+Method method_from_string(const std::string& text) {
+    for (const auto& [e, n] : names(static_cast<Method*>(nullptr)))
+        if (text == n) return e;
+    throw std::invalid_argument("unknown method \"" + text + "\"; expected " + enum_choices<Method>());
+}
 std::string to_string(SparseInit v) { return enum_name(v); }
 std::string to_string(PruneSchedule v) { return enum_name(v); }
 std::string to_string(Growth v) { return enum_name(v); }
@@ -262,5 +271,8 @@ std::string config_hash(const RunConfig& config) {
     os << std::hex << h;
     return os.str();
 }
+
+void to_json(nlohmann::json& json, Method value) { json = to_string(value); }
+void from_json(const nlohmann::json& json, Method& value) { value = method_from_string(json.get<std::string>()); }
 
 }  // namespace ft

@@ -40,6 +40,5 @@ std::shared_ptr<Model> make_mlp(int64_t in_features, const std::vector<int64_t>&
     return std::make_shared<Mlp>(in_features, hidden, classes);
 }
 
-std::shared_ptr<Model> make_mlp_cifar(int64_t classes) { return make_mlp(3 * 32 * 32, {1024, 512}, classes); }
 
 }  // namespace ft::nn_detail

@@ -43,6 +43,7 @@ public:
     void reset();
 
     int columns() const { return sqlite3_column_count(stmt_); }
+    const Db& db() const { return *db_; }
     bool is_null(int c) const { return sqlite3_column_type(stmt_, c) == SQLITE_NULL; }
     int64_t int64(int c) const { return sqlite3_column_int64(stmt_, c); }
     double real(int c) const;  // NULL -> NaN

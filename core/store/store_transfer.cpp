@@ -94,7 +94,7 @@ std::vector<int64_t> RunStore::import_from(const std::string& other_path, bool i
 
     Transaction snapshot(src, false);
     Transaction t(dst);
-    std::vector<std::pair<int64_t, std::string>> runs;  // id, status
+    std::vector<std::pair<int64_t, RunStatus>> runs;  // id, reported status
     {
         auto s = src.prepare(std::string("SELECT ") + store_detail::kRunColumns + " FROM runs" +
                              (include_trashed ? "" : " WHERE trashed IS NULL") + " ORDER BY id");
@@ -121,12 +121,12 @@ std::vector<int64_t> RunStore::import_from(const std::string& other_path, bool i
             write.run();
         }
         const int64_t id = dst.last_insert_rowid();
-        if (status != "finished" && status != "cancelled" && status != "failed") {
+        if (status == RunStatus::Running || status == RunStatus::Interrupted) {
             // Nobody will ever write this copy: a run that was running (or died) in the source is interrupted here.
             dst.prepare(
                    "UPDATE runs SET status = 'interrupted', pid = 0, message = CASE WHEN message = '' THEN ? ELSE "
                    "message END WHERE id = ?")
-                .bind(1, status == "running" ? "imported while it was running" : "the run was interrupted")
+                .bind(1, status == RunStatus::Running ? "imported while it was running" : "the run was interrupted")
                 .bind(2, id)
                 .run();
         }
@@ -176,7 +176,7 @@ void RunStore::export_csv(int64_t run, std::ostream& out) const {
         for (auto it = e.metrics.begin(); it != e.metrics.end(); ++it) {
             if (!it.value().is_number() && !it.value().is_null()) continue;  // reliability bins: see export_json
             const double v = it.value().is_number() ? it.value().get<double>() : INFINITY;  // null = infinite NLL
-            out << r << ',' << e.member << ",," << e.step << ',' << csv_field(e.split + "." + it.key()) << ','
+            out << r << ',' << e.member << ",," << e.step << ',' << csv_field(to_string(e.split) + "." + it.key()) << ','
                 << number(v) << '\n';
         }
     }

@@ -120,7 +120,7 @@ void StoreWriter::on_event(const Event& event) {
     impl_->push(QueuedEvent{event, store_detail::unix_now()});
 }
 
-void StoreWriter::annotate(const std::string& kind, const nlohmann::json& payload, int64_t member, int64_t step) {
+void StoreWriter::annotate(EventKind kind, const nlohmann::json& payload, int64_t member, int64_t step) {
     if (impl_->failed || impl_->closed) return;
     impl_->push(QueuedEvent{store_detail::Annotation{kind, payload, member, step}, store_detail::unix_now()});
 }

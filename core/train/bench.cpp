@@ -24,13 +24,9 @@ using Clock = std::chrono::steady_clock;
 double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
 
 std::vector<int64_t> input_shape_of(const std::string& model) {
-    for (const auto& m : model_specs()) {
-        if (m.name != model) continue;
-        if (m.input == "1x28x28") return {1, 28, 28};
-        if (m.input == "3x32x32") return {3, 32, 32};
-        return {2};
-    }
-    throw std::invalid_argument("bench: unknown model \"" + model + "\"");
+    const ModelSpec* spec = find_model_spec(model);
+    if (!spec) throw std::invalid_argument("bench: unknown model \"" + model + "\"");
+    return spec->input.empty() ? std::vector<int64_t>{2} : spec->input;  // "any": a 2-D point
 }
 
 // The reference's truncate_weights with gradient growth (spec §2.2), one full sort per layer for the prune

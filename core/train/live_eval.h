@@ -27,17 +27,17 @@ public:
     void on_ticket(const Ticket& ticket, int64_t run_member, int64_t step);
 
     const std::optional<BoundaryGrid>& grid() const { return grid_; }
-    const std::string& split_name() const { return split_name_; }
+    const EvalSplit& split() const { return split_; }
     // Wall time spent in live evaluation so far (the training loop waits for it): what it costs a run.
     double seconds() const { return seconds_; }
 
 private:
-    void evaluate(Model& model, int64_t run_member, int64_t step, const std::string& split, int64_t boundary_member,
+    void evaluate(Model& model, int64_t run_member, int64_t step, const EvalSplit& split, int64_t boundary_member,
                   const std::string& boundary_source);
 
     RunContext& ctx_;
     Split subset_;
-    std::string split_name_;  // "val" or "test-live"
+    EvalSplit split_;  // the validation split, or the test split when there is none
     std::optional<BoundaryGrid> grid_;
     std::unique_ptr<MemberTrainer> ticket_model_;  // for ticket states; built on first use
     double seconds_ = 0;

@@ -1,6 +1,6 @@
-// MemberTrainer: trains one network through a sequence of epochs (a "stage"), with masks or without, publishing
-// events, capturing best-validation tickets and saving / restoring its full state. The methods of spec §3-§5 are
-// built from stages in experiment.cpp.
+// MemberTrainer: trains one network through the epochs of a stage of the run plan (run_plan.h), with masks or
+// without, publishing events, capturing best-validation tickets and saving / restoring its full state. What the
+// stages are is the method's business (core/train/methods/); the trainer only follows them.
 #pragma once
 
 #include <chrono>
@@ -19,6 +19,7 @@
 #include "ft/config/run_config.h"
 #include "ft/train/events.h"
 #include "ft/train/run_control.h"
+#include "ft/train/run_plan.h"
 #include "nn/model.h"
 #include "sparse/masking.h"
 #include "train/checkpoint.h"
@@ -27,26 +28,15 @@
 
 namespace ft {
 
-// What the whole run shares: config, data, device, sinks.
+// What the whole run shares: config, plan, data, device, sinks.
 struct RunContext {
     const RunConfig& config;
+    const RunPlan& plan;
     const DatasetBundle& data;
     torch::Device device;
     EventSink& sink;
     RunControl& control;
     bool capture_masks = false;
-};
-
-// One stage of a member's training: a number of epochs with an LR per epoch and ticket bookkeeping.
-struct Stage {
-    std::string phase;                           // event name of the stage
-    int64_t epochs = 0;
-    bool dynamic = false;                        // DST mask updates every ΔT iterations
-    std::function<double(int64_t)> lr_of;        // LR used during epoch e (1-based, within the stage)
-    std::function<int64_t(int64_t)> ticket_of;   // ticket an epoch competes for, -1 for none
-    std::function<bool(int64_t)> explore_after;  // EDST global exploration at the end of epoch e
-    std::function<bool(int64_t)> reset_best_after;
-    bool keep_best = false;                      // track the best-validation state without a ticket (PF pretraining)
 };
 
 // A captured ticket: the network state of its best epoch.
@@ -64,7 +54,7 @@ public:
 
     // Runs `stage` from where it stands (epoch 0 or a resumed position). Returns false when cancelled (the
     // caller then checkpoints). Finished tickets are handed to on_ticket.
-    bool run(const Stage& stage, const std::function<void(Ticket&&)>& on_ticket,
+    bool run(const StagePlan& stage, const std::function<void(Ticket&&)>& on_ticket,
              const std::function<void()>& on_epoch_checkpoint);
 
     // Makes the network sparse by global magnitude (PF) and freezes the mask.
@@ -99,7 +89,7 @@ public:
 private:
     void publish_initial_mask();
     void publish_mask_update(const std::vector<LayerMaskChange>& changes, int64_t epoch, double rate, bool exploration);
-    void finish_ticket(int64_t ticket, const Stage& stage, const std::function<void(Ticket&&)>& on_ticket);
+    void finish_ticket(int64_t ticket, Phase phase, const std::function<void(Ticket&&)>& on_ticket);
     std::vector<torch::Tensor> layer_momentum();
     void remember_masks();
 

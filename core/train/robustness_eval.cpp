@@ -9,6 +9,7 @@
 #include "data/npy_reader.h"
 #include "ft/config/eval_sets.h"
 #include "ft/config/validation.h"
+#include "ft/train/run_plan.h"
 #include "train/evaluator.h"
 
 namespace ft {
@@ -90,7 +91,7 @@ RobustnessResult evaluate_robustness(const RunConfig& config, const DatasetBundl
     } else {
         out.source = "generated";
         base = first(data.test, e.corruption_samples);
-        const uint64_t seed = uint64_t(member_seed(config, 0));
+        const uint64_t seed = uint64_t(run_seed(config, 0));  // the first run's, as the data split
         for (const auto& type : corruption_list(e))
             for (int64_t s : e.severities)
                 sources.push_back({type, int(s), [&base, &data, type, s, seed] {
@@ -109,7 +110,7 @@ RobustnessResult evaluate_robustness(const RunConfig& config, const DatasetBundl
                                                                : ", whole sets)")});
     std::vector<CalibrationMeter> pooled(size_t(members), CalibrationMeter(data.classes, bins));
     CalibrationMeter pooled_ensemble(data.classes, bins);
-    auto report = [&sink](int64_t member, const std::string& split, const ClassificationMetrics& m) {
+    auto report = [&sink](int64_t member, const EvalSplit& split, const ClassificationMetrics& m) {
         EvalReport r;
         r.member = member;
         r.split = split;
@@ -125,7 +126,7 @@ RobustnessResult evaluate_robustness(const RunConfig& config, const DatasetBundl
         out.samples_per_set = std::max(out.samples_per_set, set.size());
         const auto labels = labels_of(set);
         const auto probs = predict(set);
-        const std::string split = "corrupted/" + source.type + "/" + std::to_string(source.severity);
+        const EvalSplit split = EvalSplit::corrupted(source.type, source.severity);
         CorruptedSetResult r{source.type, source.severity, {}, {}};
         for (int64_t k = 0; k < members; ++k) {
             auto m = classification_metrics(probs[size_t(k)], labels, data.classes, bins);
@@ -143,10 +144,10 @@ RobustnessResult evaluate_robustness(const RunConfig& config, const DatasetBundl
     }
     for (int64_t k = 0; k < members; ++k) {
         out.pooled_members.push_back(pooled[size_t(k)].value());
-        report(k, "corrupted", out.pooled_members.back());
+        report(k, EvalSplit::corrupted_pooled(), out.pooled_members.back());
     }
     out.pooled_ensemble = pooled_ensemble.value();
-    report(-1, "corrupted", out.pooled_ensemble);
+    report(-1, EvalSplit::corrupted_pooled(), out.pooled_ensemble);
     return out;
 }
 

@@ -10,6 +10,8 @@
 #include "ft/eval/calibration.h"
 #include "ft/eval/diversity.h"
 #include "ft/train/events.h"
+#include "ft/train/run_plan.h"
+#include "ft/train/run_status.h"
 
 namespace ft {
 
@@ -56,8 +58,9 @@ nlohmann::json metrics_json(const ClassificationMetrics& m, bool with_reliabilit
 // params {maskable, active_per_member, ensemble_active, ensemble_dense}, layers[] {name, params, active_params,
 // dense_flops, sparse_flops}}. Robustness and OoD are added by evaluate_tickets (ticket_evaluation.h).
 // FLOPs follow RigL: one multiply-accumulate counts as one FLOP, per example, maskable layers only.
-nlohmann::json summary_json(const RunConfig& config, const std::vector<LayerInfo>& layers,
+// The training cost comes from the plan and the method's rule (run_plan.h, training_cost).
+nlohmann::json summary_json(const RunConfig& config, const RunPlan& plan, const std::vector<LayerInfo>& layers,
                             const std::vector<MemberResult>& members, const EnsembleResult& ensemble,
-                            const std::string& status, double seconds, int64_t threads, const std::string& device);
+                            RunStatus status, double seconds, int64_t threads, const std::string& device);
 
 }  // namespace ft

@@ -3,10 +3,10 @@
 
 #include <chrono>
 
-#include "ft/config/validation.h"
 #include "train/checkpoint.h"
 #include "train/evaluator.h"
 #include "train/robustness_eval.h"
+#include "train/run_checkpoint.h"
 
 namespace ft {
 
@@ -19,11 +19,12 @@ void load_ticket_states(const std::string& dir, std::vector<Ticket>& tickets) {
             throw std::runtime_error((dir.empty() ? std::string("(no checkpoint folder)") : dir) + "/ticket-" +
                                      std::to_string(k) + ".json: ticket " + std::to_string(k) +
                                      " was never written (has the run finished training?)");
+        const TicketMeta saved = TicketMeta::from_json(meta, dir + "/ticket-" + std::to_string(k) + ".json");
         t.index = int64_t(k);
-        t.epoch = meta.value("epoch", int64_t{0});
-        t.step = meta.value("step", int64_t{0});
-        t.val_accuracy = meta.value("val_accuracy", 0.0);
-        t.reason = meta.value("reason", std::string());
+        t.epoch = saved.epoch;
+        t.step = saved.step;
+        t.val_accuracy = saved.val_accuracy;
+        t.reason = saved.reason;
     }
 }
 
@@ -32,7 +33,7 @@ nlohmann::json evaluate_tickets(RunContext& ctx, std::vector<Ticket>& tickets, c
     const RunConfig& config = ctx.config;
     const DatasetBundle& data = ctx.data;
     const int64_t M = int64_t(tickets.size());
-    MemberTrainer evaluator(ctx, 0, member_seed(config, 0), false);  // masks come with each ticket's state
+    MemberTrainer evaluator(ctx, 0, ctx.plan.first_seed(), false);  // masks come with each ticket's state
     const auto layers = input.layers.empty() ? evaluator.layer_info() : input.layers;
     const auto labels = labels_of(data.test);
     const BinningOptions bins{config.eval.ece_bins, config.eval.true_bins};
@@ -48,7 +49,7 @@ nlohmann::json evaluate_tickets(RunContext& ctx, std::vector<Ticket>& tickets, c
         if (input.grid) grid_probs.push_back(grid_probabilities(evaluator.model(), *input.grid, batch, ctx.device));
         MemberResult m;
         m.index = k;
-        m.seed = config.method == Method::Edst ? member_seed(config, 0) : member_seed(config, k);
+        m.seed = ctx.plan.ticket_seed(k);
         m.epoch = t.epoch;
         m.val_accuracy = t.val_accuracy;
         m.test = classification_metrics(member_probs.back(), labels, data.classes, bins);
@@ -62,7 +63,7 @@ nlohmann::json evaluate_tickets(RunContext& ctx, std::vector<Ticket>& tickets, c
         }
         EvalReport r;
         r.member = k;
-        r.split = "test";
+        r.split = EvalSplit::test();
         r.metrics = m.test;
         ctx.sink.on_event(r);
         members.push_back(std::move(m));
@@ -79,7 +80,7 @@ nlohmann::json evaluate_tickets(RunContext& ctx, std::vector<Ticket>& tickets, c
     {
         EvalReport r;
         r.member = -1;
-        r.split = "test";
+        r.split = EvalSplit::test();
         r.metrics = ensemble.test;
         if (M >= 2) {
             r.disagreement = ensemble.disagreement;
@@ -102,8 +103,8 @@ nlohmann::json evaluate_tickets(RunContext& ctx, std::vector<Ticket>& tickets, c
     const auto robustness = evaluate_robustness(config, data, M, predict, ctx.sink, &ctx.control);
     const auto ood = evaluate_ood(input.ood_sets, member_probs, data.classes, predict, ctx.sink);
 
-    auto summary = summary_json(config, layers, members, ensemble, "finished", input.seconds, input.threads,
-                                ctx.device.str());
+    auto summary = summary_json(config, ctx.plan, layers, members, ensemble, RunStatus::Finished, input.seconds,
+                                input.threads, ctx.device.str());
     summary["robustness"] = robustness_json(robustness);
     summary["ood"] = ood_json(ood);
     summary["run"]["eval_seconds"] =

@@ -58,7 +58,7 @@ protected:
         auto store = ft::RunStore::open(file("runs.sqlite"));
         auto config = ft::config_from_json(trained["config"], "summary");
         run = store.create_run(ft::new_run_for(config, "spirals", file("ckpt")));
-        store.set_status(run, "finished");
+        store.set_status(run, ft::RunStatus::Finished);
     }
     static void TearDownTestSuite() { fs::remove_all(dir); }
 };
@@ -81,13 +81,13 @@ TEST_F(CliEval, EvalByRunIdRecordsInTheStore) {
 
     auto store = ft::RunStore::open(file("runs.sqlite"), ft::StoreMode::ReadOnly);
     std::map<std::string, int> splits;
-    for (const auto& e : store.evaluations(run)) ++splits[e.split];
+    for (const auto& e : store.evaluations(run)) ++splits[to_string(e.split)];
     EXPECT_EQ(splits["test"], 3);
     EXPECT_EQ(splits["ood/gaussian"], 3);
     EXPECT_EQ(splits["ood/uniform"], 3);
     EXPECT_EQ(store.summary(run)["ensemble"]["test"], evaluated["ensemble"]["test"]);
     EXPECT_EQ(store.decision_boundaries(run, "ensemble").size(), 1u);
-    EXPECT_EQ(store.get_run(run).status, "finished");
+    EXPECT_EQ(store.get_run(run).status, ft::RunStatus::Finished);
 }
 
 TEST_F(CliEval, EvalByFolderWithEvalOverrides) {

@@ -151,7 +151,7 @@ TEST(CliKill, SigkillAtRandomMomentsThenResumeEqualsAnUninterruptedRun) {
         }
         ASSERT_EQ(store.list_runs().size(), 1u) << "a resumed run must not create another run";
         const ft::RunRecord r = store.get_run(run);
-        EXPECT_EQ(r.status, "interrupted") << "after kill " << kills << ": " << r.message;
+        EXPECT_EQ(r.status, ft::RunStatus::Interrupted) << "after kill " << kills << ": " << r.message;
         const Counts now = counts(store, run);
         EXPECT_GE(now.metric_rows, before.metric_rows) << "after kill " << kills;
         EXPECT_GE(now.mask_updates, before.mask_updates) << "after kill " << kills;
@@ -176,7 +176,7 @@ TEST(CliKill, SigkillAtRandomMomentsThenResumeEqualsAnUninterruptedRun) {
     EXPECT_EQ(resumed["ensemble"]["test"], reference["ensemble"]["test"]);
 
     const RunStore store = RunStore::open(db, StoreMode::ReadOnly);
-    EXPECT_EQ(store.get_run(run).status, "finished");
+    EXPECT_EQ(store.get_run(run).status, ft::RunStatus::Finished);
     EXPECT_EQ(store.get_run(run).last_step, total_steps);
     EXPECT_EQ(store_test::RawDb(db, false).text("PRAGMA integrity_check"), "ok");
     // Every step's loss is stored once, with no gap, although many steps were trained more than once.
@@ -184,6 +184,6 @@ TEST(CliKill, SigkillAtRandomMomentsThenResumeEqualsAnUninterruptedRun) {
     // The ensemble's final test evaluation in the store is the summary's.
     double stored_accuracy = -1;
     for (const auto& e : store.evaluations(run))
-        if (e.member == -1 && e.split == "test") stored_accuracy = e.metrics["accuracy"].get<double>();
+        if (e.member == -1 && e.split == ft::EvalSplit::test()) stored_accuracy = e.metrics["accuracy"].get<double>();
     EXPECT_EQ(stored_accuracy, reference["ensemble"]["test"]["accuracy"].get<double>());
 }

@@ -32,7 +32,7 @@ void scriptBlockRun(RunData& data, bool finish = true) {
     data.apply(maskUpdate(0, 0, {"fc1.weight"}, {on}, {kTotal}));
     data.apply(maskUpdate(0, 10, {"fc1.weight"}, {pruned}, {kTotal}, {on}));
     data.apply(maskUpdate(0, 20, {"fc1.weight"}, {on}, {kTotal}, {pruned}));
-    if (finish) data.apply(ft::RunFinished{"finished", "", 1.0, ""});
+    if (finish) data.apply(ft::RunFinished{ft::RunStatus::Finished, "", 1.0, ""});
 }
 
 bool inBlock(int64_t r, int64_t c) { return r >= kR0 && r < kR1 && c >= kC0 && c < kC1; }

@@ -6,6 +6,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "ft/config/config_json.h"
 #include "ft/store/run_store.h"
 #include "run_browser_model.h"
 
@@ -16,7 +17,7 @@ namespace {
 ft::NewRun newRun(const std::string& name, const std::string& method) {
     ft::NewRun r;
     r.name = name;
-    r.method = method;
+    r.method = ft::method_from_string(method);
     r.config = {{"name", name}, {"method", method}};
     r.config_hash = "hash-" + name;
     r.seeds = {1, 2};
@@ -35,7 +36,7 @@ private slots:
         a_ = store_->create_run(newRun("alpha", "edst"));
         b_ = store_->create_run(newRun("beta", "dst-ensemble"));
         c_ = store_->create_run(newRun("gamma", "edst"));
-        store_->set_status(a_, "finished", "", 12.5);
+        store_->set_status(a_, ft::RunStatus::Finished, "", 12.5);
         store_->set_status(c_, "failed", "data file missing", 1.0);
         store_->add_tag(b_, "baseline");
     }
@@ -105,11 +106,11 @@ private slots:
         RunBrowserModel model;
         model.setStore(store_.get());
         ft::RunFilter f;
-        f.method = "edst";
+        f.method = ft::Method::Edst;
         model.setFilter(f);
         QCOMPARE(model.rowCount(), 2);
         f = {};
-        f.status = "failed";
+        f.status = ft::RunStatus::Failed;
         model.setFilter(f);
         QCOMPARE(model.rowCount(), 1);
         QCOMPARE(model.runId(0), c_);

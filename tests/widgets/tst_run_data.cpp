@@ -220,7 +220,7 @@ private slots:
         const std::string path = dir.filePath("runs.sqlite").toStdString();
         ft::NewRun run;
         run.name = "sim";
-        run.method = "dst-ensemble";
+        run.method = ft::Method::DstEnsemble;
         run.seeds = {1, 2};
         int64_t id = 0;
         {

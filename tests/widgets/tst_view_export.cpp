@@ -46,7 +46,7 @@ void script(RunData& data) {
     data.apply(ft::EvalReport{-1, "test", metrics(0.7, 0.04, bins), {{0, 0.2}, {0.2, 0}}, {{0, 0.5}, {0.4, 0}}});
     ft::DecisionBoundary b{0, 100, "ticket", -1, 1, -1, 1, 2, 2, {0.9f, 0.1f, 0.2f, 0.8f, 0.7f, 0.3f, 0.1f, 0.9f}};
     data.apply(b);
-    data.apply(ft::RunFinished{"finished", "", 1.0, ""});
+    data.apply(ft::RunFinished{ft::RunStatus::Finished, "", 1.0, ""});
 }
 
 using Factory = std::function<RunView*()>;

@@ -37,7 +37,7 @@ void publish(ft::EventSink& sink, int members, int steps) {
     }
     ft::EvalReport report;
     report.member = -1;
-    report.split = "test";
+    report.split = ft::EvalSplit::test();
     sink.on_event(report);
 }
 

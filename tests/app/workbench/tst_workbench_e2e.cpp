@@ -79,13 +79,13 @@ private slots:
 
         auto store = ft::RunStore::open(dir_.filePath(QStringLiteral("runs.sqlite")).toStdString(), ft::StoreMode::ReadOnly);
         const auto run = store.get_run(id);
-        QCOMPARE(QString::fromStdString(run.status), QStringLiteral("finished"));
-        QCOMPARE(QString::fromStdString(run.method), QStringLiteral("edst"));
+        QCOMPARE(QString::fromStdString(ft::to_string(run.status)), QStringLiteral("finished"));
+        QCOMPARE(QString::fromStdString(ft::to_string(run.method)), QStringLiteral("edst"));
         QCOMPARE(store.tickets(id).size(), size_t(3));
         const int64_t updates = store.mask_update_count(id, 0);
         QVERIFY2(updates > 3, qPrintable(QString::number(updates)));
         bool ensemble = false;
-        for (const auto& e : store.evaluations(id)) ensemble = ensemble || (e.member == -1 && e.split == "test");
+        for (const auto& e : store.evaluations(id)) ensemble = ensemble || (e.member == -1 && e.split == ft::EvalSplit::test());
         QVERIFY(ensemble);
         QVERIFY(!run.checkpoint_dir.empty());
 
@@ -172,7 +172,7 @@ private slots:
         {
             auto store = ft::RunStore::open(dir_.filePath(QStringLiteral("runs.sqlite")).toStdString(), ft::StoreMode::ReadOnly);
             const auto run = store.get_run(id);
-            QCOMPARE(QString::fromStdString(run.status), QStringLiteral("cancelled"));
+            QCOMPARE(QString::fromStdString(ft::to_string(run.status)), QStringLiteral("cancelled"));
             QVERIFY(QFileInfo::exists(QDir(QString::fromStdString(run.checkpoint_dir)).filePath(QStringLiteral("state.json"))));
         }
         w->setStepsPerSecond(0);
@@ -182,7 +182,7 @@ private slots:
         QVERIFY(finished.wait(120000));
         QCOMPARE(finished.at(0).at(0).toString(), QStringLiteral("finished"));
         auto store = ft::RunStore::open(dir_.filePath(QStringLiteral("runs.sqlite")).toStdString(), ft::StoreMode::ReadOnly);
-        QCOMPARE(QString::fromStdString(store.get_run(id).status), QStringLiteral("finished"));
+        QCOMPARE(QString::fromStdString(ft::to_string(store.get_run(id).status)), QStringLiteral("finished"));
         QCOMPARE(store.tickets(id).size(), size_t(3));
     }
 
@@ -255,13 +255,13 @@ private slots:
         const QString path = dir_.filePath(QStringLiteral("headless.sqlite"));
         ft::NewRun nr;
         nr.name = "headless";
-        nr.method = "dst";
+        nr.method = ft::Method::Dst;
         nr.seeds = {1};
         auto writer = std::make_unique<ft::StoreWriter>(path.toStdString(), nr);
         const int64_t id = writer->run_id();
         ft::RunStarted started;
-        started.method = "dst";
-        started.total_steps = 100;
+        started.method = ft::Method::Dst;
+        started.plan.total_steps = 100;
         started.layers.push_back({"fc", {10, 10}, 0.5, 1});
         writer->on_event(started);
         for (int64_t s = 1; s <= 20; ++s) writer->on_event(ft::StepMetrics{0, s, 1, 1.0 / double(s), 0.5, 0.1, 0.3});
@@ -278,7 +278,7 @@ private slots:
         writer->flush();
         QTRY_COMPARE_WITH_TIMEOUT(w.currentRun()->lastStep(), int64_t(60), 5000);  // polled once a second
         QCOMPARE(w.currentRun()->runId(), id);
-        writer->on_event(ft::RunFinished{"finished", "", 3.0});
+        writer->on_event(ft::RunFinished{ft::RunStatus::Finished, "", 3.0});
         writer->close();
         QTRY_COMPARE_WITH_TIMEOUT(w.currentRun()->status(), QStringLiteral("finished"), 5000);
         QTRY_VERIFY_WITH_TIMEOUT(!w.follower()->isFollowing(), 5000);  // a finished run is not polled any more

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "ft/config/validation.h"
+#include "ft/train/run_plan.h"
 
 using namespace ft;
 
@@ -111,11 +112,52 @@ TEST(Validation, FewerSeedsThanMembersContinueFromTheLast) {
     c.ensemble.seeds = {18, 19};
     std::vector<std::string> warnings;
     EXPECT_TRUE(validate(c, &warnings).empty());
-    EXPECT_FALSE(warnings.empty());
-    EXPECT_EQ(member_seed(c, 0), 18);
-    EXPECT_EQ(member_seed(c, 1), 19);
-    EXPECT_EQ(member_seed(c, 2), 20);
-    EXPECT_EQ(member_seed(c, 4), 22);
+    ASSERT_FALSE(warnings.empty());
+    EXPECT_NE(warnings[0].find("2 seeds for 5 members"), std::string::npos) << warnings[0];
+    EXPECT_EQ(run_seed(c, 0), 18);
+    EXPECT_EQ(run_seed(c, 1), 19);
+    EXPECT_EQ(run_seed(c, 2), 20);
+    EXPECT_EQ(run_seed(c, 4), 22);
+}
+
+TEST(Validation, EdstNeedsOneSeedForItsOneRun) {
+    RunConfig c;  // EDST, M = 3, one seed: one training run yields all three tickets
+    c.ensemble.seeds = {18};
+    std::vector<std::string> warnings;
+    EXPECT_TRUE(validate(c, &warnings).empty());
+    for (const auto& w : warnings) EXPECT_EQ(w.find("seeds"), std::string::npos) << w;
+}
+
+TEST(Validation, StaticEnsembleIsAMethod) {
+    RunConfig c;
+    c.method = Method::StaticEnsemble;
+    c.train.epochs = 10;
+    std::vector<std::string> warnings;
+    EXPECT_TRUE(validate(c, &warnings).empty());
+    EXPECT_TRUE(warnings.empty());
+    c.ensemble.members = 1;
+    EXPECT_TRUE(validate(c, &warnings).empty());
+    ASSERT_EQ(warnings.size(), 1u);
+    EXPECT_NE(warnings[0].find("ensemble.members = 1"), std::string::npos);
+}
+
+TEST(Validation, ModelNamesComeFromTheModelRegistry) {
+    RunConfig c;
+    c.model.name = "resnet-9000";
+    const auto errors = validate(c);
+    ASSERT_FALSE(errors.empty());
+    EXPECT_EQ(errors[0].field, "model.name");
+    EXPECT_EQ(errors[0].expected, model_choices());
+    for (const auto& spec : model_specs()) EXPECT_NE(errors[0].expected.find(spec.name), std::string::npos) << spec.name;
+    // The input a row declares is the one validation holds the dataset to.
+    c.model.name = "wrn-28-2";  // 3x32x32
+    c.data.name = "fashion-mnist";
+    const auto mismatch = validate(c);
+    ASSERT_FALSE(mismatch.empty());
+    EXPECT_EQ(mismatch[0].field, "model.name");
+    EXPECT_NE(mismatch[0].expected.find("wrn-28-2 expects " + find_model_spec("wrn-28-2")->input_text()),
+              std::string::npos)
+        << mismatch[0].expected;
 }
 
 TEST(Validation, EdstRulesOnlyApplyToEdst) {

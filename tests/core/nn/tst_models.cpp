@@ -17,7 +17,7 @@
 #include <torch/types.h>
 #include <torch/utils.h>
 
-#include "ft/config/validation.h"
+#include "ft/nn/model_specs.h"
 #include "nn/model.h"
 
 namespace {
@@ -38,19 +38,8 @@ std::shared_ptr<Model> build(const std::string& name, std::vector<int64_t> input
     return ft::make_model(config, input, classes);
 }
 
-// Per-example shape of a registry input string: "1x28x28" -> {1, 28, 28}; "any" -> a 2-D point.
-std::vector<int64_t> parse_input(const std::string& text) {
-    if (text == "any") return {2};
-    std::vector<int64_t> shape;
-    size_t start = 0;
-    while (start <= text.size()) {
-        const size_t x = text.find('x', start);
-        shape.push_back(std::stoll(text.substr(start, x == std::string::npos ? std::string::npos : x - start)));
-        if (x == std::string::npos) break;
-        start = x + 1;
-    }
-    return shape;
-}
+// The per-example input of a registry row; a row that takes any shape gets a 2-D point.
+std::vector<int64_t> input_of(const ft::ModelSpec& spec) { return spec.input.empty() ? std::vector<int64_t>{2} : spec.input; }
 
 std::vector<int64_t> batch_shape(int64_t batch, const std::vector<int64_t>& input) {
     std::vector<int64_t> shape{batch};
@@ -118,7 +107,7 @@ TEST(Models, EveryRegisteredModelBuildsAndReturnsLogProbabilities) {
     ASSERT_FALSE(ft::model_specs().empty());
     for (const auto& spec : ft::model_specs()) {
         SCOPED_TRACE(spec.name);
-        const auto input = parse_input(spec.input);
+        const auto input = input_of(spec);
         std::shared_ptr<Model> owned;
         Model* model = nullptr;
         if (spec.name == "wrn-28-10") {
@@ -196,7 +185,7 @@ TEST(Models, MaskableLayersAreExactlyTheReferenceSelectionInOrder) {
     for (const auto& spec : ft::model_specs()) {
         if (spec.name == "wrn-28-10") continue;  // same code as wrn-28-2 / wrn-16-8; checked below
         SCOPED_TRACE(spec.name);
-        auto model = build(spec.name, parse_input(spec.input));
+        auto model = build(spec.name, input_of(spec));
         std::vector<std::string> weights;
         for (const auto& n : layer_names(*model)) weights.push_back(n + ".weight");
         EXPECT_EQ(weights, reference_masked_names(*model));
@@ -204,6 +193,25 @@ TEST(Models, MaskableLayersAreExactlyTheReferenceSelectionInOrder) {
     std::vector<std::string> weights;
     for (const auto& n : layer_names(wrn28_10())) weights.push_back(n + ".weight");
     EXPECT_EQ(weights, reference_masked_names(wrn28_10()));
+}
+
+// The registry's layer names (what validation and the views know without torch) are the built network's.
+TEST(Models, RegistryLayerNamesAreTheBuiltNetworksLayers) {
+    for (const auto& spec : ft::model_specs()) {
+        SCOPED_TRACE(spec.name);
+        ModelConfig config;
+        config.name = spec.name;
+        std::shared_ptr<Model> owned;  // wrn-28-10 is built once for the whole file (36.5M weights)
+        if (spec.name != "wrn-28-10") owned = build(spec.name, input_of(spec));
+        EXPECT_EQ(ft::model_layer_names(config), layer_names(owned ? *owned : wrn28_10()));
+    }
+    ModelConfig mlp;
+    mlp.name = "mlp";
+    mlp.hidden = {7, 5, 3};
+    EXPECT_EQ(ft::model_layer_names(mlp), layer_names(*build("mlp", {2}, 10, {7, 5, 3})));
+    EXPECT_EQ(ft::model_layer_names(mlp), (std::vector<std::string>{"fc1", "fc2", "fc3", "fc4"}));
+    mlp.name = "resnet-9000";
+    EXPECT_THROW(ft::model_layer_names(mlp), std::invalid_argument);
 }
 
 TEST(Models, MaskableWeightsAreTheModelParameters) {

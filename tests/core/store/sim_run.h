@@ -71,10 +71,11 @@ inline SimTruth publish_sim_run(ft::EventSink& sink, const SimSpec& spec) {
         publish_mask(m, 0, true);
         if (m == 0) {
             ft::RunStarted s;
-            s.method = "dst-ensemble";
-            s.members = spec.members;
-            s.total_steps = spec.members * spec.steps;
-            s.steps_per_epoch = spec.steps_per_epoch;
+            s.method = ft::Method::DstEnsemble;
+            s.plan.method = ft::Method::DstEnsemble;
+            s.plan.members = spec.members;
+            s.plan.total_steps = spec.members * spec.steps;
+            s.plan.steps_per_epoch = spec.steps_per_epoch;
             s.device = "cpu";
             s.threads = 1;
             for (size_t l = 0; l < L; ++l)
@@ -108,7 +109,7 @@ inline SimTruth publish_sim_run(ft::EventSink& sink, const SimSpec& spec) {
     for (int64_t m = 0; m < spec.members; ++m) sink.on_event(ft::EvalReport{m, "test", cm, {}, {}});
     ft::Matrix d(size_t(spec.members), std::vector<double>(size_t(spec.members), 0.25));
     sink.on_event(ft::EvalReport{-1, "test", cm, d, d});
-    if (spec.finish) sink.on_event(ft::RunFinished{"finished", "", 12.5});
+    if (spec.finish) sink.on_event(ft::RunFinished{ft::RunStatus::Finished, "", 12.5});
     return truth;
 }
 

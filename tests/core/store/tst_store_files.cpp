@@ -152,7 +152,7 @@ TEST(StoreFiles, ReadOnlyModeNeverModifiesTheFile) {
     {
         auto store = RunStore::open(path, StoreMode::ReadOnly);
         EXPECT_EQ(store.list_runs().size(), 2u);
-        EXPECT_EQ(store.list_runs()[1].status, "interrupted");
+        EXPECT_EQ(store.list_runs()[1].status, ft::RunStatus::Interrupted);
         EXPECT_EQ(store.metric_series(run, 0, "loss", 10).steps.size(), 10u);
         EXPECT_EQ(store.mask_at(run, 1, 2, 3).n, 77);
         EXPECT_FALSE(store.events(run).empty());

@@ -71,8 +71,8 @@ TEST(EvaluationRun, LiveEvaluationReportsAndDrawsWithoutChangingTraining) {
 
     std::map<std::string, int> splits;
     for (const auto& r : events.of_type<EvalReport>()) {
-        ++splits[r.split];
-        if (r.split == "val" || r.split.rfind("val/ticket-", 0) == 0) {
+        ++splits[to_string(r.split)];
+        if (r.split.kind == SplitKind::Validation) {
             EXPECT_EQ(r.member, 0) << "member = the training run";
             EXPECT_EQ(r.metrics.n, 40);  // the validation split (10% of 400), all of it (< live_samples)
             EXPECT_EQ(r.metrics.reliability.size(), 14u);
@@ -124,7 +124,7 @@ TEST(EvaluationRun, LiveEvaluationReportsAndDrawsWithoutChangingTraining) {
     EXPECT_EQ(with_live["members"], without["members"]) << "live evaluation must not change the training";
     EXPECT_EQ(with_live["ensemble"]["test"], without["ensemble"]["test"]);
     int live = 0;
-    for (const auto& r : quiet.of_type<EvalReport>()) live += r.split == "val";
+    for (const auto& r : quiet.of_type<EvalReport>()) live += r.split == EvalSplit::live(true);
     EXPECT_EQ(live, 0);
 }
 
@@ -194,7 +194,7 @@ TEST(EvaluationRun, ImageRunReportsRobustnessAndOod) {
     EXPECT_DOUBLE_EQ(o["sets"][1]["ensemble"]["auroc_msp"].get<double>(), 0.5);
     EXPECT_GE(s["run"]["eval_seconds"].get<double>(), 0.0);
     int corrupted = 0;
-    for (const auto& e : events.of_type<EvalReport>()) corrupted += e.split.rfind("corrupted", 0) == 0;
+    for (const auto& e : events.of_type<EvalReport>()) corrupted += e.split.kind == SplitKind::Corrupted;
     EXPECT_EQ(corrupted, 3 * (4 + 1));
     EXPECT_TRUE(events.of_type<DecisionBoundary>().empty());  // images: no boundary
 }
@@ -216,7 +216,7 @@ TEST(EvaluationRun, MissingOodFileFailsBeforeTraining) {
     }
     EXPECT_TRUE(events.of_type<StepMetrics>().empty());
     ASSERT_EQ(events.of_type<RunFinished>().size(), 1u);
-    EXPECT_EQ(events.of_type<RunFinished>()[0].status, "failed");
+    EXPECT_EQ(events.of_type<RunFinished>()[0].status, RunStatus::Failed);
     EXPECT_TRUE(events.of_type<RunFinished>()[0].summary.empty());
 }
 

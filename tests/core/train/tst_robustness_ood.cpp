@@ -90,11 +90,11 @@ TEST(Robustness, PooledEqualsTheMeanOverSetsOfEqualSize) {
     // One report per member and for the ensemble, per set and pooled, with the reliability bins.
     const auto reports = events.of_type<EvalReport>();
     ASSERT_EQ(reports.size(), 3u * (9 + 1));
-    EXPECT_EQ(reports[0].split, "corrupted/gaussian_noise/1");
+    EXPECT_EQ(reports[0].split, EvalSplit::corrupted("gaussian_noise", 1));
     EXPECT_EQ(reports[0].member, 0);
     EXPECT_EQ(reports[2].member, -1);
     EXPECT_EQ(reports[2].metrics.reliability.size(), 14u);
-    EXPECT_EQ(reports.back().split, "corrupted");
+    EXPECT_EQ(reports.back().split, EvalSplit::corrupted_pooled());
     EXPECT_EQ(reports.back().member, -1);
     EXPECT_EQ(reports.back().metrics.ece, r.pooled_ensemble.ece);
 
@@ -204,7 +204,7 @@ TEST(Ood, TestSetAgainstItselfGivesHalf) {
     EXPECT_GE(e.sets[0].ensemble.fpr95_msp, 0.95);
     const auto reports = events.of_type<EvalReport>();
     ASSERT_EQ(reports.size(), 3u);
-    EXPECT_EQ(reports[2].split, "ood/itself");
+    EXPECT_EQ(reports[2].split, EvalSplit::ood("itself"));
     EXPECT_EQ(reports[2].member, -1);
     ASSERT_TRUE(reports[2].ood.has_value());
     EXPECT_EQ(reports[2].metrics.n, 30);

@@ -45,6 +45,9 @@ nlohmann::json config_to_json(const RunConfig& config);
 // [1,2]) and taken as a string otherwise. The key must name an existing field.
 void apply_override(nlohmann::json& json, const std::string& assignment);
 
+// The Method named `text` ("dense", "edst", ...); throws std::invalid_argument naming the text and the choices.
+Method method_from_string(const std::string& text);
+
 // Stable short hash of the canonical config JSON (hex), for finding identical configs.
 std::string config_hash(const RunConfig& config);
 

@@ -5,12 +5,16 @@
 
 #include <cstdint>
 #include <string>
+
+#include <nlohmann/json_fwd.hpp>
 #include <vector>
 
 namespace ft {
 
-// Methods of spec §3-§5 and §11; the string form is the one the summary JSON and the CLI use.
-enum class Method { Dense, DeepEnsemble, Static, Dst, DstEnsemble, Edst, PfEnsemble };
+// Methods of spec §3-§5 and §11; the string form is the one the summary JSON and the CLI use. Each is a part
+// in core/train/methods/ (what it trains, its timeline, tickets and cost); the run plan (ft/train/run_plan.h)
+// says what a config's method will do.
+enum class Method { Dense, DeepEnsemble, Static, StaticEnsemble, Dst, DstEnsemble, Edst, PfEnsemble };
 
 struct ModelConfig {
     std::string name = "lenet5";       // registry name (nn/model_registry.h)
@@ -62,7 +66,7 @@ struct SparseConfig {
 };
 
 struct EnsembleConfig {
-    int64_t members = 3;                        // M
+    int64_t members = 3;                        // M (ensemble methods and EDST; the others train one)
     std::vector<int64_t> seeds = {18, 19, 20};  // one per member; single-member methods use seeds[0]
 };
 
@@ -124,12 +128,11 @@ struct RunConfig {
     int64_t threads = 0;          // 0 = all cores
 };
 
-// Number of members a method trains: M for ensembles and EDST (tickets), 1 otherwise.
-int64_t member_count(const RunConfig& config);
-// True for methods that train with masks (static, DST, DST ensemble, EDST, PF fine-tuning).
-bool is_sparse(Method method);
-
 std::string to_string(Method m);
+// JSON holds the text form, never the enum's number (these are found by nlohmann::json through ADL).
+void to_json(nlohmann::json& json, Method value);
+void from_json(const nlohmann::json& json, Method& value);  // a non-string or unknown name throws
+
 std::string to_string(SparseInit v);
 std::string to_string(PruneSchedule v);
 std::string to_string(Growth v);
