@@ -53,16 +53,18 @@ Target resolve(const std::string& target, const std::string& db) {
         t.config = config_to_json(checkpoint_config(t.checkpoint_dir));
         if (fs::exists(db, ec)) {  // record there too when the store knows this folder
             auto store = RunStore::open(db, StoreMode::ReadOnly);
-            for (const auto& r : store.list_runs(RunFilter{"", "", "", "", true, false}))
-                if (!r.checkpoint_dir.empty() && fs::weakly_canonical(r.checkpoint_dir, ec) == fs::weakly_canonical(target, ec))
+            for (const auto& r : store.list_runs(RunFilter{"", {}, {}, "", true, false}))
+                if (!r.checkpoint_dir.empty() &&
+                    fs::weakly_canonical(r.checkpoint_dir, ec) == fs::weakly_canonical(target, ec))
                     t.run = r.id;
         }
         return t;
     }
     const auto id = run_id(target);
     if (!id)
-        throw std::runtime_error(target + ": neither a run id (an integer, see `freetickets runs list`) nor a checkpoint "
-                                          "folder");
+        throw std::runtime_error(target +
+                                 ": neither a run id (an integer, see `freetickets runs list`) nor a checkpoint "
+                                 "folder");
     auto store = RunStore::open(db, StoreMode::ReadOnly);
     const auto r = store.find_run(*id);
     if (!r) throw std::runtime_error(db + ": no run " + std::to_string(*id));
@@ -117,7 +119,7 @@ json load_summary(const std::string& target, const std::string& db, std::string&
     std::error_code ec;
     if (fs::is_regular_file(target, ec)) {
         label = fs::path(target).stem().string();
-        const json j = read_json_file(target);
+        json j = read_json_file(target);
         if (!j.is_object() || !j.contains("run"))
             throw std::runtime_error(target + ": not a summary JSON (no \"run\" object; write one with --out)");
         return j;
@@ -177,9 +179,12 @@ std::string count_text(std::optional<double> v) {
     if (!v) return "";
     char buf[64];
     const double x = *v;
-    if (x >= 1e6) std::snprintf(buf, sizeof buf, "%.2fM", x / 1e6);
-    else if (x >= 1e3) std::snprintf(buf, sizeof buf, "%.1fk", x / 1e3);
-    else std::snprintf(buf, sizeof buf, "%.0f", x);
+    if (x >= 1e6)
+        std::snprintf(buf, sizeof buf, "%.2fM", x / 1e6);
+    else if (x >= 1e3)
+        std::snprintf(buf, sizeof buf, "%.1fk", x / 1e3);
+    else
+        std::snprintf(buf, sizeof buf, "%.0f", x);
     return buf;
 }
 
@@ -189,11 +194,11 @@ struct Column {
 };
 
 const std::vector<Column>& columns() {
-    static const std::vector<Column> c = {
-        {"run", false},          {"method", false},        {"M", true},          {"density", true},
-        {"accuracy", true},      {"NLL", true},            {"ECE", true},        {"c-accuracy", true},
-        {"c-NLL", true},         {"c-ECE", true},          {"OoD AUROC", true},  {"train FLOPs", true},
-        {"params active", true}, {"params total", true}};
+    static const std::vector<Column> c = {{"run", false},          {"method", false},     {"M", true},
+                                          {"density", true},       {"accuracy", true},    {"NLL", true},
+                                          {"ECE", true},           {"c-accuracy", true},  {"c-NLL", true},
+                                          {"c-ECE", true},         {"OoD AUROC", true},   {"train FLOPs", true},
+                                          {"params active", true}, {"params total", true}};
     return c;
 }
 
@@ -237,7 +242,8 @@ std::vector<std::string> row(const json& s, const std::string& label, bool csv) 
             num(number_at(s, {"robustness", "pooled", "ensemble", "ece"}), d),
             num(auroc, d),
             csv ? num(number_at(s, {"flops", "train_vs_dense"}), 3)
-                : (number_at(s, {"flops", "train_vs_dense"}) ? fixed(number_at(s, {"flops", "train_vs_dense"}), 3) + "x" : ""),
+                : (number_at(s, {"flops", "train_vs_dense"}) ? fixed(number_at(s, {"flops", "train_vs_dense"}), 3) + "x"
+                                                             : ""),
             csv ? num(active, 0) : count_text(active),
             csv ? num(total, 0) : count_text(total)};
 }
@@ -304,11 +310,12 @@ std::string comparison_table(const std::vector<json>& summaries, const std::vect
         return l + "\n";
     };
     std::vector<std::string> header;
-    for (const auto& c : cols) header.push_back(c.header);
+    for (const auto& c : cols) header.emplace_back(c.header);
     out += line(header);
     for (const auto& r : rows) out += line(r);
-    out += "c- = corrupted test sets, pooled; OoD AUROC: maximum softmax probability, mean over the OoD sets; "
-           "train FLOPs relative to one dense run; params: maskable weights of all members\n";
+    out +=
+        "c- = corrupted test sets, pooled; OoD AUROC: maximum softmax probability, mean over the OoD sets; "
+        "train FLOPs relative to one dense run; params: maskable weights of all members\n";
     return out;
 }
 

@@ -17,11 +17,11 @@
 
 #include <CLI/CLI.hpp>
 
+#include "eval_commands.h"
 #include "ft/config/config_json.h"
 #include "ft/config/presets.h"
 #include "ft/train/bench.h"
 #include "ft/train/experiment.h"
-#include "eval_commands.h"
 #include "progress_printer.h"
 #include "result_table.h"
 #include "resume_target.h"
@@ -69,7 +69,7 @@ nlohmann::json load_config_source(const std::string& source, std::string& label)
 }
 
 // recording: the run store side (null with --no-db).
-int run_and_report(const RunConfig& config, RunOptions options, const std::string& out_path, bool quiet,
+int run_and_report(const RunConfig& config, const RunOptions& options, const std::string& out_path, bool quiet,
                    cli::RunRecording* recording = nullptr) {
     RunControl control;
     g_control = &control;
@@ -93,7 +93,8 @@ int run_and_report(const RunConfig& config, RunOptions options, const std::strin
         out << summary.dump(2) << "\n";
         if (!out) throw std::runtime_error(out_path + ": cannot write the summary");
     }
-    const std::string resume_hint = recording ? recording->resume_command() : "freetickets resume " + options.checkpoint_dir;
+    const std::string resume_hint =
+        recording ? recording->resume_command() : "freetickets resume " + options.checkpoint_dir;
     if (recording && recording->failed()) {
         std::fprintf(stderr, "error: %s\n", recording->error().c_str());
         if (summary["run"]["status"] == "cancelled" && !options.checkpoint_dir.empty())
@@ -122,17 +123,21 @@ int main(int argc, char** argv) {
     std::vector<std::string> overrides;
     std::string out_path, checkpoint_dir;
     bool no_checkpoint = false, quiet = false, dry_run = false;
-    train->add_option("config", source, "Preset name (see `presets list`) or a config JSON file")->capture_default_str();
+    train->add_option("config", source, "Preset name (see `presets list`) or a config JSON file")
+        ->capture_default_str();
     train->add_option("--set", overrides, "Override one setting, e.g. --set sparse.density=0.1 (repeatable)");
     train->add_option("--out", out_path, "Write the summary JSON here");
-    train->add_option("--checkpoint-dir", checkpoint_dir, "Checkpoint folder (default: under $XDG_DATA_HOME/freetickets)");
+    train->add_option("--checkpoint-dir", checkpoint_dir,
+                      "Checkpoint folder (default: under $XDG_DATA_HOME/freetickets)");
     train->add_flag("--no-checkpoint", no_checkpoint, "Write no checkpoints (a cancelled run cannot be resumed)");
     train->add_flag("--dry-run", dry_run, "Validate and print the full config, then exit");
     train->add_flag("-q,--quiet", quiet, "No progress output");
     std::string db_path;
     bool no_db = false;
     train->add_flag("--no-db", no_db, "Do not record the run in a store");
-    train->add_option("--db", db_path, "Run store to record the run in (default: $XDG_DATA_HOME/freetickets/runs.sqlite)")
+    train
+        ->add_option("--db", db_path,
+                     "Run store to record the run in (default: $XDG_DATA_HOME/freetickets/runs.sqlite)")
         ->excludes("--no-db");
 
     // resume
@@ -163,8 +168,10 @@ int main(int argc, char** argv) {
     bench->add_option("--update-every", bo.update_every, "Mask update period (0 = never)")->capture_default_str();
     bench->add_option("--threads", bo.threads, "Threads (0 = all cores)")->capture_default_str();
     bench->add_option("--device", bo.device, "cpu, cuda, cuda:N")->capture_default_str();
-    bench->add_option("--update-model", bo.update_model, "Model whose layers the update benchmark prunes and grows")->capture_default_str();
-    bench->add_option("--update-repeats", bo.update_repeats, "Repeats of the update benchmark (0 = skip)")->capture_default_str();
+    bench->add_option("--update-model", bo.update_model, "Model whose layers the update benchmark prunes and grows")
+        ->capture_default_str();
+    bench->add_option("--update-repeats", bo.update_repeats, "Repeats of the update benchmark (0 = skip)")
+        ->capture_default_str();
     bool bench_store = false;
     bench->add_flag("--store", bench_store, "Time the run store instead (1,000 runs, masks of a LeNet-5-sized run)");
 
@@ -221,7 +228,8 @@ int main(int argc, char** argv) {
             return 0;
         }
         if (*presets_show) {
-            std::cout << config_to_json(config_from_json(preset_json(show_name), "preset " + show_name)).dump(2) << "\n";
+            std::cout << config_to_json(config_from_json(preset_json(show_name), "preset " + show_name)).dump(2)
+                      << "\n";
             return 0;
         }
         if (eval_commands->selected()) return eval_commands->run();

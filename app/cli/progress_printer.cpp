@@ -9,10 +9,13 @@ namespace ft::cli {
 
 std::string clock_text(double seconds) {
     if (!std::isfinite(seconds) || seconds < 0) return "--:--";
-    const auto s = static_cast<int64_t>(seconds + 0.5);
+    const auto s = static_cast<int64_t>(std::llround(seconds));
     char buf[32];
-    if (s >= 3600) std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld", (long long)(s / 3600), (long long)(s / 60 % 60), (long long)(s % 60));
-    else std::snprintf(buf, sizeof buf, "%02lld:%02lld", (long long)(s / 60), (long long)(s % 60));
+    if (s >= 3600)
+        std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld", (long long)(s / 3600), (long long)(s / 60 % 60),
+                      (long long)(s % 60));
+    else
+        std::snprintf(buf, sizeof buf, "%02lld:%02lld", (long long)(s / 60), (long long)(s % 60));
     return buf;
 }
 
@@ -51,7 +54,7 @@ void ProgressPrinter::draw(const StepMetrics& s) {
     std::string bar(size_t(width), ' ');
     for (int i = 0; i < int(fraction * width); ++i) bar[size_t(i)] = '#';
     std::fprintf(out_, "\r\033[K[%s] %3d%%  run %lld/%lld  epoch %lld  loss %.4f  lr %.4g  %s elapsed, ETA %s",
-                 bar.c_str(), int(fraction * 100), (long long)(s.member + 1), (long long)plan_.runs.size(),
+                 bar.c_str(), int(fraction * 100), static_cast<long long>(s.member) + 1, (long long)plan_.runs.size(),
                  (long long)s.epoch, s.loss, s.lr, clock_text(elapsed).c_str(), clock_text(eta).c_str());
     std::fflush(out_);
     bar_visible_ = true;
@@ -74,10 +77,11 @@ void ProgressPrinter::on_event(const Event& event) {
                 draw(e);
             } else if constexpr (std::is_same_v<T, EpochEnd>) {
                 if (!interactive_) {
-                    std::snprintf(buf, sizeof buf,
-                                  "member %lld epoch %lld: loss %.4f acc %.4f | val loss %.4f acc %.4f | lr %.4g | %.1fs",
-                                  (long long)e.member, (long long)e.epoch, e.train_loss, e.train_accuracy, e.val_loss,
-                                  e.val_accuracy, e.lr, e.seconds);
+                    std::snprintf(
+                        buf, sizeof buf,
+                        "member %lld epoch %lld: loss %.4f acc %.4f | val loss %.4f acc %.4f | lr %.4g | %.1fs",
+                        (long long)e.member, (long long)e.epoch, e.train_loss, e.train_accuracy, e.val_loss,
+                        e.val_accuracy, e.lr, e.seconds);
                     line(buf);
                 }
             } else if constexpr (std::is_same_v<T, MaskUpdate>) {
@@ -87,8 +91,8 @@ void ProgressPrinter::on_event(const Event& event) {
                     line(buf);
                 }
             } else if constexpr (std::is_same_v<T, TicketCaptured>) {
-                std::snprintf(buf, sizeof buf, "ticket %lld captured: epoch %lld, val acc %.4f (%s)", (long long)e.ticket,
-                              (long long)e.epoch, e.val_accuracy, e.reason.c_str());
+                std::snprintf(buf, sizeof buf, "ticket %lld captured: epoch %lld, val acc %.4f (%s)",
+                              (long long)e.ticket, (long long)e.epoch, e.val_accuracy, e.reason.c_str());
                 line(buf);
             } else if constexpr (std::is_same_v<T, LogLine>) {
                 line((e.level == LogLine::Warning ? "warning: " : e.level == LogLine::Error ? "error: " : "") + e.text);

@@ -13,7 +13,9 @@ namespace fs = std::filesystem;
 namespace ft::cli {
 namespace {
 
-std::string absolute(const std::string& path) { return path.empty() ? path : fs::absolute(path).lexically_normal().string(); }
+std::string absolute(const std::string& path) {
+    return path.empty() ? path : fs::absolute(path).lexically_normal().string();
+}
 
 }  // namespace
 

@@ -16,19 +16,19 @@ struct RunsCommands {
     CLI::App *list = nullptr, *show = nullptr, *diff = nullptr, *export_ = nullptr, *remove = nullptr,
              *restore = nullptr, *purge = nullptr, *tag = nullptr, *note = nullptr, *import = nullptr;
 
-    std::string db;                   // --db; empty: the default store
-    std::string run_arg;              // RUN of show, export, tag, note
-    std::vector<std::string> ids;     // RUN... of diff, delete, restore
-    bool json = false;                // list, show
+    std::string db;                                // --db; empty: the default store
+    std::string run_arg;                           // RUN of show, export, tag, note
+    std::vector<std::string> ids;                  // RUN... of diff, delete, restore
+    bool json = false;                             // list, show
     std::string status, method, tag_filter, text;  // list filters
-    bool trash = false;               // list: the trash only
-    std::string csv_out, json_out;    // export
-    bool yes = false;                 // purge
-    std::vector<std::string> tags;    // tag
-    bool remove_tags = false;         // tag --remove
-    std::string note_text, note_file; // note
-    std::string other;                // import
-    bool include_trashed = false;     // import
+    bool trash = false;                            // list: the trash only
+    std::string csv_out, json_out;                 // export
+    bool yes = false;                              // purge
+    std::vector<std::string> tags;                 // tag
+    bool remove_tags = false;                      // tag --remove
+    std::string note_text, note_file;              // note
+    std::string other;                             // import
+    bool include_trashed = false;                  // import
 
     // True when `runs ...` was given; run() then executes it and returns the exit code: 2 for a bad argument
     // (printed), errors of the store throw (StoreError names the file).

@@ -163,8 +163,7 @@ std::string run_details(const RunStore& store, const RunRecord& r) {
     nlohmann::json c = nlohmann::json::object();
     try {
         c = nlohmann::json::parse(r.config_json);
-    } catch (const std::exception&) {
-    }
+    } catch (const std::exception&) {}
     const auto at = [&c](const char* section, const char* key) {
         return c.contains(section) && c[section].contains(key) ? json_text(c[section][key]) : std::string("-");
     };
@@ -173,8 +172,8 @@ std::string run_details(const RunStore& store, const RunRecord& r) {
         out << " " << json_text(c["model"]["hidden"]);
     out << ", data " << at("data", "name") << ", density " << at("sparse", "density") << ", epochs "
         << at("train", "epochs") << ", batch " << at("train", "batch_size") << ", lr " << at("train", "lr")
-        << ", members " << at("ensemble", "members") << ", threads " << (c.contains("threads") ? json_text(c["threads"]) : "-")
-        << "\n";
+        << ", members " << at("ensemble", "members") << ", threads "
+        << (c.contains("threads") ? json_text(c["threads"]) : "-") << "\n";
     out << "config hash  " << (r.config_hash.empty() ? "-" : r.config_hash) << "\n";
     std::vector<std::string> seeds;
     for (auto s : r.seeds) seeds.push_back(std::to_string(s));

@@ -126,7 +126,14 @@ int64_t write_mask_run(const std::string& path, const StoreBenchOptions& o, bool
     run.method = Method::Dst;
     StoreWriter writer(path, run);
     const auto t0 = Clock::now();
-    writer.on_event(RunStarted{"dst", 1, o.updates * 100, 100, layers, "cpu", 1});
+    RunStarted started;
+    started.method = Method::Dst;
+    started.plan.method = Method::Dst;
+    started.plan.total_steps = o.updates * 100;
+    started.plan.steps_per_epoch = 100;
+    started.layers = layers;
+    started.device = "cpu";
+    writer.on_event(started);
     for (int64_t u = 0; u <= o.updates; ++u) {
         MaskUpdate e;
         e.member = 0;
@@ -147,7 +154,7 @@ int64_t write_mask_run(const std::string& path, const StoreBenchOptions& o, bool
         }
         writer.on_event(e);
     }
-    writer.on_event(RunFinished{"finished", "", 0});
+    writer.on_event(RunFinished{RunStatus::Finished, "", 0});
     writer.close();
     if (write_seconds) *write_seconds = seconds_since(t0);
     if (writer.failed()) throw std::runtime_error(writer.error());

@@ -64,7 +64,8 @@ struct RangeProbe {
         if (path != key) return;
         if constexpr (std::is_same_v<T, double>) {
             result = probe(context, key, [](auto& f) {
-                if constexpr (std::is_same_v<std::decay_t<decltype(f)>, double>) f = std::numeric_limits<double>::quiet_NaN();
+                if constexpr (std::is_same_v<std::decay_t<decltype(f)>, double>)
+                    f = std::numeric_limits<double>::quiet_NaN();
             });
         } else if constexpr (std::is_same_v<T, int64_t>) {
             result = probe(context, key, [](auto& f) {
@@ -99,11 +100,16 @@ struct SchemaBuilder {
         const auto dot = path.find('.');
         f.section = dot == std::string::npos ? "" : path.substr(0, dot);
         if (const json* d = json_at(defaults, path)) f.default_value = *d;
-        if constexpr (std::is_same_v<T, bool>) f.type = FieldType::Bool;
-        else if constexpr (std::is_same_v<T, int64_t>) f.type = FieldType::Integer;
-        else if constexpr (std::is_same_v<T, double>) f.type = FieldType::Number;
-        else if constexpr (std::is_same_v<T, std::vector<int64_t>>) f.type = FieldType::IntegerList;
-        else if constexpr (std::is_same_v<T, std::vector<double>>) f.type = FieldType::NumberList;
+        if constexpr (std::is_same_v<T, bool>)
+            f.type = FieldType::Bool;
+        else if constexpr (std::is_same_v<T, int64_t>)
+            f.type = FieldType::Integer;
+        else if constexpr (std::is_same_v<T, double>)
+            f.type = FieldType::Number;
+        else if constexpr (std::is_same_v<T, std::vector<int64_t>>)
+            f.type = FieldType::IntegerList;
+        else if constexpr (std::is_same_v<T, std::vector<double>>)
+            f.type = FieldType::NumberList;
         else if constexpr (std::is_enum_v<T>) {
             f.type = FieldType::Choice;
             f.choices = enum_names<T>();

@@ -42,8 +42,8 @@ bool is_none(const std::string& text) { return trim(text).empty() || trim(text) 
 }  // namespace
 
 const std::vector<std::string>& corruption_types() {
-    static const std::vector<std::string> names = {"gaussian_noise", "shot_noise",    "impulse_noise", "speckle_noise",
-                                                   "gaussian_blur",  "defocus_blur",  "contrast",      "brightness",
+    static const std::vector<std::string> names = {"gaussian_noise", "shot_noise",   "impulse_noise", "speckle_noise",
+                                                   "gaussian_blur",  "defocus_blur", "contrast",      "brightness",
                                                    "pixelate",       "rotation"};
     return names;
 }

@@ -42,7 +42,9 @@ struct Checker {
     void closed_open(double v, double lo, double hi, const std::string& field) {
         check(v >= lo && v < hi, field, num(v), "a number in [" + num(lo) + ", " + num(hi) + ")");
     }
-    void positive(double v, const std::string& field) { check(v > 0 && std::isfinite(v), field, num(v), "a number > 0"); }
+    void positive(double v, const std::string& field) {
+        check(v > 0 && std::isfinite(v), field, num(v), "a number > 0");
+    }
     void at_least(int64_t v, int64_t lo, const std::string& field) {
         check(v >= lo, field, std::to_string(v), "an integer >= " + std::to_string(lo));
     }
@@ -137,7 +139,8 @@ std::vector<ConfigError> validate(const RunConfig& c, std::vector<std::string>* 
     if (model && model->settable_widths) {
         for (auto w : c.model.hidden) k.check(w >= 1, "model.hidden", list(c.model.hidden), "a list of widths >= 1");
     } else {
-        k.check(c.model.hidden.empty(), "model.hidden", list(c.model.hidden), "[] (widths are only used by model \"mlp\")");
+        k.check(c.model.hidden.empty(), "model.hidden", list(c.model.hidden),
+                "[] (widths are only used by model \"mlp\")");
     }
     k.closed_open(c.data.validation_split, 0.0, 1.0, "data.validation_split");
     k.at_least(c.data.train_limit, 0, "data.train_limit");
@@ -213,7 +216,8 @@ std::vector<ConfigError> validate(const RunConfig& c, std::vector<std::string>* 
     k.positive(c.pf.finetune_lr, "pf.finetune_lr");
 
     // evaluation and device
-    if (c.eval.true_bins) k.at_least(c.eval.ece_bins, 1, "eval.ece_bins");
+    if (c.eval.true_bins)
+        k.at_least(c.eval.ece_bins, 1, "eval.ece_bins");
     else
         k.check(c.eval.ece_bins >= 2, "eval.ece_bins", std::to_string(c.eval.ece_bins),
                 "an integer >= 2 (the reference counts bin edges: 15 edges = 14 bins; set eval.true_bins for bins)");
@@ -227,7 +231,9 @@ std::vector<ConfigError> validate(const RunConfig& c, std::vector<std::string>* 
         warn("sparse.density = 1: every layer is dense, so masks never change what is trained");
     if (method.edst_timeline && c.train.epochs - c.edst.explore_epochs >= 0 && c.ensemble.members > 0 &&
         (c.train.epochs - c.edst.explore_epochs) % c.ensemble.members != 0)
-        warn("EDST refinement phases are not whole epochs (t_re = (E - t_ex) / M is fractional); boundaries are rounded up as the reference does");
+        warn(
+            "EDST refinement phases are not whole epochs (t_re = (E - t_ex) / M is fractional); boundaries are rounded "
+            "up as the reference does");
     return k.errors;
 }
 

@@ -82,7 +82,8 @@ torch::Tensor augment_batch(const torch::Tensor& x, const Augmentation& aug, std
 
 BatchLoader::BatchLoader(const Split& split, int64_t batch_size, bool shuffle, Augmentation augmentation, uint64_t seed)
     : split_(split), batch_size_(batch_size), shuffle_(shuffle), augmentation_(std::move(augmentation)), seed_(seed) {
-    if (batch_size_ < 1) throw std::invalid_argument("BatchLoader: batch size must be >= 1, got " + std::to_string(batch_size_));
+    if (batch_size_ < 1)
+        throw std::invalid_argument("BatchLoader: batch size must be >= 1, got " + std::to_string(batch_size_));
     const int64_t n = split_.size();
     if (n > 0 && (!split_.x.defined() || split_.x.dim() < 1 || split_.x.size(0) != n))
         throw std::invalid_argument("BatchLoader: the split's x and y hold different numbers of examples");

@@ -39,7 +39,8 @@ std::vector<uint8_t> read_all(const std::string& path) {
         if (got < 0) {
             int code = 0;
             const char* msg = gzerror(file.get(), &code);
-            throw DataError(path + ": read error: " + (msg ? msg : "zlib error") + " (a corrupt or truncated gzip file?)");
+            throw DataError(path + ": read error: " + (msg ? msg : "zlib error") +
+                            " (a corrupt or truncated gzip file?)");
         }
         data.resize(old + static_cast<size_t>(got));
         if (got == 0) break;

@@ -19,12 +19,12 @@
 namespace ft {
 
 struct NpyHeader {
-    int major = 1, minor = 0;      // format version
-    std::string descr;             // numpy dtype string, e.g. "|u1", "<i8"
+    int major = 1, minor = 0;  // format version
+    std::string descr;         // numpy dtype string, e.g. "|u1", "<i8"
     bool fortran_order = false;
-    std::vector<int64_t> shape;    // () for a scalar
-    int64_t data_offset = 0;       // bytes from the start of the file to the array data
-    int64_t elements() const;      // product of shape (1 for a scalar)
+    std::vector<int64_t> shape;  // () for a scalar
+    int64_t data_offset = 0;     // bytes from the start of the file to the array data
+    int64_t elements() const;    // product of shape (1 for a scalar)
 };
 
 // Parses the header at the start of `bytes` (which must hold at least the whole header). `path` names the file in

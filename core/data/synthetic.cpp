@@ -52,8 +52,10 @@ private:
 
 Split make_synthetic(const std::string& name, int64_t samples, double noise, uint64_t seed) {
     int64_t classes = 0;
-    if (name == "spirals" || name == "moons") classes = 2;
-    else if (name == "blobs") classes = 4;
+    if (name == "spirals" || name == "moons")
+        classes = 2;
+    else if (name == "blobs")
+        classes = 4;
     else
         throw DataError("unknown synthetic dataset '" + name + "', expected one of {spirals, moons, blobs}");
     if (samples < 0) throw DataError(name + ": the number of samples must be >= 0, got " + std::to_string(samples));

@@ -40,5 +40,4 @@ std::shared_ptr<Model> make_mlp(int64_t in_features, const std::vector<int64_t>&
     return std::make_shared<Mlp>(in_features, hidden, classes);
 }
 
-
 }  // namespace ft::nn_detail

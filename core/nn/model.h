@@ -18,9 +18,9 @@ namespace ft {
 enum class LayerKind { Linear, Conv };
 
 struct MaskableLayer {
-    std::string name;       // module path, e.g. "conv1", "block1.layer.0.conv1", "fc"
+    std::string name;  // module path, e.g. "conv1", "block1.layer.0.conv1", "fc"
     LayerKind kind;
-    torch::Tensor weight;   // the parameter itself (shares storage with the module)
+    torch::Tensor weight;         // the parameter itself (shares storage with the module)
     int64_t macs_per_weight = 1;  // forward multiply-accumulates per weight per example (conv: H_out * W_out)
 };
 

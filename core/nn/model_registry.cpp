@@ -43,8 +43,7 @@ std::shared_ptr<Model> build(const ModelSpec& spec, const ModelConfig& config, c
 
 }  // namespace
 
-std::shared_ptr<Model> make_model(const ModelConfig& config, const std::vector<int64_t>& input_shape,
-                                  int64_t classes) {
+std::shared_ptr<Model> make_model(const ModelConfig& config, const std::vector<int64_t>& input_shape, int64_t classes) {
     const ModelSpec* spec = find_model_spec(config.name);
     if (!spec) throw std::invalid_argument("unknown model \"" + config.name + "\"; expected " + model_choices());
     if (classes < 1)
@@ -53,10 +52,10 @@ std::shared_ptr<Model> make_model(const ModelConfig& config, const std::vector<i
     bool shape_ok = spec->input.empty() ? !input_shape.empty() : input_shape == spec->input;
     for (int64_t d : input_shape) shape_ok = shape_ok && d >= 1;
     if (!shape_ok)
-        throw std::invalid_argument("model \"" + config.name + "\" expects inputs of shape " +
-                                    (spec->input.empty() ? std::string("with at least one dimension, all >= 1")
-                                                         : shape_text(spec->input)) +
-                                    ", got " + shape_text(input_shape));
+        throw std::invalid_argument(
+            "model \"" + config.name + "\" expects inputs of shape " +
+            (spec->input.empty() ? std::string("with at least one dimension, all >= 1") : shape_text(spec->input)) +
+            ", got " + shape_text(input_shape));
 
     std::shared_ptr<Model> model = build(*spec, config, input_shape, classes);
     model->index_layers(input_shape);

@@ -75,9 +75,21 @@ std::string ModelSpec::input_text() const {
 
 const std::vector<ModelSpec>& model_specs() {
     static const std::vector<ModelSpec> specs = {
-        {"lenet300-100", {1, 28, 28}, ModelFamily::Mlp, {300, 100}, false, 0, 0,
+        {"lenet300-100",
+         {1, 28, 28},
+         ModelFamily::Mlp,
+         {300, 100},
+         false,
+         0,
+         0,
          "LeNet-300-100: MLP 784-300-100-10 (fc1, fc2, fc3)"},
-        {"lenet5", {1, 28, 28}, ModelFamily::LeNet5, {}, false, 0, 0,
+        {"lenet5",
+         {1, 28, 28},
+         ModelFamily::LeNet5,
+         {},
+         false,
+         0,
+         0,
          "LeNet-5 (Caffe): conv 20, conv 50, fc 500, fc 10 (conv1, conv2, fc3, fc4)"},
         {"mlp-cifar", {3, 32, 32}, ModelFamily::Mlp, {1024, 512}, false, 0, 0, "MLP 3072-1024-512-10 (fc1, fc2, fc3)"},
         {"vgg-like",
@@ -91,7 +103,13 @@ const std::vector<ModelSpec>& model_specs() {
         wrn(16, 8, "WideResNet-16-8 (10.95M weights)"),
         wrn(28, 2, "WideResNet-28-2 (1.46M weights)"),
         wrn(28, 10, "WideResNet-28-10 (36.5M weights)"),
-        {"mlp", {}, ModelFamily::Mlp, {64, 64}, true, 0, 0,
+        {"mlp",
+         {},
+         ModelFamily::Mlp,
+         {64, 64},
+         true,
+         0,
+         0,
          "MLP with model.hidden widths (default 64, 64); flattens its input"},
     };
     return specs;

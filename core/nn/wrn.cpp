@@ -55,9 +55,8 @@ public:
     NetworkBlock(int64_t n, int64_t in, int64_t out, int64_t stride) {
         auto layer = register_module("layer", std::make_shared<torch::nn::Module>());
         for (int64_t i = 0; i < n; ++i)
-            blocks_.push_back(layer->register_module(std::to_string(i),
-                                                     std::make_shared<BasicBlock>(i == 0 ? in : out, out,
-                                                                                  i == 0 ? stride : 1)));
+            blocks_.push_back(layer->register_module(
+                std::to_string(i), std::make_shared<BasicBlock>(i == 0 ? in : out, out, i == 0 ? stride : 1)));
     }
 
     torch::Tensor forward(torch::Tensor x) {

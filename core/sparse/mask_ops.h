@@ -22,7 +22,8 @@ torch::Tensor grow_by_score(const torch::Tensor& mask, const torch::Tensor& scor
 torch::Tensor grow_random(const torch::Tensor& mask, int64_t k);
 
 // Bernoulli(density) mask, or with exact = true exactly round(density * N) positions chosen uniformly.
-torch::Tensor sample_mask(const std::vector<int64_t>& shape, double density, bool exact, const torch::TensorOptions& options);
+torch::Tensor sample_mask(const std::vector<int64_t>& shape, double density, bool exact,
+                          const torch::TensorOptions& options);
 
 // Active positions of a mask (its nonzero entries).
 int64_t count_active(const torch::Tensor& mask);

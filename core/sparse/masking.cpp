@@ -23,9 +23,9 @@ Masking::Masking(const std::vector<MaskableLayer>& layers, const SparseConfig& c
 void Masking::init_random() {
     torch::NoGradGuard no_grad;
     for (auto& l : layers_) {
-        l.mask = l.allocated_dense ? torch::ones_like(l.weight)
-                                   : sample_mask(l.weight.sizes().vec(), l.target_density, config_.exact_count,
-                                                 l.weight.options());
+        l.mask = l.allocated_dense
+                     ? torch::ones_like(l.weight)
+                     : sample_mask(l.weight.sizes().vec(), l.target_density, config_.exact_count, l.weight.options());
         l.ever_active = l.mask != 0;
     }
     apply();

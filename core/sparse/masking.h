@@ -17,11 +17,11 @@ namespace ft {
 
 struct MaskedLayer {
     std::string name;
-    torch::Tensor weight;   // the model's parameter
-    torch::Tensor mask;     // float 0/1, same shape and device as weight
+    torch::Tensor weight;       // the model's parameter
+    torch::Tensor mask;         // float 0/1, same shape and device as weight
     torch::Tensor ever_active;  // bool: positions active at any time so far (in-time over-parameterisation)
-    double target_density;  // d_l of the allocation
-    bool allocated_dense;   // the allocation made this layer dense (d_l == 1)
+    double target_density;      // d_l of the allocation
+    bool allocated_dense;       // the allocation made this layer dense (d_l == 1)
     int64_t macs_per_weight = 1;
 };
 

@@ -9,14 +9,19 @@ namespace ft {
 namespace {
 
 const detail::NameTable<EventKind>& table() {
-    static const detail::NameTable<EventKind> t = {
-        {EventKind::RunStarted, "run_started"}, {EventKind::Phase, "phase"},
-        {EventKind::Lr, "lr"},                  {EventKind::MaskUpdate, "mask_update"},
-        {EventKind::Ticket, "ticket"},          {EventKind::Evaluation, "evaluation"},
-        {EventKind::Log, "log"},                {EventKind::Checkpoint, "checkpoint"},
-        {EventKind::Finished, "finished"},      {EventKind::Pause, "pause"},
-        {EventKind::Resume, "resume"},          {EventKind::StepToMaskUpdate, "step_to_mask_update"},
-        {EventKind::UserEdit, "user_edit"}};
+    static const detail::NameTable<EventKind> t = {{EventKind::RunStarted, "run_started"},
+                                                   {EventKind::Phase, "phase"},
+                                                   {EventKind::Lr, "lr"},
+                                                   {EventKind::MaskUpdate, "mask_update"},
+                                                   {EventKind::Ticket, "ticket"},
+                                                   {EventKind::Evaluation, "evaluation"},
+                                                   {EventKind::Log, "log"},
+                                                   {EventKind::Checkpoint, "checkpoint"},
+                                                   {EventKind::Finished, "finished"},
+                                                   {EventKind::Pause, "pause"},
+                                                   {EventKind::Resume, "resume"},
+                                                   {EventKind::StepToMaskUpdate, "step_to_mask_update"},
+                                                   {EventKind::UserEdit, "user_edit"}};
     return t;
 }
 
@@ -32,6 +37,8 @@ bool is_annotation(EventKind kind) {
 }
 
 void to_json(nlohmann::json& json, EventKind value) { json = to_string(value); }
-void from_json(const nlohmann::json& json, EventKind& value) { value = event_kind_from_string(json.get<std::string>()); }
+void from_json(const nlohmann::json& json, EventKind& value) {
+    value = event_kind_from_string(json.get<std::string>());
+}
 
 }  // namespace ft

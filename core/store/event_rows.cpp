@@ -40,12 +40,9 @@ nlohmann::json matrix_json(const Matrix& m) { return m.empty() ? nlohmann::json(
 
 const char* level_name(LogLine::Level l) {
     switch (l) {
-        case LogLine::Warning:
-            return "warning";
-        case LogLine::Error:
-            return "error";
-        default:
-            return "info";
+        case LogLine::Warning: return "warning";
+        case LogLine::Error: return "error";
+        default: return "info";
     }
 }
 
@@ -242,7 +239,11 @@ void EventRows::write(const Event& e, double time, Pending& p) {
             "INSERT INTO evaluations(run, member, split, step, metrics, disagreement, kl, time) VALUES (?, ?, ?, ?, ?, "
             "?, "
             "?, ?)");
-        s.bind(1, run_).bind(2, ev->member).bind(3, to_string(ev->split)).bind(4, p.last_step).bind(5, json_text(metrics));
+        s.bind(1, run_)
+            .bind(2, ev->member)
+            .bind(3, to_string(ev->split))
+            .bind(4, p.last_step)
+            .bind(5, json_text(metrics));
         if (!ev->disagreement.empty()) s.bind(6, json_text(matrix_json(ev->disagreement)));
         if (!ev->kl.empty()) s.bind(7, json_text(matrix_json(ev->kl)));
         s.bind(8, time).run();
@@ -269,7 +270,8 @@ void EventRows::write(const Event& e, double time, Pending& p) {
         // A run loop never finishes as running; should one, the run is stored as failed, saying so.
         const bool known = is_final(f->status);
         const std::string status = to_string(known ? f->status : RunStatus::Failed);
-        const std::string message = known ? f->message : "run finished with status \"" + to_string(f->status) + "\": " + f->message;
+        const std::string message =
+            known ? f->message : "run finished with status \"" + to_string(f->status) + "\": " + f->message;
         db_.prepare("UPDATE runs SET status = ?, message = ?, seconds = ?, finished = ? WHERE id = ?")
             .bind(1, status)
             .bind(2, message)
@@ -277,7 +279,8 @@ void EventRows::write(const Event& e, double time, Pending& p) {
             .bind(4, time)
             .bind(5, run_)
             .run();
-        event(p.last_step, -1, EventKind::Finished, {{"status", status}, {"message", message}, {"seconds", f->seconds}}, time);
+        event(p.last_step, -1, EventKind::Finished, {{"status", status}, {"message", message}, {"seconds", f->seconds}},
+              time);
         if (!f->summary.empty()) write_summary(f->summary, time);
     } else if (const auto* d = std::get_if<DataPoints2D>(&e)) {
         write_data_points(*d);
@@ -301,7 +304,8 @@ void EventRows::write_summary(const std::string& summary, double time) {
 void EventRows::write_data_points(const DataPoints2D& d) {
     // A resumed run publishes its points again: the latest copy replaces the earlier one.
     const auto x = le_blob(d.x), y = le_blob(d.y), label = le_blob(d.label);
-    auto s = db_.prepare("INSERT OR REPLACE INTO data_points(run, classes, count, x, y, label) VALUES (?, ?, ?, ?, ?, ?)");
+    auto s =
+        db_.prepare("INSERT OR REPLACE INTO data_points(run, classes, count, x, y, label) VALUES (?, ?, ?, ?, ?, ?)");
     s.bind(1, run_).bind(2, d.classes).bind(3, int64_t(d.label.size()));
     s.bind_blob(4, x.data(), x.size()).bind_blob(5, y.data(), y.size()).bind_blob(6, label.data(), label.size());
     s.run();

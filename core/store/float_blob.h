@@ -28,7 +28,8 @@ template <typename T>
 std::vector<T> from_le_blob(const uint8_t* data, size_t size, const std::string& what) {
     static_assert(sizeof(T) == 4, "4-byte values only");
     if (size % 4 != 0)
-        throw std::runtime_error(what + ": blob of " + std::to_string(size) + " bytes is not a whole number of 4-byte values");
+        throw std::runtime_error(what + ": blob of " + std::to_string(size) +
+                                 " bytes is not a whole number of 4-byte values");
     std::vector<T> out(size / 4);
     for (size_t i = 0; i < out.size(); ++i) {
         uint32_t u = 0;

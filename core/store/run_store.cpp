@@ -285,8 +285,8 @@ std::vector<RunRecord> RunStore::list_runs(const RunFilter& filter) const {
         if (filter.status && r.status != *filter.status) continue;
         if (!filter.tag.empty() && std::find(r.tags.begin(), r.tags.end(), filter.tag) == r.tags.end()) continue;
         if (!text.empty()) {
-            bool hit = contains_ci(r.name, text) || contains_ci(to_string(r.method), text) ||
-                       contains_ci(notes[r.id], text);
+            bool hit =
+                contains_ci(r.name, text) || contains_ci(to_string(r.method), text) || contains_ci(notes[r.id], text);
             for (const auto& t : r.tags) hit = hit || contains_ci(t, text);
             if (!hit) continue;
         }
@@ -412,8 +412,7 @@ std::string RunStore::get_note(int64_t run) const {
     return s.step() ? s.text(0) : std::string();
 }
 
-int64_t RunStore::add_event(int64_t run, int64_t step, int64_t member, EventKind kind,
-                            const nlohmann::json& payload) {
+int64_t RunStore::add_event(int64_t run, int64_t step, int64_t member, EventKind kind, const nlohmann::json& payload) {
     impl_->require_writable();
     Transaction t(*impl_->db);
     impl_->require_run(run);
@@ -457,7 +456,11 @@ int64_t RunStore::record_evaluation(int64_t run, const EvaluationRecord& e) {
     auto s = impl_->db->prepare(
         "INSERT INTO evaluations(run, member, split, step, metrics, disagreement, kl, time) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    s.bind(1, run).bind(2, e.member).bind(3, to_string(e.split)).bind(4, e.step).bind(5, store_detail::json_text(e.metrics));
+    s.bind(1, run)
+        .bind(2, e.member)
+        .bind(3, to_string(e.split))
+        .bind(4, e.step)
+        .bind(5, store_detail::json_text(e.metrics));
     if (!e.disagreement.is_null()) s.bind(6, store_detail::json_text(e.disagreement));
     if (!e.kl.is_null()) s.bind(7, store_detail::json_text(e.kl));
     s.bind(8, e.time > 0 ? e.time : unix_now());

@@ -176,8 +176,8 @@ void RunStore::export_csv(int64_t run, std::ostream& out) const {
         for (auto it = e.metrics.begin(); it != e.metrics.end(); ++it) {
             if (!it.value().is_number() && !it.value().is_null()) continue;  // reliability bins: see export_json
             const double v = it.value().is_number() ? it.value().get<double>() : INFINITY;  // null = infinite NLL
-            out << r << ',' << e.member << ",," << e.step << ',' << csv_field(to_string(e.split) + "." + it.key()) << ','
-                << number(v) << '\n';
+            out << r << ',' << e.member << ",," << e.step << ',' << csv_field(to_string(e.split) + "." + it.key())
+                << ',' << number(v) << '\n';
         }
     }
     read.commit();

@@ -152,8 +152,7 @@ void StoreWriter::close() {
                     "? AND status = 'running'")
                 .bind(1, impl_->run)
                 .run();
-        } catch (const StoreError&) {
-        }
+        } catch (const StoreError&) {}
     }
     impl_->rows.reset();
     impl_->store = RunStore(nullptr);  // closes the connection (and checkpoints the WAL when it is the last one)
@@ -188,8 +187,7 @@ void StoreWriter::Impl::fail(const std::string& message) {
             .bind(1, "the run store stopped recording: " + message)
             .bind(2, run)
             .run();
-    } catch (const StoreError&) {
-    }
+    } catch (const StoreError&) {}
 }
 
 void StoreWriter::Impl::loop() {

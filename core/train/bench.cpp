@@ -94,9 +94,14 @@ nlohmann::json bench_update(const BenchOptions& o, const torch::Device& device) 
         reference_sort_update(copy, 0.5);
         reference = std::min(reference, ms_since(t0));
     }
-    return {{"model", o.update_model}, {"layers", masking.layers().size()}, {"weights", weights},
-            {"ours_ms", ours}, {"reference_sort_ms", reference}, {"speedup", reference / ours},
-            {"repeats", o.update_repeats}, {"note", "best of repeats; prune rate 0.5, gradient growth, ERK d=0.2"}};
+    return {{"model", o.update_model},
+            {"layers", masking.layers().size()},
+            {"weights", weights},
+            {"ours_ms", ours},
+            {"reference_sort_ms", reference},
+            {"speedup", reference / ours},
+            {"repeats", o.update_repeats},
+            {"note", "best of repeats; prune rate 0.5, gradient growth, ERK d=0.2"}};
 }
 
 }  // namespace
@@ -148,9 +153,14 @@ nlohmann::json run_bench(const BenchOptions& o) {
     last.item<double>();
     const double seconds = ms_since(t0) / 1000.0;
 
-    nlohmann::json out = {{"model", o.model},   {"density", o.density}, {"batch", o.batch},
-                          {"threads", threads}, {"device", device.str()}, {"steps", o.steps},
-                          {"update_every", o.update_every}, {"seconds", seconds},
+    nlohmann::json out = {{"model", o.model},
+                          {"density", o.density},
+                          {"batch", o.batch},
+                          {"threads", threads},
+                          {"device", device.str()},
+                          {"steps", o.steps},
+                          {"update_every", o.update_every},
+                          {"seconds", seconds},
                           {"samples_per_s", double(o.steps * o.batch) / seconds}};
     if (o.update_repeats > 0) out["update"] = bench_update(o, device);
     struct rusage usage {};

@@ -5,8 +5,8 @@
 #include <map>
 #include <string>
 
-#include <nlohmann/json.hpp>
 #include <torch/types.h>
+#include <nlohmann/json.hpp>
 
 namespace ft {
 
@@ -14,7 +14,8 @@ using TensorMap = std::map<std::string, torch::Tensor>;
 
 // Writes <dir>/<stem>-<generation>.pt and then <dir>/<stem>.json (meta + "tensor_file"), replacing the previous
 // pair. Tensors are saved on the CPU.
-void save_checkpoint(const std::string& dir, const std::string& stem, const nlohmann::json& meta, const TensorMap& tensors);
+void save_checkpoint(const std::string& dir, const std::string& stem, const nlohmann::json& meta,
+                     const TensorMap& tensors);
 // False when <dir>/<stem>.json does not exist; throws std::runtime_error naming the file when it is damaged.
 bool load_checkpoint(const std::string& dir, const std::string& stem, nlohmann::json& meta, TensorMap& tensors);
 

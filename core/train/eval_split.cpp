@@ -69,6 +69,8 @@ EvalSplit eval_split_from_string(const std::string& text) {
 }
 
 void to_json(nlohmann::json& json, const EvalSplit& value) { json = to_string(value); }
-void from_json(const nlohmann::json& json, EvalSplit& value) { value = eval_split_from_string(json.get<std::string>()); }
+void from_json(const nlohmann::json& json, EvalSplit& value) {
+    value = eval_split_from_string(json.get<std::string>());
+}
 
 }  // namespace ft

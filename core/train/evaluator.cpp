@@ -15,7 +15,8 @@ struct EvalModeGuard {
 };
 }  // namespace
 
-std::vector<float> predict_probabilities(Model& model, const Split& split, int64_t batch_size, const torch::Device& device) {
+std::vector<float> predict_probabilities(Model& model, const Split& split, int64_t batch_size,
+                                         const torch::Device& device) {
     torch::NoGradGuard no_grad;
     EvalModeGuard guard(model);
     std::vector<torch::Tensor> parts;

@@ -13,7 +13,8 @@
 namespace ft {
 
 // Row-major [n x classes] probabilities (softmax of the model's log-probabilities), in split order.
-std::vector<float> predict_probabilities(Model& model, const Split& split, int64_t batch_size, const torch::Device& device);
+std::vector<float> predict_probabilities(Model& model, const Split& split, int64_t batch_size,
+                                         const torch::Device& device);
 std::vector<int64_t> labels_of(const Split& split);
 
 struct LossAccuracy {

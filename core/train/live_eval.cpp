@@ -44,7 +44,8 @@ void LiveEvaluation::evaluate(Model& model, int64_t run_member, int64_t step, co
         ctx_.sink.on_event(r);
     }
     if (grid_)
-        ctx_.sink.on_event(make_boundary(*grid_, grid_probabilities(model, *grid_, c.train.test_batch_size, ctx_.device),
+        ctx_.sink.on_event(make_boundary(*grid_,
+                                         grid_probabilities(model, *grid_, c.train.test_batch_size, ctx_.device),
                                          ctx_.data.classes, boundary_member, step, boundary_source));
 }
 
@@ -83,8 +84,8 @@ void LiveEvaluation::on_ticket(const Ticket& ticket, int64_t run_member, int64_t
         set_cpu_rng_state(rng);
     }
     ticket_model_->load_network_state(ticket.state);
-    evaluate(ticket_model_->model(), run_member, step, EvalSplit::live(split_.kind == SplitKind::Validation, ticket.index),
-             ticket.index, "ticket");
+    evaluate(ticket_model_->model(), run_member, step,
+             EvalSplit::live(split_.kind == SplitKind::Validation, ticket.index), ticket.index, "ticket");
 }
 
 }  // namespace ft

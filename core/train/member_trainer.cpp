@@ -28,7 +28,9 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 }  // namespace
 
 MemberTrainer::MemberTrainer(RunContext& ctx, int64_t member, int64_t seed, bool sparse)
-    : ctx_(ctx), member_(member), seed_(seed),
+    : ctx_(ctx),
+      member_(member),
+      seed_(seed),
       train_loader_(ctx.data.train, ctx.config.train.batch_size, true, ctx.data.augmentation, uint64_t(seed)) {
     // The seed drives weight init, mask sampling and (through the loaders) the data order (spec §3).
     torch::manual_seed(uint64_t(seed));
@@ -43,7 +45,8 @@ MemberTrainer::MemberTrainer(RunContext& ctx, int64_t member, int64_t seed, bool
         param_names_.push_back(p.key());
         params.push_back(p.value());
     }
-    sgd_ = std::make_unique<MomentumSgd>(params, ctx.config.train.lr, ctx.config.train.momentum, ctx.config.train.weight_decay);
+    sgd_ = std::make_unique<MomentumSgd>(params, ctx.config.train.lr, ctx.config.train.momentum,
+                                         ctx.config.train.weight_decay);
     if (sparse) {
         masking_ = std::make_unique<Masking>(model_->maskable_layers(), ctx.config.sparse);
         masking_->init_random();
@@ -190,8 +193,15 @@ bool MemberTrainer::run(const StagePlan& stage, const std::function<void(Ticket&
         }
 
         // End of epoch: validate, keep the best ticket candidate, then the schedule's action (spec §4.1 order).
-        EpochEnd end{member_, e, step_, epoch_seen_ ? epoch_loss_sum_ / double(epoch_seen_) : 0.0,
-                     epoch_seen_ ? epoch_correct_ / double(epoch_seen_) : 0.0, 0, 0, lr, 0};
+        EpochEnd end{member_,
+                     e,
+                     step_,
+                     epoch_seen_ ? epoch_loss_sum_ / double(epoch_seen_) : 0.0,
+                     epoch_seen_ ? epoch_correct_ / double(epoch_seen_) : 0.0,
+                     0,
+                     0,
+                     lr,
+                     0};
         const bool has_val = val_loader_.has_value();
         if (has_val) {
             const auto v = evaluate_loader(*model_, *val_loader_, epochs_in_loader_, ctx_.device);
@@ -203,7 +213,10 @@ bool MemberTrainer::run(const StagePlan& stage, const std::function<void(Ticket&
         const bool improved = !has_val || end.val_accuracy > best_val_ || !have_best_;
         if ((ticket >= 0 || stage.keep_best) && (!has_val || end.val_accuracy > best_val_)) {
             best_state_ = network_state();
-            best_meta_ = {{"ticket", ticket}, {"epoch", e}, {"step", step_}, {"val_accuracy", end.val_accuracy},
+            best_meta_ = {{"ticket", ticket},
+                          {"epoch", e},
+                          {"step", step_},
+                          {"val_accuracy", end.val_accuracy},
                           {"reason", has_val ? "best validation accuracy" : "last epoch (no validation split)"}};
         }
         if (improved && has_val) best_val_ = std::max(best_val_, end.val_accuracy);
@@ -312,14 +325,22 @@ void MemberTrainer::load_network_state(const TensorMap& state) {
 }
 
 nlohmann::json MemberTrainer::state_meta() const {
-    return {{"member", member_},         {"seed", seed_},
-            {"step", step_},             {"stage_step", stage_step_},
-            {"epoch", epoch_},           {"batch_in_epoch", batch_in_epoch_},
-            {"epoch_loss_sum", epoch_loss_sum_}, {"epoch_correct", epoch_correct_},
-            {"epoch_seen", epoch_seen_}, {"best_val", best_val_},
-            {"have_best", have_best_},   {"best_meta", best_meta_},
-            {"epochs_in_loader", epochs_in_loader_}, {"lr", sgd_->lr()},
-            {"sparse", masking_ != nullptr}, {"mask_distances", mask_distances_json()}};
+    return {{"member", member_},
+            {"seed", seed_},
+            {"step", step_},
+            {"stage_step", stage_step_},
+            {"epoch", epoch_},
+            {"batch_in_epoch", batch_in_epoch_},
+            {"epoch_loss_sum", epoch_loss_sum_},
+            {"epoch_correct", epoch_correct_},
+            {"epoch_seen", epoch_seen_},
+            {"best_val", best_val_},
+            {"have_best", have_best_},
+            {"best_meta", best_meta_},
+            {"epochs_in_loader", epochs_in_loader_},
+            {"lr", sgd_->lr()},
+            {"sparse", masking_ != nullptr},
+            {"mask_distances", mask_distances_json()}};
 }
 
 nlohmann::json MemberTrainer::mask_distances_json() const {
@@ -341,8 +362,10 @@ TensorMap MemberTrainer::state_tensors() const {
 void MemberTrainer::restore(const nlohmann::json& meta, const TensorMap& tensors) {
     TensorMap network, best;
     for (const auto& [k, v] : tensors) {
-        if (k.rfind("best.", 0) == 0) best[k.substr(5)] = v;
-        else if (k.rfind("momentum.", 0) != 0 && k.rfind("ever.", 0) != 0) network[k] = v;
+        if (k.rfind("best.", 0) == 0)
+            best[k.substr(5)] = v;
+        else if (k.rfind("momentum.", 0) != 0 && k.rfind("ever.", 0) != 0)
+            network[k] = v;
     }
     if (meta.at("sparse").get<bool>() && !masking_)
         masking_ = std::make_unique<Masking>(model_->maskable_layers(), ctx_.config.sparse);

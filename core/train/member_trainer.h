@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 #include <torch/types.h>
+#include <nlohmann/json.hpp>
 
 #include "data/batch_loader.h"
 #include "data/dataset.h"
@@ -103,16 +103,16 @@ private:
     std::optional<BatchLoader> val_loader_;
 
     // Position (checkpointed).
-    int64_t step_ = 0;          // iterations over all stages of this member (drives ΔT, as the reference's global t)
-    int64_t stage_step_ = 0;    // iterations within the stage (drives the cosine prune rate and the stop fraction)
-    int64_t epoch_ = 0;         // epochs completed in the current stage
+    int64_t step_ = 0;        // iterations over all stages of this member (drives ΔT, as the reference's global t)
+    int64_t stage_step_ = 0;  // iterations within the stage (drives the cosine prune rate and the stop fraction)
+    int64_t epoch_ = 0;       // epochs completed in the current stage
     int64_t batch_in_epoch_ = 0;
     double epoch_loss_sum_ = 0, epoch_correct_ = 0;
     int64_t epoch_seen_ = 0;
     double best_val_ = 0;
     double last_val_accuracy_ = 0;  // of the last finished epoch (not checkpointed: set again by every epoch)
     bool have_best_ = false;
-    TensorMap best_state_;      // best-validation state of the open ticket window
+    TensorMap best_state_;  // best-validation state of the open ticket window
     nlohmann::json best_meta_;
     int64_t epochs_in_loader_ = 0;  // loader epochs consumed over all stages (distinct data order per epoch)
     std::function<void(int64_t)> epoch_hook_;

@@ -72,8 +72,8 @@ std::vector<OodSet> load_ood_sets(const RunConfig& config, const DatasetBundle& 
                     throw DataError(std::string(e.what()) + " (" + where + ")");
                 }
                 if (other.input_shape != data.input_shape)
-                    throw DataError(where + ": inputs are " + shape_text(other.input_shape) + ", the training data's are " +
-                                    shape_text(data.input_shape));
+                    throw DataError(where + ": inputs are " + shape_text(other.input_shape) +
+                                    ", the training data's are " + shape_text(data.input_shape));
                 set.split = {renormalised(other.test.x, other, data), other.test.y};
                 break;
             }
@@ -117,7 +117,8 @@ OodEvaluation evaluate_ood(const std::vector<OodSet>& sets, const std::vector<st
         sink.on_event(e);
     };
     std::string names;
-    for (const auto& set : sets) names += (names.empty() ? "" : ", ") + set.name + " (" + std::to_string(set.split.size()) + ")";
+    for (const auto& set : sets)
+        names += (names.empty() ? "" : ", ") + set.name + " (" + std::to_string(set.split.size()) + ")";
     sink.on_event(LogLine{LogLine::Info, "out-of-distribution detection against " + names});
     for (const auto& set : sets) {
         const auto probs = predict(set.split);

@@ -49,8 +49,9 @@ std::vector<std::string> cifar_c_files(const std::string& folder) {
     if (!fs::is_directory(folder, ec))
         throw DataError(folder + ": no such folder (eval.cifar_c_path names the CIFAR-10-C / CIFAR-100-C folder)");
     if (!fs::exists(fs::path(folder) / "labels.npy", ec))
-        throw DataError((fs::path(folder) / "labels.npy").string() + ": no such file (a CIFAR-C folder holds "
-                                                                     "labels.npy and one <corruption>.npy per type)");
+        throw DataError((fs::path(folder) / "labels.npy").string() +
+                        ": no such file (a CIFAR-C folder holds "
+                        "labels.npy and one <corruption>.npy per type)");
     std::vector<std::string> files;
     for (const auto& e : fs::directory_iterator(folder, ec)) {
         const auto name = e.path().filename().string();
@@ -82,11 +83,11 @@ RobustnessResult evaluate_robustness(const RunConfig& config, const DatasetBundl
                                 " images; a CIFAR-C file holds 5 severities of equally many images");
             const int64_t per_severity = h.shape[0] / 5;
             for (int64_t s : e.severities)
-                sources.push_back({fs::path(file).stem().string(), int(s), [&data, &e, file, labels, s, per_severity] {
-                                       return first(read_corruption_npy(file, labels, int(s), data.mean, data.stdev,
-                                                                        per_severity),
-                                                    e.corruption_samples);
-                                   }});
+                sources.push_back(
+                    {fs::path(file).stem().string(), int(s), [&data, &e, file, labels, s, per_severity] {
+                         return first(read_corruption_npy(file, labels, int(s), data.mean, data.stdev, per_severity),
+                                      e.corruption_samples);
+                     }});
         }
     } else {
         out.source = "generated";
@@ -103,11 +104,11 @@ RobustnessResult evaluate_robustness(const RunConfig& config, const DatasetBundl
         return out;
     }
 
-    sink.on_event(LogLine{LogLine::Info, "robustness: " + std::to_string(sources.size()) + " corrupted test sets (" +
-                                             out.source + (e.corruption_samples > 0
-                                                               ? ", at most " + std::to_string(e.corruption_samples) +
-                                                                     " images each)"
-                                                               : ", whole sets)")});
+    sink.on_event(
+        LogLine{LogLine::Info,
+                "robustness: " + std::to_string(sources.size()) + " corrupted test sets (" + out.source +
+                    (e.corruption_samples > 0 ? ", at most " + std::to_string(e.corruption_samples) + " images each)"
+                                              : ", whole sets)")});
     std::vector<CalibrationMeter> pooled(size_t(members), CalibrationMeter(data.classes, bins));
     CalibrationMeter pooled_ensemble(data.classes, bins);
     auto report = [&sink](int64_t member, const EvalSplit& split, const ClassificationMetrics& m) {
@@ -157,7 +158,9 @@ nlohmann::json robustness_json(const RobustnessResult& r) {
     for (const auto& s : r.sets) {
         nlohmann::json members = nlohmann::json::array();
         for (const auto& m : s.members) members.push_back(short_metrics(m));
-        sets.push_back({{"type", s.type}, {"severity", s.severity}, {"ensemble", short_metrics(s.ensemble)},
+        sets.push_back({{"type", s.type},
+                        {"severity", s.severity},
+                        {"ensemble", short_metrics(s.ensemble)},
                         {"members", members}});
     }
     nlohmann::json pooled_members = nlohmann::json::array();

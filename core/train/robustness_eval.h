@@ -30,8 +30,8 @@ struct CorruptedSetResult {
 };
 
 struct RobustnessResult {
-    std::string source;   // "generated" or the CIFAR-C folder
-    std::string skipped;  // why nothing was evaluated (2-D data, no corruption selected); empty otherwise
+    std::string source;      // "generated" or the CIFAR-C folder
+    std::string skipped;     // why nothing was evaluated (2-D data, no corruption selected); empty otherwise
     bool cancelled = false;  // stopped early (RunControl): the sets so far are reported
     int64_t samples_per_set = 0;
     std::vector<CorruptedSetResult> sets;

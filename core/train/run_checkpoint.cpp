@@ -28,7 +28,8 @@ void read(const json& j, const char* field, T& out, const std::string& file, con
 }
 
 void check_object(const json& j, const std::string& file) {
-    if (!j.is_object()) throw CheckpointFormatError(file + ": expected a JSON object, got " + std::string(j.type_name()));
+    if (!j.is_object())
+        throw CheckpointFormatError(file + ": expected a JSON object, got " + std::string(j.type_name()));
 }
 
 void check_version(const json& j, const std::string& file, int64_t expected, const char* what) {
@@ -118,8 +119,8 @@ TrainingRecord TrainingRecord::from_json(const json& j, const std::string& file)
 }
 
 json TicketMeta::to_json() const {
-    return {{"ticket", ticket}, {"epoch", epoch},   {"step", step},
-            {"val_accuracy", val_accuracy}, {"reason", reason}, {"seed", seed}};
+    return {{"ticket", ticket}, {"epoch", epoch}, {"step", step}, {"val_accuracy", val_accuracy},
+            {"reason", reason}, {"seed", seed}};
 }
 
 TicketMeta TicketMeta::from_json(const json& j, const std::string& file) {

@@ -23,9 +23,9 @@ public:
 struct RunCheckpoint {
     static constexpr int64_t kVersion = 1;  // the "format" field; other versions are refused
     int64_t version = kVersion;
-    nlohmann::json config;  // config_to_json of the run's config
-    int64_t run = 0;        // the training run in progress ("run_member")
-    int64_t stage = 0;      // its stage in progress
+    nlohmann::json config;   // config_to_json of the run's config
+    int64_t run = 0;         // the training run in progress ("run_member")
+    int64_t stage = 0;       // its stage in progress
     nlohmann::json trainer;  // MemberTrainer::state_meta(): its position within the stage
     double seconds = 0;      // training time of every session so far
     std::vector<int64_t> tickets_done;

@@ -28,6 +28,8 @@ bool is_final(RunStatus status) { return status != RunStatus::Running; }
 bool is_resumable(RunStatus status) { return status == RunStatus::Cancelled || status == RunStatus::Interrupted; }
 
 void to_json(nlohmann::json& json, RunStatus value) { json = to_string(value); }
-void from_json(const nlohmann::json& json, RunStatus& value) { value = run_status_from_string(json.get<std::string>()); }
+void from_json(const nlohmann::json& json, RunStatus& value) {
+    value = run_status_from_string(json.get<std::string>());
+}
 
 }  // namespace ft

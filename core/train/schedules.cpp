@@ -8,8 +8,12 @@ namespace ft {
 
 EdstSchedule::EdstSchedule(int64_t epochs, int64_t explore_epochs, int64_t members, double lr_explore,
                            double lr_refine_high, double lr_refine_low)
-    : epochs_(epochs), explore_epochs_(explore_epochs), members_(members), lr_explore_(lr_explore),
-      lr_high_(lr_refine_high), lr_low_(lr_refine_low) {
+    : epochs_(epochs),
+      explore_epochs_(explore_epochs),
+      members_(members),
+      lr_explore_(lr_explore),
+      lr_high_(lr_refine_high),
+      lr_low_(lr_refine_low) {
     t_re_ = double(epochs - explore_epochs) / double(members);
     for (int64_t k = 0; k < members; ++k)
         lr_low_at_.push_back(static_cast<int64_t>(std::ceil(double(explore_epochs) + double(k) * t_re_ + t_re_ / 2.0)));

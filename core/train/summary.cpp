@@ -146,24 +146,32 @@ MaskDiversity ticket_mask_distances(const std::vector<std::vector<std::vector<ui
 }
 
 nlohmann::json metrics_json(const ClassificationMetrics& m, bool with_reliability) {
-    nlohmann::json j = {{"n", m.n},           {"accuracy", m.accuracy}, {"nll", number(m.nll)},
-                        {"ece", m.ece},       {"mce", m.mce},           {"brier", m.brier}};
+    nlohmann::json j = {{"n", m.n},     {"accuracy", m.accuracy}, {"nll", number(m.nll)},
+                        {"ece", m.ece}, {"mce", m.mce},           {"brier", m.brier}};
     if (with_reliability) {
         j["reliability"] = nlohmann::json::array();
         for (const auto& b : m.reliability)
-            j["reliability"].push_back({{"lo", b.lo}, {"hi", b.hi}, {"count", b.count}, {"confidence", b.confidence},
+            j["reliability"].push_back({{"lo", b.lo},
+                                        {"hi", b.hi},
+                                        {"count", b.count},
+                                        {"confidence", b.confidence},
                                         {"accuracy", b.accuracy}});
     }
     return j;
 }
 
 nlohmann::json summary_json(const RunConfig& config, const RunPlan& plan, const std::vector<LayerInfo>& layers,
-                            const std::vector<MemberResult>& members, const EnsembleResult& ensemble,
-                            RunStatus status, double seconds, int64_t threads, const std::string& device) {
+                            const std::vector<MemberResult>& members, const EnsembleResult& ensemble, RunStatus status,
+                            double seconds, int64_t threads, const std::string& device) {
     nlohmann::json out;
-    out["run"] = {{"name", config.name},      {"method", to_string(config.method)}, {"status", to_string(status)},
-                  {"seconds", seconds},       {"device", device},                   {"threads", threads},
-                  {"version", FT_VERSION},    {"config_hash", config_hash(config)}};
+    out["run"] = {{"name", config.name},
+                  {"method", to_string(config.method)},
+                  {"status", to_string(status)},
+                  {"seconds", seconds},
+                  {"device", device},
+                  {"threads", threads},
+                  {"version", FT_VERSION},
+                  {"config_hash", config_hash(config)}};
     out["config"] = config_to_json(config);
 
     // Densities: of the tickets when there are any (PF's global pruning is not an allocation), else the target.
@@ -177,14 +185,20 @@ nlohmann::json summary_json(const RunConfig& config, const RunPlan& plan, const 
         if (!members.empty() && i < members[0].layer_density.size()) density = members[0].layer_density[i];
         maskable += n;
         costs.push_back({layers[i].name, n, layers[i].macs_per_weight, density});
-        jl.push_back({{"name", layers[i].name}, {"shape", layers[i].shape}, {"density", density}, {"weights", n},
+        jl.push_back({{"name", layers[i].name},
+                      {"shape", layers[i].shape},
+                      {"density", density},
+                      {"weights", n},
                       {"macs_per_weight", layers[i].macs_per_weight}});
     }
     out["model"] = {{"name", config.model.name}, {"layers", jl}, {"maskable_weights", maskable}};
 
     out["members"] = nlohmann::json::array();
     for (const auto& m : members) {
-        nlohmann::json jm = {{"index", m.index}, {"seed", m.seed}, {"epoch", m.epoch}, {"val_accuracy", m.val_accuracy},
+        nlohmann::json jm = {{"index", m.index},
+                             {"seed", m.seed},
+                             {"epoch", m.epoch},
+                             {"val_accuracy", m.val_accuracy},
                              {"test", metrics_json(m.test, false)}};
         out["members"].push_back(jm);
     }
@@ -214,12 +228,14 @@ nlohmann::json summary_json(const RunConfig& config, const RunPlan& plan, const 
     out["diversity"] = diversity_json(ensemble);
 
     const double ratio = costs.empty() ? 1.0 : sparse_forward_ratio(costs);
-    const int64_t reference_epochs = config.eval.flops_reference_epochs > 0 ? config.eval.flops_reference_epochs : config.train.epochs;
-    out["flops"] = {{"sparse_forward_ratio", ratio},
-                    {"train_vs_dense", training_cost(config, plan, ratio) / (double(reference_epochs) * dense_step_cost())},
-                    {"inference_vs_dense", double(plan.members) * ratio},
-                    {"reference_epochs", reference_epochs},
-                    {"convention", "RigL (spec 7): dense step 3 f_D, sparse 3 f_S, dense gradient every update"}};
+    const int64_t reference_epochs =
+        config.eval.flops_reference_epochs > 0 ? config.eval.flops_reference_epochs : config.train.epochs;
+    out["flops"] = {
+        {"sparse_forward_ratio", ratio},
+        {"train_vs_dense", training_cost(config, plan, ratio) / (double(reference_epochs) * dense_step_cost())},
+        {"inference_vs_dense", double(plan.members) * ratio},
+        {"reference_epochs", reference_epochs},
+        {"convention", "RigL (spec 7): dense step 3 f_D, sparse 3 f_S, dense gradient every update"}};
     add_layer_costs(out["flops"], plan, layers, members);
     return out;
 }

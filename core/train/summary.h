@@ -42,8 +42,8 @@ MaskDiversity ticket_mask_distances(const std::vector<std::vector<std::vector<ui
 struct EnsembleResult {
     ClassificationMetrics test;
     Matrix disagreement, kl;
-    MaskDiversity masks;               // empty for dense methods
-    std::vector<double> ever_active;   // per training run (sparse methods)
+    MaskDiversity masks;                                        // empty for dense methods
+    std::vector<double> ever_active;                            // per training run (sparse methods)
     std::vector<std::vector<MaskUpdateDistance>> mask_updates;  // per training run (dynamic sparse methods)
 };
 
@@ -60,7 +60,7 @@ nlohmann::json metrics_json(const ClassificationMetrics& m, bool with_reliabilit
 // FLOPs follow RigL: one multiply-accumulate counts as one FLOP, per example, maskable layers only.
 // The training cost comes from the plan and the method's rule (run_plan.h, training_cost).
 nlohmann::json summary_json(const RunConfig& config, const RunPlan& plan, const std::vector<LayerInfo>& layers,
-                            const std::vector<MemberResult>& members, const EnsembleResult& ensemble,
-                            RunStatus status, double seconds, int64_t threads, const std::string& device);
+                            const std::vector<MemberResult>& members, const EnsembleResult& ensemble, RunStatus status,
+                            double seconds, int64_t threads, const std::string& device);
 
 }  // namespace ft

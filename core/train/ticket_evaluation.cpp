@@ -89,8 +89,8 @@ nlohmann::json evaluate_tickets(RunContext& ctx, std::vector<Ticket>& tickets, c
         ctx.sink.on_event(r);
     }
     if (input.grid)
-        ctx.sink.on_event(make_boundary(*input.grid, mean_probabilities(grid_probs), data.classes, -1, input.step,
-                                        "ensemble"));
+        ctx.sink.on_event(
+            make_boundary(*input.grid, mean_probabilities(grid_probs), data.classes, -1, input.step, "ensemble"));
 
     const MemberPredictor predict = [&](const Split& split) {
         std::vector<std::vector<float>> out;
@@ -107,8 +107,7 @@ nlohmann::json evaluate_tickets(RunContext& ctx, std::vector<Ticket>& tickets, c
                                 input.threads, ctx.device.str());
     summary["robustness"] = robustness_json(robustness);
     summary["ood"] = ood_json(ood);
-    summary["run"]["eval_seconds"] =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    summary["run"]["eval_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return summary;
 }
 

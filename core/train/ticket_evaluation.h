@@ -18,13 +18,13 @@
 namespace ft {
 
 struct TicketEvaluationInput {
-    std::vector<LayerInfo> layers;             // empty: taken from a freshly built network
-    std::vector<double> ever_active;           // per training run
+    std::vector<LayerInfo> layers;                              // empty: taken from a freshly built network
+    std::vector<double> ever_active;                            // per training run
     std::vector<std::vector<MaskUpdateDistance>> mask_updates;  // per training run
     std::vector<OodSet> ood_sets;
-    const BoundaryGrid* grid = nullptr;        // 2-D data: publish the ensemble's decision boundary
-    int64_t step = 0;                          // the run's last step (for the boundary event)
-    double seconds = 0;                        // training time
+    const BoundaryGrid* grid = nullptr;  // 2-D data: publish the ensemble's decision boundary
+    int64_t step = 0;                    // the run's last step (for the boundary event)
+    double seconds = 0;                  // training time
     int64_t threads = 1;
 };
 

@@ -50,9 +50,10 @@ protected:
         dir = fs::temp_directory_path() / ("ft-cli-eval-" + std::to_string(::getpid()));
         fs::remove_all(dir);
         fs::create_directories(dir / "xdg");
-        const auto r = cli("train spirals-teach --set train.epochs=12 --set edst.explore_epochs=6 --set "
-                           "ensemble.members=2 --set eval.every_epochs=0 --checkpoint-dir '" + file("ckpt") +
-                           "' --out '" + file("train.json") + "' -q");
+        const auto r =
+            cli("train spirals-teach --set train.epochs=12 --set edst.explore_epochs=6 --set "
+                "ensemble.members=2 --set eval.every_epochs=0 --checkpoint-dir '" +
+                file("ckpt") + "' --out '" + file("train.json") + "' -q");
         ASSERT_EQ(r.rc, 0) << r.err;
         trained = nlohmann::json::parse(slurp(file("train.json")));
         auto store = ft::RunStore::open(file("runs.sqlite"));
@@ -70,8 +71,8 @@ int64_t CliEval::run = 0;
 }  // namespace
 
 TEST_F(CliEval, EvalByRunIdRecordsInTheStore) {
-    const auto r = cli("eval " + std::to_string(run) + " --db '" + file("runs.sqlite") + "' --out '" +
-                       file("eval.json") + "' -q");
+    const auto r =
+        cli("eval " + std::to_string(run) + " --db '" + file("runs.sqlite") + "' --out '" + file("eval.json") + "' -q");
     ASSERT_EQ(r.rc, 0) << r.err;
     EXPECT_NE(r.out.find("ensemble"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("OoD AUROC"), std::string::npos) << r.out;

@@ -71,9 +71,8 @@ TEST(CliKill, SigkillAtRandomMomentsThenResumeEqualsAnUninterruptedRun) {
 
     // The uninterrupted run, for its final numbers and its length in steps.
     const std::string plain_db = dir.file("plain.sqlite");
-    const auto plain = cli_test::run(
-        {cli_test::tiny_train({"--db", plain_db, "--out", dir.file("plain.json")}), env, dir.file("plain.out"),
-         dir.file("plain.err")});
+    const auto plain = cli_test::run({cli_test::tiny_train({"--db", plain_db, "--out", dir.file("plain.json")}), env,
+                                      dir.file("plain.out"), dir.file("plain.err")});
     ASSERT_EQ(plain.rc, 0) << plain.err;
     const auto reference = read_json(dir.file("plain.json"));
     const int64_t total_steps = RunStore::open(plain_db, StoreMode::ReadOnly).get_run(1).total_steps;
@@ -99,8 +98,9 @@ TEST(CliKill, SigkillAtRandomMomentsThenResumeEqualsAnUninterruptedRun) {
     int kills = 0, polls = 0, timed_kills = 0;
     for (int attempt = 0; kills < kKills; ++attempt) {
         ASSERT_LT(attempt, 3 * kKills) << "the run could not be killed " << kKills << " times";
-        std::vector<std::string> args =
-            run == 0 ? cli_test::tiny_train({"--db", db}) : std::vector<std::string>{"resume", std::to_string(run), "--db", db, "-q"};
+        std::vector<std::string> args = run == 0
+                                            ? cli_test::tiny_train({"--db", db})
+                                            : std::vector<std::string>{"resume", std::to_string(run), "--db", db, "-q"};
         const Command c{args, env, dir.file("attempt.out"), dir.file("attempt.err")};
         const bool at_random_time = unit(rng) < 0.25;
         const double deadline = at_random_time ? 0.05 + 1.0 * unit(rng) : 1e9;
@@ -165,8 +165,11 @@ TEST(CliKill, SigkillAtRandomMomentsThenResumeEqualsAnUninterruptedRun) {
               << " reads of the store while it was written\n";
 
     // Resumed to the end: the same numbers as the uninterrupted run, and a finished run in the store.
-    const auto done = cli_test::run({{"resume", std::to_string(run), "--db", db, "--out", dir.file("resumed.json"), "-q"},
-                                     env, dir.file("resumed.out"), dir.file("resumed.err")});
+    const auto done =
+        cli_test::run({{"resume", std::to_string(run), "--db", db, "--out", dir.file("resumed.json"), "-q"},
+                       env,
+                       dir.file("resumed.out"),
+                       dir.file("resumed.err")});
     ASSERT_EQ(done.rc, 0) << done.err;
     const auto resumed = read_json(dir.file("resumed.json"));
     EXPECT_EQ(resumed["run"]["status"], "finished");

@@ -79,7 +79,8 @@ TEST(CliStoreErrors, FileThatIsNotAStoreIsRefusedBeforeTrainingAndUntouched) {
     expect_refused_untouched(dir, text, other, "not a FreeTickets run store");
 
     const std::string foreign = dir.file("contacts.db");
-    store_test::RawDb(foreign).exec("CREATE TABLE runs(id INTEGER PRIMARY KEY, name TEXT); INSERT INTO runs(name) VALUES ('theirs')");
+    store_test::RawDb(foreign).exec(
+        "CREATE TABLE runs(id INTEGER PRIMARY KEY, name TEXT); INSERT INTO runs(name) VALUES ('theirs')");
     expect_refused_untouched(dir, foreign, other, "another application");
 }
 

@@ -31,8 +31,7 @@ bool has(const std::string& text, const std::string& part) { return text.find(pa
 TEST(RunsText, TableShowsMethodStatusAndProgress) {
     auto trashed = record(2, "second", Method::StaticEnsemble, RunStatus::Interrupted);
     trashed.trashed = true;
-    const std::string t =
-        cli::runs_table({record(1, "first", Method::Edst, RunStatus::Finished), trashed});
+    const std::string t = cli::runs_table({record(1, "first", Method::Edst, RunStatus::Finished), trashed});
     const auto header = t.substr(0, t.find('\n'));
     EXPECT_TRUE(has(header, "id  name    method           status")) << t;
     EXPECT_TRUE(has(t, "edst")) << t;
@@ -51,15 +50,16 @@ TEST(RunsText, ListedRunJsonHoldsNamesNotNumbers) {
 }
 
 TEST(RunsText, ControlCharactersAreEscaped) {
-    EXPECT_EQ(cli::printable("a\nb\tc\rd\x01" "e\x7f"), "a\\nb\\tc\\rd\\x01e\\x7f");
+    EXPECT_EQ(cli::printable("a\nb\tc\rd\x01"
+                             "e\x7f"),
+              "a\\nb\\tc\\rd\\x01e\\x7f");
     EXPECT_EQ(cli::printable("Ünïcødé"), "Ünïcødé");
     EXPECT_TRUE(has(cli::runs_table({record(1, "two\nlines", Method::Dst, RunStatus::Running)}), "two\\nlines"));
 }
 
 TEST(RunsText, ConfigDiffShowsOnlyDifferences) {
     EXPECT_EQ(cli::config_diff_text({}, 3, 4), "runs 3 and 4 have the same config\n");
-    const std::string t =
-        cli::config_diff_text({{"sparse.density", 0.2, 0.1}, {"name", "a", nullptr}}, 3, 4);
+    const std::string t = cli::config_diff_text({{"sparse.density", 0.2, 0.1}, {"name", "a", nullptr}}, 3, 4);
     EXPECT_TRUE(has(t, "key             run 3  run 4")) << t;
     EXPECT_TRUE(has(t, "sparse.density  0.2    0.1")) << t;
     EXPECT_TRUE(has(t, "name            \"a\"    (absent)")) << t;

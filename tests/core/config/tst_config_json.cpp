@@ -160,6 +160,7 @@ TEST(ConfigJson, MethodNamesRoundTripAndUnknownOnesAreErrors) {
         config_from_json({{"method", "edts"}}, "x.json");
         FAIL() << "no error";
     } catch (const ConfigException& e) {
-        EXPECT_NE(std::string(e.what()).find("method = \"edts\": expected one of {dense"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("method = \"edts\": expected one of {dense"), std::string::npos)
+            << e.what();
     }
 }

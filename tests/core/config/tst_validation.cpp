@@ -27,7 +27,8 @@ const Case kCases[] = {
     {"density NaN", [](RunConfig& c) { c.sparse.density = kNaN; }, "sparse.density", "NaN"},
     {"erk power negative", [](RunConfig& c) { c.sparse.erk_power_scale = -1; }, "sparse.erk_power_scale", "-1"},
     {"update frequency 0", [](RunConfig& c) { c.sparse.update_frequency = 0; }, "sparse.update_frequency", "0"},
-    {"update frequency negative", [](RunConfig& c) { c.sparse.update_frequency = -5; }, "sparse.update_frequency", "-5"},
+    {"update frequency negative", [](RunConfig& c) { c.sparse.update_frequency = -5; }, "sparse.update_frequency",
+     "-5"},
     {"prune rate above 1", [](RunConfig& c) { c.sparse.prune_rate = 1.01; }, "sparse.prune_rate", "1.01"},
     {"prune rate negative", [](RunConfig& c) { c.sparse.prune_rate = -0.1; }, "sparse.prune_rate", "-0.1"},
     {"stop fraction 0", [](RunConfig& c) { c.sparse.stop_fraction = 0; }, "sparse.stop_fraction", "0"},
@@ -39,12 +40,25 @@ const Case kCases[] = {
     {"explore epochs 0", [](RunConfig& c) { c.edst.explore_epochs = 0; }, "edst.explore_epochs", "0"},
     {"explore epochs >= E", [](RunConfig& c) { c.edst.explore_epochs = 450; }, "edst.explore_epochs", "450"},
     {"t_re below 2", [](RunConfig& c) { c.train.epochs = 155; }, "train.epochs", "155"},
-    {"epochs 0", [](RunConfig& c) { c.method = Method::Dense; c.train.epochs = 0; }, "train.epochs", "0"},
+    {"epochs 0",
+     [](RunConfig& c) {
+         c.method = Method::Dense;
+         c.train.epochs = 0;
+     },
+     "train.epochs", "0"},
     {"lr 0", [](RunConfig& c) { c.train.lr = 0; }, "train.lr", "0"},
     {"refine high lr negative", [](RunConfig& c) { c.edst.lr_refine_high = -0.01; }, "edst.lr_refine_high", "-0.01"},
     {"refine low lr 0", [](RunConfig& c) { c.edst.lr_refine_low = 0; }, "edst.lr_refine_low", "0"},
-    {"milestones not increasing", [](RunConfig& c) { c.train.milestones = {0.75, 0.5}; }, "train.milestones", "[0.75, 0.5]"},
-    {"milestone at 1", [](RunConfig& c) { c.train.milestones = {0.5, 1.0}; }, "train.milestones", "[0.5, 1]"},
+    {"milestones not increasing",
+     [](RunConfig& c) {
+         c.train.milestones = {0.75, 0.5};
+     },
+     "train.milestones", "[0.75, 0.5]"},
+    {"milestone at 1",
+     [](RunConfig& c) {
+         c.train.milestones = {0.5, 1.0};
+     },
+     "train.milestones", "[0.5, 1]"},
     {"gamma 0", [](RunConfig& c) { c.train.gamma = 0; }, "train.gamma", "0"},
     {"gamma above 1", [](RunConfig& c) { c.train.gamma = 2; }, "train.gamma", "2"},
     {"momentum 1", [](RunConfig& c) { c.train.momentum = 1.0; }, "train.momentum", "1"},
@@ -52,7 +66,8 @@ const Case kCases[] = {
     {"weight decay negative", [](RunConfig& c) { c.train.weight_decay = -1e-4; }, "train.weight_decay", "-0.0001"},
     {"batch 0", [](RunConfig& c) { c.train.batch_size = 0; }, "train.batch_size", "0"},
     {"validation split 1", [](RunConfig& c) { c.data.validation_split = 1.0; }, "data.validation_split", "1"},
-    {"validation split negative", [](RunConfig& c) { c.data.validation_split = -0.1; }, "data.validation_split", "-0.1"},
+    {"validation split negative", [](RunConfig& c) { c.data.validation_split = -0.1; }, "data.validation_split",
+     "-0.1"},
     {"ece bins 0", [](RunConfig& c) { c.eval.ece_bins = 0; }, "eval.ece_bins", "0"},
     {"device", [](RunConfig& c) { c.device = "tpu"; }, "device", "\"tpu\""},
     {"threads negative", [](RunConfig& c) { c.threads = -2; }, "threads", "-2"},
@@ -148,7 +163,8 @@ TEST(Validation, ModelNamesComeFromTheModelRegistry) {
     ASSERT_FALSE(errors.empty());
     EXPECT_EQ(errors[0].field, "model.name");
     EXPECT_EQ(errors[0].expected, model_choices());
-    for (const auto& spec : model_specs()) EXPECT_NE(errors[0].expected.find(spec.name), std::string::npos) << spec.name;
+    for (const auto& spec : model_specs())
+        EXPECT_NE(errors[0].expected.find(spec.name), std::string::npos) << spec.name;
     // The input a row declares is the one validation holds the dataset to.
     c.model.name = "wrn-28-2";  // 3x32x32
     c.data.name = "fashion-mnist";

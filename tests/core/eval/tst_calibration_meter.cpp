@@ -12,7 +12,7 @@ using namespace ft;
 TEST(CalibrationMeter, TwoBatchesByHand) {
     // Reference binning with 3 edges {0, 0.5, 1}: intervals (0, 0.5] and (0.5, 1].
     CalibrationMeter meter(2, {3, false});
-    meter.add({0.8f, 0.2f}, {0});               // correct, confidence 0.8
+    meter.add({0.8f, 0.2f}, {0});                 // correct, confidence 0.8
     meter.add({0.3f, 0.7f, 0.5f, 0.5f}, {0, 1});  // wrong (0.7); a tie goes to class 0: wrong (0.5)
     const auto m = meter.value();
     EXPECT_EQ(m.n, 3);

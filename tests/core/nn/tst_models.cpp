@@ -39,7 +39,9 @@ std::shared_ptr<Model> build(const std::string& name, std::vector<int64_t> input
 }
 
 // The per-example input of a registry row; a row that takes any shape gets a 2-D point.
-std::vector<int64_t> input_of(const ft::ModelSpec& spec) { return spec.input.empty() ? std::vector<int64_t>{2} : spec.input; }
+std::vector<int64_t> input_of(const ft::ModelSpec& spec) {
+    return spec.input.empty() ? std::vector<int64_t>{2} : spec.input;
+}
 
 std::vector<int64_t> batch_shape(int64_t batch, const std::vector<int64_t>& input) {
     std::vector<int64_t> shape{batch};
@@ -176,9 +178,9 @@ TEST(Models, MaskableWeightCountsMatchTheSpec) {
     EXPECT_EQ(total_weights(*build("lenet5", mnist())), 430500);
     EXPECT_EQ(total_weights(*build("mlp-cifar", cifar())), 3675136);
     EXPECT_EQ(total_weights(wrn28_10()), 36461232);
-    EXPECT_EQ(total_weights(*build("wrn-28-2", cifar())), 1463984);    // "1.46M"
-    EXPECT_EQ(total_weights(*build("wrn-16-8", cifar())), 10954160);   // "10.95M"
-    EXPECT_EQ(total_weights(*build("vgg-like", cifar())), 14977728);   // "~15M"
+    EXPECT_EQ(total_weights(*build("wrn-28-2", cifar())), 1463984);   // "1.46M"
+    EXPECT_EQ(total_weights(*build("wrn-16-8", cifar())), 10954160);  // "10.95M"
+    EXPECT_EQ(total_weights(*build("vgg-like", cifar())), 14977728);  // "~15M"
 }
 
 TEST(Models, MaskableLayersAreExactlyTheReferenceSelectionInOrder) {
@@ -282,7 +284,7 @@ TEST(Models, WideResNetNamesAndStructure) {
 
     EXPECT_EQ(layer(model, "conv1").macs_per_weight, 32 * 32);
     EXPECT_EQ(layer(model, "block1.layer.3.conv2").macs_per_weight, 32 * 32);
-    EXPECT_EQ(layer(model, "block2.layer.0.conv1").macs_per_weight, 16 * 16);       // stride 2
+    EXPECT_EQ(layer(model, "block2.layer.0.conv1").macs_per_weight, 16 * 16);  // stride 2
     EXPECT_EQ(layer(model, "block2.layer.0.convShortcut").macs_per_weight, 16 * 16);
     EXPECT_EQ(layer(model, "block3.layer.2.conv1").macs_per_weight, 8 * 8);
     EXPECT_EQ(layer(model, "fc").macs_per_weight, 1);
@@ -330,10 +332,10 @@ TEST(Models, WideResNetInitialisation) {
 
 TEST(Models, VggLikeNamesShapesAndMacs) {
     auto model = build("vgg-like", cifar());
-    const std::vector<std::string> expected = {
-        "features.0",  "features.3",  "features.7",  "features.10", "features.14", "features.17", "features.20",
-        "features.24", "features.27", "features.30", "features.34", "features.37", "features.40", "classifier.0",
-        "classifier.3"};
+    const std::vector<std::string> expected = {"features.0",  "features.3",   "features.7",  "features.10",
+                                               "features.14", "features.17",  "features.20", "features.24",
+                                               "features.27", "features.30",  "features.34", "features.37",
+                                               "features.40", "classifier.0", "classifier.3"};
     EXPECT_EQ(layer_names(*model), expected);
     EXPECT_EQ(layer(*model, "features.0").weight.sizes(), (std::vector<int64_t>{64, 3, 3, 3}));
     EXPECT_EQ(layer(*model, "features.40").weight.sizes(), (std::vector<int64_t>{512, 512, 3, 3}));
@@ -405,9 +407,14 @@ TEST(Models, IndexingLeavesTrainingModeAndBatchNormStatisticsAlone) {
 }
 
 TEST(Models, MismatchedInputShapeIsRejected) {
-    const std::vector<std::pair<std::string, std::vector<int64_t>>> wrong = {
-        {"lenet5", {3, 32, 32}},   {"lenet300-100", {784}}, {"mlp-cifar", {1, 28, 28}}, {"vgg-like", {3, 28, 28}},
-        {"wrn-28-2", {1, 28, 28}}, {"wrn-16-8", {3, 32}},   {"mlp", {}},                 {"mlp", {2, 0}}};
+    const std::vector<std::pair<std::string, std::vector<int64_t>>> wrong = {{"lenet5", {3, 32, 32}},
+                                                                             {"lenet300-100", {784}},
+                                                                             {"mlp-cifar", {1, 28, 28}},
+                                                                             {"vgg-like", {3, 28, 28}},
+                                                                             {"wrn-28-2", {1, 28, 28}},
+                                                                             {"wrn-16-8", {3, 32}},
+                                                                             {"mlp", {}},
+                                                                             {"mlp", {2, 0}}};
     for (const auto& [name, shape] : wrong) {
         try {
             build(name, shape);

@@ -167,8 +167,7 @@ TEST(Masking, MaskMomentumZeroesBuffersOfInactiveWeights) {
     std::vector<torch::Tensor> buffers;
     for (const auto& l : masking.layers()) buffers.push_back(torch::ones_like(l.weight));
     masking.apply(buffers);
-    for (size_t i = 0; i < buffers.size(); ++i)
-        EXPECT_TRUE(torch::equal(buffers[i], masking.layers()[i].mask));
+    for (size_t i = 0; i < buffers.size(); ++i) EXPECT_TRUE(torch::equal(buffers[i], masking.layers()[i].mask));
 }
 
 TEST(Masking, RandomGrowthIsBernoulliAroundTheCount) {

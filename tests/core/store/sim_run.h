@@ -83,7 +83,7 @@ inline SimTruth publish_sim_run(ft::EventSink& sink, const SimSpec& spec) {
                     {spec.layer_names[l % spec.layer_names.size()], {spec.layer_sizes[l]}, spec.density, 1});
             sink.on_event(s);
         }
-        sink.on_event(ft::PhaseChange{m, 0, 1, "training", -1});
+        sink.on_event(ft::PhaseChange{m, 0, 1, ft::Phase::Training, -1});
         for (int64_t step = 1; step <= spec.steps; ++step) {
             sink.on_event(
                 ft::StepMetrics{m, step, step / spec.steps_per_epoch + 1, truth.loss(m, step), 0.5, 0.1, spec.move});
@@ -106,9 +106,9 @@ inline SimTruth publish_sim_run(ft::EventSink& sink, const SimSpec& spec) {
     cm.ece = 0.05;
     cm.mce = 0.2;
     cm.reliability = {{0.0, 0.5, 40, 0.3, 0.25}, {0.5, 1.0, 60, 0.8, 0.85}};
-    for (int64_t m = 0; m < spec.members; ++m) sink.on_event(ft::EvalReport{m, "test", cm, {}, {}});
+    for (int64_t m = 0; m < spec.members; ++m) sink.on_event(ft::EvalReport{m, ft::EvalSplit::test(), cm, {}, {}});
     ft::Matrix d(size_t(spec.members), std::vector<double>(size_t(spec.members), 0.25));
-    sink.on_event(ft::EvalReport{-1, "test", cm, d, d});
+    sink.on_event(ft::EvalReport{-1, ft::EvalSplit::test(), cm, d, d});
     if (spec.finish) sink.on_event(ft::RunFinished{ft::RunStatus::Finished, "", 12.5});
     return truth;
 }

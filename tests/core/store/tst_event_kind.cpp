@@ -14,9 +14,10 @@ using namespace ft;
 
 TEST(EventKind, EveryKindRoundTrips) {
     std::set<std::string> names;
-    for (EventKind k : {EventKind::RunStarted, EventKind::Phase, EventKind::Lr, EventKind::MaskUpdate, EventKind::Ticket,
-                        EventKind::Evaluation, EventKind::Log, EventKind::Checkpoint, EventKind::Finished,
-                        EventKind::Pause, EventKind::Resume, EventKind::StepToMaskUpdate, EventKind::UserEdit}) {
+    for (EventKind k :
+         {EventKind::RunStarted, EventKind::Phase, EventKind::Lr, EventKind::MaskUpdate, EventKind::Ticket,
+          EventKind::Evaluation, EventKind::Log, EventKind::Checkpoint, EventKind::Finished, EventKind::Pause,
+          EventKind::Resume, EventKind::StepToMaskUpdate, EventKind::UserEdit}) {
         EXPECT_EQ(event_kind_from_string(to_string(k)), k);
         EXPECT_EQ(nlohmann::json(k), nlohmann::json(to_string(k)));
         names.insert(to_string(k));

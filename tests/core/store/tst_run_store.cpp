@@ -218,7 +218,7 @@ TEST(RunStore, TrashRestoreAndPurge) {
         }
     }
     store.purge(keep);
-    EXPECT_TRUE(store.list_runs(RunFilter{"", "", "", "", true, false}).empty());
+    EXPECT_TRUE(store.list_runs(RunFilter{"", {}, {}, "", true, false}).empty());
     EXPECT_THROW(store.purge(keep), StoreError);
     EXPECT_EQ(raw.text("PRAGMA integrity_check"), "ok");
     EXPECT_EQ(raw.text("PRAGMA foreign_key_check"), "");

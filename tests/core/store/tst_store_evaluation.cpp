@@ -171,7 +171,8 @@ TEST(StoreEvaluation, ResumedRunReplacesItsPoints) {
 TEST(StoreEvaluation, SummaryArrivesWithRunFinishedAndCanBeReplaced) {
     TempDir dir;
     const std::string path = dir.file("runs.ftdb");
-    const int64_t run = write_2d_run(path, R"({"run": {"status": "finished"}, "ensemble": {"test": {"accuracy": 0.75}}})");
+    const int64_t run =
+        write_2d_run(path, R"({"run": {"status": "finished"}, "ensemble": {"test": {"accuracy": 0.75}}})");
     auto store = RunStore::open(path);
     EXPECT_EQ(store.summary(run)["ensemble"]["test"]["accuracy"], 0.75);
     store.set_summary(run, {{"ensemble", {{"test", {{"accuracy", 0.5}}}}}, {"robustness", {{"pooled", 1}}}});
@@ -200,7 +201,7 @@ TEST(StoreEvaluation, OodScoresAreKeptWithTheEvaluation) {
     EXPECT_EQ(evals[0].metrics["ood"]["fpr95_msp"], 0.25);
     EXPECT_EQ(evals[0].metrics["ood"]["auroc_entropy"], 0.8125);
     EXPECT_EQ(evals[0].metrics["ood"]["fpr95_entropy"], 0.5);
-    const auto events = store.events(run, INT64_MIN, INT64_MAX, {"evaluation"});
+    const auto events = store.events(run, INT64_MIN, INT64_MAX, {ft::EventKind::Evaluation});
     ASSERT_EQ(events.size(), 1u);
     EXPECT_EQ(events[0].payload["ood"]["auroc_msp"], 0.875);
 }
@@ -282,7 +283,9 @@ TEST(StoreEvaluation, MigratesAVersion2Store) {
         RawDb raw(path, false);
         EXPECT_EQ(raw.integer("PRAGMA user_version"), 2);
         EXPECT_EQ(raw.integer("SELECT count(*) FROM sqlite_master WHERE name = 'summaries'"), 0);
-        raw.exec("INSERT INTO runs(name, method, status, created, color) VALUES ('v2 run', 'edst', 'finished', 1, '#123456')");
+        raw.exec(
+            "INSERT INTO runs(name, method, status, created, color) VALUES ('v2 run', 'edst', 'finished', 1, "
+            "'#123456')");
     }
     EXPECT_THROW(RunStore::open(path, StoreMode::ReadOnly), StoreError);  // read-only never upgrades
     {

@@ -96,7 +96,7 @@ TEST(StoreFiles, AnotherApplicationsSqliteFileIsRefusedAndUntouched) {
 TEST(StoreFiles, NewerSchemaIsRefusedAndUntouched) {
     TempDir dir;
     const std::string path = dir.file("future.ftdb");
-    { RunStore::open(path).create_run(ft::NewRun{"r", "dst", {}, "", {}, {}, ""}); }
+    { RunStore::open(path).create_run(ft::NewRun{"r", ft::Method::Dst, {}, "", {}, {}, ""}); }
     { RawDb(path, false).exec("PRAGMA user_version = " + std::to_string(ft::kStoreSchemaVersion + 1)); }
     expect_untouched_after_refusals(dir, path, "newer FreeTickets Workbench");
 }
@@ -179,7 +179,7 @@ TEST(StoreFiles, WriteProtectedFileIsRefusedForWritingAndReadableReadOnly) {
                         "(ReadOnlyModeNeverModifiesTheFile covers the read-only guarantee)";
     TempDir dir;
     const std::string path = dir.file("runs.ftdb");
-    { RunStore::open(path).create_run(ft::NewRun{"r", "dst", {}, "", {}, {}, ""}); }
+    { RunStore::open(path).create_run(ft::NewRun{"r", ft::Method::Dst, {}, "", {}, {}, ""}); }
     ASSERT_EQ(chmod(path.c_str(), 0444), 0);
     const std::string before = store_test::file_bytes(path);
     expect_refused(path, StoreMode::ReadWrite, "write-protected");
@@ -191,7 +191,7 @@ TEST(StoreFiles, WriteProtectedFileIsRefusedForWritingAndReadableReadOnly) {
     const std::string folder = dir.file("shared");
     std::filesystem::create_directory(folder);
     const std::string shared = folder + "/runs.ftdb";
-    { RunStore::open(shared).create_run(ft::NewRun{"shared run", "dst", {}, "", {}, {}, ""}); }
+    { RunStore::open(shared).create_run(ft::NewRun{"shared run", ft::Method::Dst, {}, "", {}, {}, ""}); }
     ASSERT_FALSE(std::filesystem::exists(shared + "-wal"));  // closed cleanly: the log was folded in
     ASSERT_EQ(chmod(folder.c_str(), 0555), 0);
     expect_refused(shared, StoreMode::ReadWrite, "write-protected");

@@ -110,9 +110,9 @@ TEST(StoreWriter, RecordsEverythingARunPublishes) {
 
     const auto events = store.events(run);
     using ft::EventKind;
-    for (EventKind kind : {EventKind::RunStarted, EventKind::Phase, EventKind::Lr, EventKind::MaskUpdate,
-                           EventKind::Ticket, EventKind::Evaluation, EventKind::Log, EventKind::Finished,
-                           EventKind::Pause}) {
+    for (EventKind kind :
+         {EventKind::RunStarted, EventKind::Phase, EventKind::Lr, EventKind::MaskUpdate, EventKind::Ticket,
+          EventKind::Evaluation, EventKind::Log, EventKind::Finished, EventKind::Pause}) {
         const auto kinds = kinds_of(events);
         EXPECT_NE(std::find(kinds.begin(), kinds.end(), kind), kinds.end()) << to_string(kind);
     }

@@ -88,7 +88,7 @@ TEST(EvaluationRun, LiveEvaluationReportsAndDrawsWithoutChangingTraining) {
     EXPECT_NE(with_live["robustness"]["skipped"].get<std::string>().find("feature"), std::string::npos);
     EXPECT_EQ(with_live["ood"]["sets"].size(), 2u);
     const double live_seconds = with_live["run"]["live_eval_seconds"].get<double>();
-    EXPECT_GT(live_seconds, 0.0);  // five evaluations and boundaries were timed
+    EXPECT_GT(live_seconds, 0.0);                                        // five evaluations and boundaries were timed
     EXPECT_LT(live_seconds, with_live["run"]["seconds"].get<double>());  // a part of the training time
 
     const auto points = events.of_type<DataPoints2D>();
@@ -136,7 +136,7 @@ TEST(EvaluationRun, ConsecutiveMaskDistancesMatchThePublishedMasks) {
     const auto updates = events.of_type<MaskUpdate>();
     ASSERT_GE(updates.size(), 3u);
     const auto& d = s["diversity"]["mask_updates"];
-    ASSERT_EQ(d.size(), 1u);  // EDST: one training run
+    ASSERT_EQ(d.size(), 1u);                                // EDST: one training run
     ASSERT_EQ(d[0]["hamming"].size(), updates.size() - 1);  // every update after the initial mask
     int64_t total = 0;
     for (const auto& l : updates[0].layers) total += l.total;

@@ -70,7 +70,8 @@ TEST(Experiment, EveryMethodRunsAndReportsItsMembers) {
         }
         if (m == Method::PfEnsemble) {
             int restored = 0;
-            for (const auto& l : events.of_type<LogLine>()) restored += l.text.find("continues from its best epoch") != std::string::npos;
+            for (const auto& l : events.of_type<LogLine>())
+                restored += l.text.find("continues from its best epoch") != std::string::npos;
             EXPECT_EQ(restored, 2) << "each member's fine-tuning starts from its best pretraining epoch";
         }
         if (m == Method::Edst) {
@@ -119,7 +120,8 @@ TEST(Experiment, InactiveWeightsAreZeroAfterEveryStep) {
     checker.trainer = &trainer;
     const StagePlan& stage = plan.runs[0].stages[0];
     ASSERT_TRUE(stage.dynamic_masks);
-    ASSERT_TRUE(trainer.run(stage, [](Ticket&&) {}, [] {}));
+    ASSERT_TRUE(trainer.run(
+        stage, [](Ticket&&) {}, [] {}));
     EXPECT_EQ(checker.checked, c.train.epochs * trainer.steps_per_epoch());
     EXPECT_EQ(checker.violations, 0);
 }

@@ -135,7 +135,8 @@ TEST(Robustness, CancelledStopsBetweenSets) {
     RunControl control;
     control.cancel();
     EventRecorder events;
-    const auto r = evaluate_robustness(config_for("contrast", {1, 2}), tiny_images(10), 2, predict_two, events, &control);
+    const auto r =
+        evaluate_robustness(config_for("contrast", {1, 2}), tiny_images(10), 2, predict_two, events, &control);
     EXPECT_TRUE(r.cancelled);
     EXPECT_TRUE(r.sets.empty());
     EXPECT_TRUE(robustness_json(r)["cancelled"].get<bool>());
@@ -225,8 +226,9 @@ TEST(Ood, SetsAreNormalisedLikeTheTrainingData) {
     TempFolder dir;
     const std::string mnist = dir.file("mnist");
     eval_test::write_mnist_folder(mnist, 4, 6, 3, 1);
-    eval_test::write_bytes(dir.file("other.npy"),
-                           eval_test::npy_images(5, 28, 28, 1, [](int64_t i, int64_t y, int64_t, int64_t) { return i + y; }));
+    eval_test::write_bytes(
+        dir.file("other.npy"),
+        eval_test::npy_images(5, 28, 28, 1, [](int64_t i, int64_t y, int64_t, int64_t) { return i + y; }));
     RunConfig c;
     c.data.name = "fashion-mnist";
     c.model.name = "lenet5";

@@ -124,8 +124,9 @@ TEST(TrainingRecord, RoundTripsAndReadsOlderRecords) {
     EXPECT_EQ(old.seconds, 2.0);
     auto newer = r.to_json();
     newer["format"] = 7;
-    EXPECT_NE(error_of([&] { TrainingRecord::from_json(newer, "x/training.json"); }).find("x/training.json: format = 7"),
-              std::string::npos);
+    EXPECT_NE(
+        error_of([&] { TrainingRecord::from_json(newer, "x/training.json"); }).find("x/training.json: format = 7"),
+        std::string::npos);
 }
 
 TEST(TicketMeta, RoundTrips) {

@@ -41,8 +41,10 @@ std::vector<int64_t> tickets(const StagePlan& s) {
     return out;
 }
 
-// MultiStepLR at floor(0.5 E) = 5 and floor(0.75 E) = 7 (spec §3).
-const std::vector<double> kMultistep = {0.1, 0.1, 0.1, 0.1, 0.1, 0.01, 0.01, 0.001, 0.001, 0.001};
+// MultiStepLR at floor(0.5 E) = 5 and floor(0.75 E) = 7 (spec §3): 0.1, then times gamma at each milestone
+// (computed as the reference does, so 0.1 * 0.1 rather than the literal 0.01).
+const double kLr1 = 0.1 * 0.1, kLr2 = 0.1 * 0.1 * 0.1;
+const std::vector<double> kMultistep = {0.1, 0.1, 0.1, 0.1, 0.1, kLr1, kLr1, kLr2, kLr2, kLr2};
 
 // What every independent-runs method shares: R runs of one MultiStepLR stage, run r competing for ticket r.
 void expect_independent_runs(const RunPlan& plan, int64_t runs, bool dynamic) {
@@ -143,8 +145,8 @@ TEST(RunPlan, EdstIsOneRunThatYieldsEveryTicket) {
     const StagePlan& s = plan.runs[0].stages[0];
     EXPECT_TRUE(s.dynamic_masks);
     // t_re = 4: phase k covers epochs 2+4k..5+4k, LR 0.01 for its first half and 0.001 for its second.
-    EXPECT_EQ(lrs(s), (std::vector<double>{0.1, 0.01, 0.01, 0.001, 0.001, 0.01, 0.01, 0.001, 0.001, 0.01, 0.01, 0.001,
-                                           0.001}));
+    EXPECT_EQ(lrs(s),
+              (std::vector<double>{0.1, 0.01, 0.01, 0.001, 0.001, 0.01, 0.01, 0.001, 0.001, 0.01, 0.01, 0.001, 0.001}));
     EXPECT_EQ(tickets(s), (std::vector<int64_t>{-1, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2}));
     std::vector<int64_t> explorations;
     for (size_t e = 0; e < s.epochs.size(); ++e)
@@ -160,7 +162,8 @@ TEST(RunPlan, EdstResetsTheBestAtRefinementOnlyWhenAsked) {
     RunConfig c = config_for(Method::Edst);
     for (bool reset : {false, true}) {
         c.edst.reset_best_at_refine = reset;
-        const auto& epochs = plan_run(c).runs[0].stages[0].epochs;
+        const RunPlan plan = plan_run(c);
+        const auto& epochs = plan.runs[0].stages[0].epochs;
         for (size_t e = 0; e < epochs.size(); ++e)
             EXPECT_EQ(epochs[e].reset_best_after, reset && int64_t(e) + 1 == c.edst.explore_epochs) << e;
     }

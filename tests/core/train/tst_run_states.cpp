@@ -31,8 +31,8 @@ std::string error_of(F f) {
 
 TEST(RunStatus, EveryStatusRoundTrips) {
     std::set<std::string> names;
-    for (RunStatus s : {RunStatus::Running, RunStatus::Finished, RunStatus::Cancelled, RunStatus::Failed,
-                        RunStatus::Interrupted}) {
+    for (RunStatus s :
+         {RunStatus::Running, RunStatus::Finished, RunStatus::Cancelled, RunStatus::Failed, RunStatus::Interrupted}) {
         EXPECT_EQ(run_status_from_string(to_string(s)), s);
         names.insert(to_string(s));
         EXPECT_EQ(nlohmann::json(s), nlohmann::json(to_string(s)));
@@ -87,9 +87,9 @@ TEST(EvalSplit, EveryFormRoundTrips) {
 }
 
 TEST(EvalSplit, UnknownFormsAreErrorsListingTheForms) {
-    for (const char* bad : {"", "train", "corrupted/", "corrupted/contrast", "corrupted/contrast/0",
-                            "corrupted/contrast/x", "corrupted//3", "ood/", "val/ticket-", "val/ticket-x",
-                            "val/3", "test/ticket-1"}) {
+    for (const char* bad :
+         {"", "train", "corrupted/", "corrupted/contrast", "corrupted/contrast/0", "corrupted/contrast/x",
+          "corrupted//3", "ood/", "val/ticket-", "val/ticket-x", "val/3", "test/ticket-1"}) {
         const std::string e = error_of([bad] { eval_split_from_string(bad); });
         EXPECT_NE(e.find("unknown evaluation split \"" + std::string(bad) + "\""), std::string::npos) << e;
         EXPECT_NE(e.find("corrupted/<type>/<severity>"), std::string::npos) << e;

@@ -135,8 +135,7 @@ TEST(SummaryCosts, MemberMasksGiveTheActiveCounts) {
     members[0].layer_active = {500, 12500, 100000, 5000};
     members[1].layer_density = {1.0, 0.5, 0.25, 1.0};
     members[1].layer_active = {500, 12501, 99999, 5000};
-    const auto s =
-        summary_json(c, plan_run(c), with_erk(lenet5(), 0.5), members, {}, RunStatus::Finished, 1, 1, "cpu");
+    const auto s = summary_json(c, plan_run(c), with_erk(lenet5(), 0.5), members, {}, RunStatus::Finished, 1, 1, "cpu");
     EXPECT_EQ(s["flops"]["layers"][1]["active_params"], 12500.5);
     EXPECT_EQ(s["flops"]["params"]["ensemble_active"], 2.0 * (500 + 12500 + 100000 + 5000));
 }

@@ -14,9 +14,9 @@
 namespace ft {
 
 struct ConfigError {
-    std::string field;     // dotted path, e.g. "sparse.density"
-    std::string value;     // the offending value as written (JSON text)
-    std::string expected;  // what would have been valid
+    std::string field;            // dotted path, e.g. "sparse.density"
+    std::string value;            // the offending value as written (JSON text)
+    std::string expected;         // what would have been valid
     std::string message() const;  // "sparse.density = 1.5: expected a number in (0, 1]"
 };
 

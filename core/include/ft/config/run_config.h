@@ -22,24 +22,24 @@ struct ModelConfig {
 };
 
 struct DataConfig {
-    std::string name = "fashion-mnist";  // fashion-mnist | mnist | cifar10 | cifar100 | spirals | moons | blobs
-    std::string path = "";               // folder with the dataset files; empty = the dataset's default location
-    double validation_split = 0.1;       // last fraction of the training set (spec §8); 0 = no validation
-    bool validation_augmentation = true; // the reference validates with the training augmentation (spec §10.12)
-    bool augment = true;                 // pad-crop + flip for CIFAR; ignored by datasets that have no augmentation
-    int64_t train_limit = 0;             // use only the first N training examples (0 = all); for tests and demos
-    int64_t test_limit = 0;              // use only the first N test examples (0 = all)
-    int64_t synthetic_samples = 2000;    // per split, for the synthetic 2-D sets
-    double synthetic_noise = 0.1;        // noise level of the synthetic 2-D sets
+    std::string name = "fashion-mnist";   // fashion-mnist | mnist | cifar10 | cifar100 | spirals | moons | blobs
+    std::string path = "";                // folder with the dataset files; empty = the dataset's default location
+    double validation_split = 0.1;        // last fraction of the training set (spec §8); 0 = no validation
+    bool validation_augmentation = true;  // the reference validates with the training augmentation (spec §10.12)
+    bool augment = true;                  // pad-crop + flip for CIFAR; ignored by datasets that have no augmentation
+    int64_t train_limit = 0;              // use only the first N training examples (0 = all); for tests and demos
+    int64_t test_limit = 0;               // use only the first N test examples (0 = all)
+    int64_t synthetic_samples = 2000;     // per split, for the synthetic 2-D sets
+    double synthetic_noise = 0.1;         // noise level of the synthetic 2-D sets
 };
 
 struct TrainConfig {
-    int64_t epochs = 250;                  // per member (dense, DST) or in total (EDST: t_ex + M * t_re)
+    int64_t epochs = 250;  // per member (dense, DST) or in total (EDST: t_ex + M * t_re)
     int64_t batch_size = 128;
     int64_t test_batch_size = 128;
-    double lr = 0.1;                       // also EDST's exploration LR
+    double lr = 0.1;  // also EDST's exploration LR
     double momentum = 0.9;
-    double weight_decay = 5e-4;            // on all parameters, as the reference
+    double weight_decay = 5e-4;                    // on all parameters, as the reference
     std::vector<double> milestones = {0.5, 0.75};  // fractions of epochs (dense, DST); floor(f * E)
     double gamma = 0.1;
 };
@@ -52,17 +52,17 @@ struct SparseConfig {
     double density = 0.2;
     SparseInit init = SparseInit::Erk;
     double erk_power_scale = 1.0;
-    bool exact_count = false;          // false = Bernoulli sampling (reference); true = exactly round(d_l * N_l) per layer
-    int64_t update_frequency = 1000;   // ΔT in iterations, counted globally across epochs
-    double prune_rate = 0.5;           // p
+    bool exact_count = false;  // false = Bernoulli sampling (reference); true = exactly round(d_l * N_l) per layer
+    int64_t update_frequency = 1000;                         // ΔT in iterations, counted globally across epochs
+    double prune_rate = 0.5;                                 // p
     PruneSchedule prune_schedule = PruneSchedule::Constant;  // the CIFAR code uses p constantly (spec §2.4)
-    double prune_rate_min = 0.005;     // eta_min of the cosine schedule
-    double stop_fraction = 1.0;        // stop mask updates after this fraction of iterations; 1 = never (reference)
+    double prune_rate_min = 0.005;                           // eta_min of the cosine schedule
+    double stop_fraction = 1.0;  // stop mask updates after this fraction of iterations; 1 = never (reference)
     Growth growth = Growth::Gradient;
     std::string prune = "magnitude";
-    bool reset_regrown = true;         // pruned-then-regrown weights restart at 0 (CIFAR quirk, spec §10.5)
-    bool mask_momentum = false;        // mask SGD momentum buffers (false = CIFAR, true = ImageNet path)
-    bool update_dense_layers = true;   // apply DST to layers ERK made dense (spec §10.4)
+    bool reset_regrown = true;        // pruned-then-regrown weights restart at 0 (CIFAR quirk, spec §10.5)
+    bool mask_momentum = false;       // mask SGD momentum buffers (false = CIFAR, true = ImageNet path)
+    bool update_dense_layers = true;  // apply DST to layers ERK made dense (spec §10.4)
 };
 
 struct EnsembleConfig {
@@ -71,8 +71,8 @@ struct EnsembleConfig {
 };
 
 struct EdstConfig {
-    int64_t explore_epochs = 150;     // t_ex
-    double exploration_rate = 0.8;    // q
+    int64_t explore_epochs = 150;   // t_ex
+    double exploration_rate = 0.8;  // q
     double lr_refine_high = 0.01;
     double lr_refine_low = 0.001;
     bool reset_best_at_refine = false;  // the reference keeps best_val at t_ex (spec §10.11)
@@ -84,8 +84,8 @@ struct PfConfig {
 };
 
 struct EvalConfig {
-    int64_t ece_bins = 15;   // number of edges as the reference (15 edges -> 14 bins) unless true_bins
-    bool true_bins = false;  // true: ece_bins equal-width bins
+    int64_t ece_bins = 15;               // number of edges as the reference (15 edges -> 14 bins) unless true_bins
+    bool true_bins = false;              // true: ece_bins equal-width bins
     int64_t flops_reference_epochs = 0;  // training FLOPs are reported relative to a dense run of this many
                                          // epochs (0 = train.epochs); spec §7 compares EDST with 250 dense epochs
     // Robustness (spec §6.3), after training, image data only: "all", "none" or a comma-separated list of

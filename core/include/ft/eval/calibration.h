@@ -13,10 +13,10 @@ struct BinningOptions {
 };
 
 struct ReliabilityBin {
-    double lo = 0, hi = 0;    // confidence interval (lo, hi] of the bin
+    double lo = 0, hi = 0;  // confidence interval (lo, hi] of the bin
     int64_t count = 0;
-    double confidence = 0;    // mean max-probability of the samples in the bin (0 when empty)
-    double accuracy = 0;      // share of correct predictions in the bin (0 when empty)
+    double confidence = 0;  // mean max-probability of the samples in the bin (0 when empty)
+    double accuracy = 0;    // share of correct predictions in the bin (0 when empty)
 };
 
 struct ClassificationMetrics {

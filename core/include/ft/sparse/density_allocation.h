@@ -25,7 +25,8 @@ DensityAllocation erk_allocation(const std::vector<Shape>& shapes, double densit
 // multiplicative search (start 10, factor 0.5, factor *= 0.95, stop when |sum epsilon*sum(shape) - d N| < 5).
 DensityAllocation er_allocation(const std::vector<Shape>& shapes, double density);
 DensityAllocation uniform_allocation(const std::vector<Shape>& shapes, double density);
-DensityAllocation allocate_density(SparseInit init, const std::vector<Shape>& shapes, double density, double power_scale);
+DensityAllocation allocate_density(SparseInit init, const std::vector<Shape>& shapes, double density,
+                                   double power_scale);
 
 int64_t element_count(const Shape& shape);
 

@@ -91,10 +91,10 @@ struct RunRecord {
 };
 
 struct RunFilter {
-    std::string text;                  // substring of the name, method, a tag or the note (ASCII case-insensitive)
-    std::optional<Method> method;      // none: every method
-    std::optional<RunStatus> status;   // on the reported status (so Interrupted finds dead runs); none: all
-    std::string tag;                   // exact
+    std::string text;                 // substring of the name, method, a tag or the note (ASCII case-insensitive)
+    std::optional<Method> method;     // none: every method
+    std::optional<RunStatus> status;  // on the reported status (so Interrupted finds dead runs); none: all
+    std::string tag;                  // exact
     bool include_trashed = false;
     bool trashed_only = false;
 };

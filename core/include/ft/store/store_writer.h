@@ -47,8 +47,8 @@ public:
 
     // Queues an event that is not part of the run loop's stream (pause, resume, user_edit, ...). step < 0: the
     // last step seen.
-    void annotate(EventKind kind, const nlohmann::json& payload = nlohmann::json::object(),
-                  int64_t member = -1, int64_t step = -1);
+    void annotate(EventKind kind, const nlohmann::json& payload = nlohmann::json::object(), int64_t member = -1,
+                  int64_t step = -1);
 
     // Waits until everything queued so far is committed (or the writer failed).
     void flush();

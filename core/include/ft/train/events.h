@@ -37,10 +37,10 @@ struct RunStarted {
 
 struct StepMetrics {
     int64_t member = 0;
-    int64_t step = 0;      // global iteration of this member, 1-based after the step
-    int64_t epoch = 0;     // 1-based
-    double loss = 0;       // mini-batch loss
-    double accuracy = 0;   // mini-batch accuracy
+    int64_t step = 0;     // global iteration of this member, 1-based after the step
+    int64_t epoch = 0;    // 1-based
+    double loss = 0;      // mini-batch loss
+    double accuracy = 0;  // mini-batch accuracy
     double lr = 0;
     double prune_rate = 0;
 };
@@ -105,7 +105,7 @@ struct EvalReport {
     int64_t member = -1;  // -1 = the ensemble
     EvalSplit split;
     ClassificationMetrics metrics;
-    Matrix disagreement, kl;  // for the ensemble report with >= 2 members
+    Matrix disagreement, kl;                      // for the ensemble report with >= 2 members
     std::optional<OodResult> ood = std::nullopt;  // out-of-distribution scores ("ood/<set>" splits only)
 };
 
@@ -129,7 +129,7 @@ struct RunFinished {
 // 2-D feature data only (the synthetic sets): the training points, published once after RunStarted so that a
 // view can draw them under a decision boundary.
 struct DataPoints2D {
-    std::vector<float> x, y;       // feature 0 and feature 1, as the network sees them (normalised)
+    std::vector<float> x, y;  // feature 0 and feature 1, as the network sees them (normalised)
     std::vector<int32_t> label;
     int64_t classes = 2;
 };
@@ -142,9 +142,9 @@ struct DecisionBoundary {
     int64_t step = 0;
     std::string source;
     double x_min = 0, x_max = 1, y_min = 0, y_max = 1;
-    int64_t resolution = 0;     // grid points per axis
+    int64_t resolution = 0;  // grid points per axis
     int64_t classes = 2;
-    std::vector<float> probs;   // [resolution (y, from y_min) x resolution (x, from x_min) x classes], row-major
+    std::vector<float> probs;  // [resolution (y, from y_min) x resolution (x, from x_min) x classes], row-major
 };
 
 using Event = std::variant<RunStarted, StepMetrics, PhaseChange, LrChange, MaskUpdate, EpochEnd, TicketCaptured,

@@ -42,9 +42,9 @@ struct TrainingRunPlan {
 
 struct RunPlan {
     Method method = Method::Edst;
-    int64_t members = 1;    // tickets in the final ensemble (M)
-    bool sparse = false;    // the tickets carry masks
-    bool dynamic = false;   // masks change during training (mask updates)
+    int64_t members = 1;   // tickets in the final ensemble (M)
+    bool sparse = false;   // the tickets carry masks
+    bool dynamic = false;  // masks change during training (mask updates)
     std::vector<TrainingRunPlan> runs;
     std::vector<int64_t> ticket_runs;  // ticket k comes from training run ticket_runs[k]
     int64_t batch_size = 0;
