@@ -243,7 +243,7 @@ bool MainWindow::openRun(qint64 runId, QString* error) {
     follower_->stop();
     setCurrentRun(data);
     // A run another process is still writing: follow it.
-    if (record->status == "running") follower_->follow(browser_->storePath(), runId);
+    if (ft::to_string(record->status) == "running") follower_->follow(browser_->storePath(), runId);
     if (!data->evaluations().empty()) emit evaluationShown();
     emit runShown(runId);
     return true;

@@ -153,7 +153,7 @@ private slots:
     void eventsAreMarkersAtTheirSteps() {
         RunData data;
         for (int64_t s = 1; s <= 300; ++s) data.apply(ft::StepMetrics{0, s, 1, 1.0, 0.5, 0.1, 0.0});
-        data.apply(ft::PhaseChange{0, 100, 2, "exploration", 1});
+        data.apply(ft::PhaseChange{0, 100, 2, ft::Phase::Exploration, 1});
         data.apply(ft::LrChange{0, 150, 2, 0.01});
         data.apply(ft::TicketCaptured{0, 0, 200, 2, 0.7, "best validation"});
         data.apply(scripted::maskUpdate(0, 50, {"fc"}, {scripted::allOn(10)}, {10}));

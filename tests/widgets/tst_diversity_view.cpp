@@ -49,8 +49,8 @@ std::vector<Bits> script(RunData& data) {
     for (int e = 0; e < 2; ++e) {  // two evaluations of the ensemble, each after its members' reports
         data.apply(ft::StepMetrics{0, 400 + 100 * e, 5, 1.0, 0.5, 0.1, 0.0});
         for (int m = 0; m < 3; ++m)
-            data.apply(ft::EvalReport{m, "test", metrics(0.6 + 0.05 * m + 0.01 * e, 0.05, {{0, 1, 10, 0.7, 0.6}}), {}, {}});
-        data.apply(ft::EvalReport{-1, "test", metrics(0.8 + 0.05 * e, 0.03, {{0, 1, 10, 0.8, 0.8}}),
+            data.apply(ft::EvalReport{m, ft::EvalSplit::test(), metrics(0.6 + 0.05 * m + 0.01 * e, 0.05, {{0, 1, 10, 0.7, 0.6}}), {}, {}});
+        data.apply(ft::EvalReport{-1, ft::EvalSplit::test(), metrics(0.8 + 0.05 * e, 0.03, {{0, 1, 10, 0.8, 0.8}}),
                                   disagreementOf(1.0 + e), klOf(1.0 + e)});
     }
     return tickets;

@@ -37,7 +37,7 @@ private slots:
         b_ = store_->create_run(newRun("beta", "dst-ensemble"));
         c_ = store_->create_run(newRun("gamma", "edst"));
         store_->set_status(a_, ft::RunStatus::Finished, "", 12.5);
-        store_->set_status(c_, "failed", "data file missing", 1.0);
+        store_->set_status(c_, ft::RunStatus::Failed, "data file missing", 1.0);
         store_->add_tag(b_, "baseline");
     }
     void cleanup() {
@@ -86,7 +86,7 @@ private slots:
         QCOMPARE(inserted.at(0).at(1).toInt(), 3);  // appended: the store lists by id
         QCOMPARE(model.runId(3), d);
 
-        store_->set_status(b_, "cancelled");
+        store_->set_status(b_, ft::RunStatus::Cancelled);
         QVERIFY(model.refresh());
         QCOMPARE(changed.count(), 1);
         QCOMPARE(changed.at(0).at(0).toModelIndex().row(), model.rowOfRun(b_));

@@ -42,8 +42,8 @@ void script(RunData& data) {
         data.apply(ft::TicketCaptured{m, m, 100, 1, 0.6, "best validation"});
     }
     const std::vector<ft::ReliabilityBin> bins = {{0, 0.5, 40, 0.4, 0.35}, {0.5, 1, 60, 0.8, 0.75}};
-    for (int m = 0; m < 2; ++m) data.apply(ft::EvalReport{m, "test", metrics(0.6, 0.05, bins), {}, {}});
-    data.apply(ft::EvalReport{-1, "test", metrics(0.7, 0.04, bins), {{0, 0.2}, {0.2, 0}}, {{0, 0.5}, {0.4, 0}}});
+    for (int m = 0; m < 2; ++m) data.apply(ft::EvalReport{m, ft::EvalSplit::test(), metrics(0.6, 0.05, bins), {}, {}});
+    data.apply(ft::EvalReport{-1, ft::EvalSplit::test(), metrics(0.7, 0.04, bins), {{0, 0.2}, {0.2, 0}}, {{0, 0.5}, {0.4, 0}}});
     ft::DecisionBoundary b{0, 100, "ticket", -1, 1, -1, 1, 2, 2, {0.9f, 0.1f, 0.2f, 0.8f, 0.7f, 0.3f, 0.1f, 0.9f}};
     data.apply(b);
     data.apply(ft::RunFinished{ft::RunStatus::Finished, "", 1.0, ""});

@@ -28,7 +28,7 @@ ft::MaskUpdate maskUpdate(int64_t member, int64_t step, bool initial) {
 void publish(ft::EventSink& sink, int members, int steps) {
     for (int m = 0; m < members; ++m) {
         sink.on_event(maskUpdate(m, 0, true));
-        sink.on_event(ft::PhaseChange{m, 0, 1, "exploration", -1});
+        sink.on_event(ft::PhaseChange{m, 0, 1, ft::Phase::Exploration, -1});
         for (int s = 1; s <= steps; ++s) {
             sink.on_event(ft::StepMetrics{m, s, 1, 1.0 / s, 0.5, 0.1, 0.3});
             if (s % 50 == 0) sink.on_event(maskUpdate(m, s, false));
