@@ -310,6 +310,7 @@ std::string comparison_table(const std::vector<json>& summaries, const std::vect
         return l + "\n";
     };
     std::vector<std::string> header;
+    header.reserve(cols.size());
     for (const auto& c : cols) header.emplace_back(c.header);
     out += line(header);
     for (const auto& r : rows) out += line(r);

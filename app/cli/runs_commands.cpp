@@ -26,6 +26,7 @@ std::string json_dump(const nlohmann::json& j) {
 
 std::vector<int64_t> run_ids(const std::vector<std::string>& args) {
     std::vector<int64_t> out;
+    out.reserve(args.size());
     for (const auto& a : args) out.push_back(require_run_id(a));
     return out;
 }

@@ -120,6 +120,7 @@ int64_t write_mask_run(const std::string& path, const StoreBenchOptions& o, bool
     std::mt19937_64 rng(o.seed);
     const auto layers = lenet5_layers(o.density);
     std::vector<GeneratedMask> masks;
+    masks.reserve(layers.size());
     for (const auto& l : layers) masks.emplace_back(count(l.shape), o.density, rng);
     NewRun run;
     run.name = "bench-masks";

@@ -116,7 +116,12 @@ std::vector<OodSetSpec> ood_set_list(const EvalConfig& eval, std::vector<ConfigE
             }
             const bool needs_folder = head == "mnist" || head == "cifar10" || head == "cifar100";
             if (needs_folder && path.empty()) {
-                fail(entry, head + " needs its folder, e.g. " + head + ":/data/" + head);
+                std::string why = head;
+                why += " needs its folder, e.g. ";
+                why += head;
+                why += ":/data/";
+                why += head;
+                fail(entry, why);
                 continue;
             }
             s.kind = OodSetSpec::Dataset;

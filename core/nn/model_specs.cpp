@@ -27,8 +27,8 @@ std::vector<std::string> vgg_layers(const std::vector<int64_t>& widths) {
             index += 3;
         }
     }
-    names.push_back("classifier.0");
-    names.push_back("classifier.3");
+    names.emplace_back("classifier.0");
+    names.emplace_back("classifier.3");
     return names;
 }
 
@@ -46,7 +46,7 @@ std::vector<std::string> wrn_layers(int64_t depth, int64_t widen) {
             if (i == 0 && channels[g - 1] != channels[g]) names.push_back(block + "convShortcut");
         }
     }
-    names.push_back("fc");
+    names.emplace_back("fc");
     return names;
 }
 

@@ -93,6 +93,7 @@ void RunStore::record_events(int64_t run, const std::vector<Event>& events) {
     impl_->require_run(run);
     store_detail::EventRows rows(*impl_->db, run, 16);
     std::vector<store_detail::QueuedEvent> batch;
+    batch.reserve(events.size());
     const double now = store_detail::unix_now();
     for (const auto& e : events) batch.push_back({e, now});
     rows.write_batch(batch);

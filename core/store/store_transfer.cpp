@@ -116,7 +116,12 @@ std::vector<int64_t> RunStore::import_from(const std::string& other_path, bool i
             auto read = src.prepare("SELECT " + list + " FROM runs WHERE id = ?");
             read.bind(1, old_id);
             if (!read.step()) continue;
-            auto write = dst.prepare("INSERT INTO runs(" + list + ") VALUES (" + marks + ")");
+            std::string insert = "INSERT INTO runs(";
+            insert += list;
+            insert += ") VALUES (";
+            insert += marks;
+            insert += ")";
+            auto write = dst.prepare(insert);
             for (int c = 0; c < int(run_cols.size()); ++c) write.bind_value(c + 1, read.value(c));
             write.run();
         }
@@ -165,8 +170,13 @@ void RunStore::export_csv(int64_t run, std::ostream& out) const {
         while (s.step()) {
             const auto it = names.find(s.int64(1));
             const std::string layer = csv_field(it != names.end() ? it->second : std::to_string(s.int64(1)));
-            const std::string head =
-                r + ',' + std::to_string(s.int64(0)) + ',' + layer + ',' + std::to_string(s.int64(2));
+            std::string head = r;  // run,member,layer,step
+            head += ',';
+            head += std::to_string(s.int64(0));
+            head += ',';
+            head += layer;
+            head += ',';
+            head += std::to_string(s.int64(2));
             const char* keys[] = {"pruned", "regrown", "active", "total"};
             for (int k = 0; k < 4; ++k) out << head << ',' << keys[k] << ',' << s.int64(3 + k) << '\n';
         }
