@@ -61,6 +61,7 @@ std::vector<EdstEpoch> EdstSchedule::timeline() const {
 
 std::vector<int64_t> multistep_milestones(const std::vector<double>& fractions, int64_t epochs) {
     std::vector<int64_t> out;
+    out.reserve(fractions.size());
     for (double f : fractions) out.push_back(static_cast<int64_t>(std::floor(f * double(epochs))));
     return out;
 }
