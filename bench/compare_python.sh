@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # C++ core vs. the same masked training loop in Python (bench/python_loop.py), per-sample throughput.
 # The project's target: C++ at least 1.2x the Python samples/s. Builds nothing.
 #

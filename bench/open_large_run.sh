@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Opens a stored run in the workbench on a real X server (Xvfb, 1920x1080, empty HOME) and drives the mask view
 # through every update and into single weights of the largest layer (--scrub-masks), then prints: the time until
 # the run is shown, the peak resident memory, the GUI thread's longest gap while the run opens and while the masks

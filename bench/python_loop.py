@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The `freetickets bench` training loop (core/train/bench.cpp, run_bench) written in plain Python/PyTorch.
 
 It exists for one comparison: the project's goal is a C++ core at least 1.2x faster per sample than the same

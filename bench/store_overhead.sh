@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # What the run store costs a training run: the same preset trained with the store on (--db) and off (--no-db),
 # interleaved, ROUNDS times. Prints the training seconds of each side (medians), the slowdown (target: under 3%),
 # the size of one run's store, and the bytes a mask update takes per million weights. Builds nothing.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Installs what is missing, then configures and builds the project into build/ (Release, Ninja).
 # Extra arguments go to CMake, e.g. scripts/build.sh -DFT_BUILD_GUI=OFF
 set -euo pipefail

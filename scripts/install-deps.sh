@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Installs every Debian 12 package the project needs to build, run, test and package it.
 # Packages already present are skipped, so a second run is quick and changes nothing.
 set -euo pipefail
@@ -19,10 +20,12 @@ packages=(
   dataset-fashion-mnist
   # the Python comparison loop of bench/ (Debian's torch, run with /usr/bin/python3)
   python3-torch python3-numpy
-  # packaging
-  dpkg-dev file
+  # packaging, and its checks (packaging/check-package.sh)
+  dpkg-dev file lintian desktop-file-utils appstream man-db
   # core tests
   libgtest-dev
+  # the habits checks: formatting (scripts/check-format.sh, part of run-tests.sh) and clang-tidy (HACKING.md)
+  clang-format-14 clang-tidy-14
 )
 
 missing=()

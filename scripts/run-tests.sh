@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# README command 2 (and CI): set up, build, and run the whole test suite.
+# SPDX-License-Identifier: GPL-3.0-or-later
+# README command 2 (and CI, through .ci/run): set up, check the layout of the changed files, build with warnings
+# as errors, and run the whole test suite.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-"$root/scripts/build.sh"
+"$root/scripts/install-deps.sh"
+"$root/scripts/check-format.sh"
+"$root/scripts/build.sh" -DFT_WERROR=ON
 build="${FT_BUILD_DIR:-$root/build}"
 export QT_QPA_PLATFORM=offscreen
 cd "$build"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # README command 1: set up, build, and start the workbench on the default experiment (preset fashion-edst).
 # With a display ($DISPLAY or $WAYLAND_DISPLAY) the Qt workbench opens on the default preset and starts training;
 # without one the same preset trains headless with a progress bar and prints its result table.

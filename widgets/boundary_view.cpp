@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // BoundaryView and BoundaryCanvas (boundary_view.h).
 #include "boundary_view.h"
 #include "control_bar.h"
@@ -89,9 +90,9 @@ QImage BoundaryCanvas::panelImage(int panel) const {
     for (int gy = 0; gy < n; ++gy) {
         auto* line = reinterpret_cast<QRgb*>(image.scanLine(n - 1 - gy));  // grid row 0 is y_min: the bottom
         for (int gx = 0; gx < n; ++gx)
-            line[gx] = cellColor(&b->probs[(size_t(gy) * size_t(n) + size_t(gx)) * size_t(b->classes)], b->classes,
-                                 background)
-                           .rgb();
+            line[gx] =
+                cellColor(&b->probs[(size_t(gy) * size_t(n) + size_t(gx)) * size_t(b->classes)], b->classes, background)
+                    .rgb();
     }
     return image;
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // BoundaryView (teaching mode, 2-D data): the decision boundary of each ticket, of the ensemble and of the live
 // network, one panel each, with the training points on top. A grid cell's colour is the probability-weighted mix
 // of the class colours, paler where the network is unsure, so the boundary is where the colours meet.

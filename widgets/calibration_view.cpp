@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // CalibrationView (calibration_view.h).
 #include "calibration_view.h"
 

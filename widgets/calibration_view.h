@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // CalibrationView: reliability diagrams with a confidence histogram for each member and the ensemble, at the latest
 // evaluation of a split (or at a chosen evaluation step), with accuracy, ECE, MCE, NLL and Brier in a table. The
 // main entity (the ensemble when it has been evaluated, else the chosen member) is drawn as bars; the others as

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The experiment form. See config_form.h.
 #include "config_form.h"
 
@@ -182,7 +183,8 @@ void ConfigForm::build() {
             editorWidget = f->combo;
         } else {
             f->line = new QLineEdit(f->row);
-            if (isList(s.type)) f->line->setPlaceholderText(tr("comma-separated, e.g. %1").arg(QStringLiteral("18, 19, 20")));
+            if (isList(s.type))
+                f->line->setPlaceholderText(tr("comma-separated, e.g. %1").arg(QStringLiteral("18, 19, 20")));
             connect(f->line, &QLineEdit::textEdited, this, &ConfigForm::onEdited);
             editorWidget = f->line;
         }
@@ -211,8 +213,10 @@ void ConfigForm::showValue(Field& f, const json& value) {
     } else if (f.combo) {
         const QString text = scalarText(value);
         const int i = f.combo->findText(text);
-        if (i >= 0) f.combo->setCurrentIndex(i);
-        else if (f.combo->isEditable()) f.combo->setEditText(text);
+        if (i >= 0)
+            f.combo->setCurrentIndex(i);
+        else if (f.combo->isEditable())
+            f.combo->setEditText(text);
         else {
             // A value the list does not offer (from a file): show it, so the core's message has something to name.
             f.combo->addItem(text);
@@ -237,7 +241,8 @@ json ConfigForm::readValue(const Field& f) const {
     if (type == ft::FieldType::String || type == ft::FieldType::Choice) return text.toStdString();
     if (isList(type)) {
         const QString t = text.trimmed();
-        const QString inner = t.startsWith(QLatin1Char('[')) && t.endsWith(QLatin1Char(']')) ? t.mid(1, t.size() - 2) : t;
+        const QString inner =
+            t.startsWith(QLatin1Char('[')) && t.endsWith(QLatin1Char(']')) ? t.mid(1, t.size() - 2) : t;
         json arr = json::array();
         if (inner.trimmed().isEmpty()) return arr;
         for (const auto& part : inner.split(QLatin1Char(','))) arr.push_back(parseScalar(part, true));
@@ -316,7 +321,8 @@ void ConfigForm::revalidate() {
             }
         }
     }
-    if (!errors_.empty()) valid_.reset();
+    if (!errors_.empty())
+        valid_.reset();
     else
         for (const auto& w : warnings) warnings_ << q(w);
 
@@ -326,8 +332,10 @@ void ConfigForm::revalidate() {
         const QString text = errorText(f->key);
         f->error->setText(text);
         f->error->setVisible(!text.isEmpty());
-        if (!text.isEmpty()) f->row->setProperty("invalid", true);
-        else f->row->setProperty("invalid", QVariant());
+        if (!text.isEmpty())
+            f->row->setProperty("invalid", true);
+        else
+            f->row->setProperty("invalid", QVariant());
     }
     for (const auto& e : errors_)
         if (!byKey_.contains(q(e.field))) general << q(e.message());
@@ -340,8 +348,7 @@ void ConfigForm::revalidate() {
     ft::RunConfig context;
     try {
         context = ft::config_from_json(lastGood_, "form");
-    } catch (const ft::ConfigException&) {
-    }
+    } catch (const ft::ConfigException&) {}
     for (auto* f : fields_) {
         const auto& s = *f->schema;
         const std::string range = ft::field_range(s.key, context);
@@ -388,9 +395,12 @@ bool ConfigForm::setFieldText(const QString& key, const QString& text) {
         f->check->setChecked(t == QLatin1String("true"));
     } else if (f->combo) {
         const int i = f->combo->findText(text);
-        if (i >= 0) f->combo->setCurrentIndex(i);
-        else if (f->combo->isEditable()) f->combo->setEditText(text);
-        else return false;
+        if (i >= 0)
+            f->combo->setCurrentIndex(i);
+        else if (f->combo->isEditable())
+            f->combo->setEditText(text);
+        else
+            return false;
     } else {
         f->line->setText(text);
     }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The experiment form: one editor per config field, generated from the core's config schema
 // (ft/config/config_schema.h), so a new knob appears without touching the GUI. Every edit is checked by the
 // core itself (config_from_json + validate) and each field shows the core's message inline, word for word.
@@ -83,8 +84,8 @@ private:
     std::vector<ft::ConfigError> errors_;
     QStringList warnings_;
     std::optional<ft::RunConfig> valid_;
-    nlohmann::json lastGood_;   // the last config that parsed (stands in for fields whose text does not parse)
-    nlohmann::json unknown_;    // keys of the loaded config that no field claims
+    nlohmann::json lastGood_;  // the last config that parsed (stands in for fields whose text does not parse)
+    nlohmann::json unknown_;   // keys of the loaded config that no field claims
     QStringList visible_;
     bool loading_ = false;
 };

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Labels and help texts of the experiment form, by config key, translatable. A field missing here still gets an
 // editor (the schema drives the form); it is labelled with its key and its tooltip shows the type and range.
 #include <QCoreApplication>
@@ -57,8 +58,7 @@ const FieldText kTexts[] = {
      QT_TRANSLATE_NOOP("ConfigForm", "Mini-batch size for evaluation (does not change the results).")},
     {"train.lr", QT_TRANSLATE_NOOP("ConfigForm", "Learning rate"),
      QT_TRANSLATE_NOOP("ConfigForm", "SGD learning rate; also the exploration learning rate of EDST.")},
-    {"train.momentum", QT_TRANSLATE_NOOP("ConfigForm", "Momentum"),
-     QT_TRANSLATE_NOOP("ConfigForm", "SGD momentum.")},
+    {"train.momentum", QT_TRANSLATE_NOOP("ConfigForm", "Momentum"), QT_TRANSLATE_NOOP("ConfigForm", "SGD momentum.")},
     {"train.weight_decay", QT_TRANSLATE_NOOP("ConfigForm", "Weight decay"),
      QT_TRANSLATE_NOOP("ConfigForm", "L2 weight decay on all parameters, as in the reference.")},
     {"train.milestones", QT_TRANSLATE_NOOP("ConfigForm", "LR milestones"),
@@ -101,7 +101,8 @@ const FieldText kTexts[] = {
     {"sparse.prune", QT_TRANSLATE_NOOP("ConfigForm", "Prune criterion"),
      QT_TRANSLATE_NOOP("ConfigForm", "Which active weights are removed: the smallest magnitudes.")},
     {"sparse.reset_regrown", QT_TRANSLATE_NOOP("ConfigForm", "Reset regrown weights"),
-     QT_TRANSLATE_NOOP("ConfigForm", "Regrown weights restart at 0 (the CIFAR reference) instead of keeping their value.")},
+     QT_TRANSLATE_NOOP("ConfigForm",
+                       "Regrown weights restart at 0 (the CIFAR reference) instead of keeping their value.")},
     {"sparse.mask_momentum", QT_TRANSLATE_NOOP("ConfigForm", "Mask momentum"),
      QT_TRANSLATE_NOOP("ConfigForm",
                        "Mask the SGD momentum buffers of inactive weights (ImageNet code); off, they keep "

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // ControlBar (control_bar.h) and the wrapping layout behind it.
 #include "control_bar.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // ControlBar: the row of controls above a view. When the view is narrower than the row, the controls wrap onto
 // more rows instead of forcing the view (and with it the docked window) wider: the bar's minimum width is that of
 // its widest control group, not the sum of all. A label stays on the same row as its control. Figure exports

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // CurvesView (curves_view.h). Graph data is always the decimated envelope of the visible step range at the axis
 // rect's pixel width: after every layout (resize, export at another size) and every zoom, it is computed again from
 // the full-resolution series kept in RunData.

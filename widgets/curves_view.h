@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // CurvesView: training curves of every member (loss, accuracy, learning rate, prune rate, and the epoch-end
 // validation metrics on demand), one stacked chart per metric sharing the step axis, with the run's events as
 // markers. Long series are reduced to a min/max envelope per pixel column of the visible range (re-done on zoom),

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Min/max decimation and EMA smoothing (decimation.h).
 #include "decimation.h"
 
@@ -8,8 +9,8 @@
 
 namespace ftw {
 
-XYData decimateMinMax(const std::vector<int64_t>& steps, const std::vector<double>& values, double x_min,
-                      double x_max, int columns, bool log_x) {
+XYData decimateMinMax(const std::vector<int64_t>& steps, const std::vector<double>& values, double x_min, double x_max,
+                      int columns, bool log_x) {
     XYData out;
     const size_t n = std::min(steps.size(), values.size());
     if (n == 0) return out;

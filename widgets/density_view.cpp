@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // DensityView (density_view.h). The data are small (one point per mask update and layer), so every refresh
 // rebuilds the plottables from RunData.
 #include "density_view.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // DensityView: per-layer density of one member over its mask updates (a line per layer with its target density
 // dashed, or a layers x updates heatmap), and below it the weights pruned and regrown at each update (all layers
 // or one) with the share of weights ever activated (the ITOP exploration rate). Run events are drawn as markers.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // DiversityView (diversity_view.h).
 #include "diversity_view.h"
 
@@ -23,16 +24,11 @@ constexpr int kMaxCellLabels = 10;  // matrices up to 10 x 10 print their values
 
 QString kindTitle(DiversityView::MatrixKind kind) {
     switch (kind) {
-        case DiversityView::Hamming:
-            return QObject::tr("mask Hamming");
-        case DiversityView::Jaccard:
-            return QObject::tr("mask Jaccard");
-        case DiversityView::Disagreement:
-            return QObject::tr("disagreement");
-        case DiversityView::Kl:
-            return QObject::tr("KL(p_col ‖ p_row)");
-        default:
-            return {};
+        case DiversityView::Hamming: return QObject::tr("mask Hamming");
+        case DiversityView::Jaccard: return QObject::tr("mask Jaccard");
+        case DiversityView::Disagreement: return QObject::tr("disagreement");
+        case DiversityView::Kl: return QObject::tr("KL(p_col ‖ p_row)");
+        default: return {};
     }
 }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // DiversityView: how different the ensemble's members are. Mask Hamming distance and Jaccard overlap between the
 // tickets (each ticket's mask is its member's mask at the capture; before two tickets exist, the members' latest
 // masks), the prediction disagreement and KL matrices of an ensemble evaluation, and diversity versus accuracy:

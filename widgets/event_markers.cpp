@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Event markers on time charts (event_markers.h).
 #include "event_markers.h"
 
@@ -31,36 +32,24 @@ QCPAxis* markerAxis(QCPAxisRect* rect) {
 bool MarkerFilter::accepts(const Marker& m) const {
     if (member != -2 && m.member != member && m.member != -1) return false;
     switch (m.kind) {
-        case MarkerKind::MaskUpdate:
-            return maskUpdates;
-        case MarkerKind::Phase:
-            return phases;
-        case MarkerKind::LrChange:
-            return lrChanges;
-        case MarkerKind::Ticket:
-            return tickets;
-        case MarkerKind::Evaluation:
-            return evaluations;
-        case MarkerKind::Annotation:
-            return annotations;
+        case MarkerKind::MaskUpdate: return maskUpdates;
+        case MarkerKind::Phase: return phases;
+        case MarkerKind::LrChange: return lrChanges;
+        case MarkerKind::Ticket: return tickets;
+        case MarkerKind::Evaluation: return evaluations;
+        case MarkerKind::Annotation: return annotations;
     }
     return false;
 }
 
 QString markerKindName(MarkerKind kind) {
     switch (kind) {
-        case MarkerKind::MaskUpdate:
-            return QCoreApplication::translate("ftw::EventMarkers", "mask update");
-        case MarkerKind::Phase:
-            return QCoreApplication::translate("ftw::EventMarkers", "phase change");
-        case MarkerKind::LrChange:
-            return QCoreApplication::translate("ftw::EventMarkers", "LR change");
-        case MarkerKind::Ticket:
-            return QCoreApplication::translate("ftw::EventMarkers", "ticket captured");
-        case MarkerKind::Evaluation:
-            return QCoreApplication::translate("ftw::EventMarkers", "evaluation");
-        case MarkerKind::Annotation:
-            return QCoreApplication::translate("ftw::EventMarkers", "annotation");
+        case MarkerKind::MaskUpdate: return QCoreApplication::translate("ftw::EventMarkers", "mask update");
+        case MarkerKind::Phase: return QCoreApplication::translate("ftw::EventMarkers", "phase change");
+        case MarkerKind::LrChange: return QCoreApplication::translate("ftw::EventMarkers", "LR change");
+        case MarkerKind::Ticket: return QCoreApplication::translate("ftw::EventMarkers", "ticket captured");
+        case MarkerKind::Evaluation: return QCoreApplication::translate("ftw::EventMarkers", "evaluation");
+        case MarkerKind::Annotation: return QCoreApplication::translate("ftw::EventMarkers", "annotation");
     }
     return {};
 }
@@ -72,16 +61,11 @@ QColor markerColor(MarkerKind kind, const QPalette& palette) {
             c = palette.color(QPalette::WindowText);
             c.setAlphaF(0.18);  // frequent: a light tick, so the data stays readable
             return c;
-        case MarkerKind::Phase:
-            return QColor::fromRgb(0xCC79A7);
-        case MarkerKind::LrChange:
-            return QColor::fromRgb(0xE69F00);
-        case MarkerKind::Ticket:
-            return seriesColor(-1, palette);
-        case MarkerKind::Evaluation:
-            return QColor::fromRgb(0x56B4E9);
-        case MarkerKind::Annotation:
-            return QColor::fromRgb(0x999999);
+        case MarkerKind::Phase: return QColor::fromRgb(0xCC79A7);
+        case MarkerKind::LrChange: return QColor::fromRgb(0xE69F00);
+        case MarkerKind::Ticket: return seriesColor(-1, palette);
+        case MarkerKind::Evaluation: return QColor::fromRgb(0x56B4E9);
+        case MarkerKind::Annotation: return QColor::fromRgb(0x999999);
     }
     return c;
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Run events (mask updates, phase changes, LR changes, ticket captures, evaluations, annotations) drawn as
 // vertical markers on a time chart: one impulse graph per kind on a hidden 0..1 axis of the axis rect, so they
 // span the whole height whatever the data axis (linear or log) shows, and cost one graph per kind.
@@ -19,8 +20,7 @@ class QPalette;
 namespace ftw {
 
 struct MarkerFilter {
-    bool maskUpdates = true, phases = true, lrChanges = true, tickets = true, evaluations = false,
-         annotations = true;
+    bool maskUpdates = true, phases = true, lrChanges = true, tickets = true, evaluations = false, annotations = true;
     int64_t member = -2;  // -2: every member; else that member plus the run-wide (-1) markers
     bool accepts(const Marker& m) const;
 };

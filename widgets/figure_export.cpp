@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Figure export (figure_export.h): one QCPPainter on a QImage, a QSvgGenerator or a QPdfWriter, each written through
 // a QSaveFile so that a failed export never leaves half a file.
 #include "figure_export.h"
@@ -90,7 +91,8 @@ bool exportFigure(QWidget* root, const QString& path, QSize size, QString* error
     if (!file.open(QIODevice::WriteOnly)) return fail(file.errorString());
     if (suffix == "png") {
         QImage image(size, QImage::Format_ARGB32_Premultiplied);
-        if (image.isNull()) return fail(QStringLiteral("cannot allocate a %1 x %2 image").arg(size.width()).arg(size.height()));
+        if (image.isNull())
+            return fail(QStringLiteral("cannot allocate a %1 x %2 image").arg(size.width()).arg(size.height()));
         {
             QCPPainter painter(&image);
             painter.setRenderHint(QPainter::Antialiasing);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Export of a view as a figure (PNG, SVG or PDF at a chosen size, by the file's suffix) and of its data as CSV.
 // A figure is what the view shows, laid out as on screen and scaled to the chosen size: its plots (drawn as
 // vectors into SVG and PDF), the widgets that paint themselves (FigurePainter) and its labels. Controls (sliders,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // JobTracker (job_tracker.h).
 #include "job_tracker.h"
 

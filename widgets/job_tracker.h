@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // JobTracker: work off the GUI thread with results that cannot arrive late. Each job has a kind ("open",
 // "overlay", "follow", ...); starting a job makes every earlier job of its kind stale, and a stale job's result is
 // dropped instead of delivered. Results come back to the tracker's thread by a queued call, in the order the jobs

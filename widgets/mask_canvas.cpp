@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // MaskCanvas (mask_canvas.h). Images are rebuilt only when the frame, the size, the zoom or the colours change;
 // the packed masks are read in place from RunData's shared arrays.
 #include "mask_canvas.h"
@@ -426,30 +427,15 @@ void MaskCanvas::keyPressEvent(QKeyEvent* event) {
     const int64_t cc = v.col0 + v.width() / 2, cr = v.row0 + v.height() / 2;
     switch (event->key()) {
         case Qt::Key_Plus:
-        case Qt::Key_Equal:
-            zoomAbout(0.5, cc, cr);
-            break;
-        case Qt::Key_Minus:
-            zoomAbout(2.0, cc, cr);
-            break;
-        case Qt::Key_Left:
-            panBy(-0.125, 0);
-            break;
-        case Qt::Key_Right:
-            panBy(0.125, 0);
-            break;
-        case Qt::Key_Up:
-            panBy(0, -0.125);
-            break;
-        case Qt::Key_Down:
-            panBy(0, 0.125);
-            break;
+        case Qt::Key_Equal: zoomAbout(0.5, cc, cr); break;
+        case Qt::Key_Minus: zoomAbout(2.0, cc, cr); break;
+        case Qt::Key_Left: panBy(-0.125, 0); break;
+        case Qt::Key_Right: panBy(0.125, 0); break;
+        case Qt::Key_Up: panBy(0, -0.125); break;
+        case Qt::Key_Down: panBy(0, 0.125); break;
         case Qt::Key_0:
-        case Qt::Key_Home:
-            resetZoom();
-            break;
-        default:
-            return QWidget::keyPressEvent(event);
+        case Qt::Key_Home: resetZoom(); break;
+        default: return QWidget::keyPressEvent(event);
     }
     event->accept();
 }

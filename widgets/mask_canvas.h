@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // MaskCanvas: the picture of the mask view. For one mask update of one member it draws every layer (or one
 // layer, zoomable down to single weights) as an image at screen resolution: kept weights, pruned since the previous
 // update (vermillion) and regrown (bluish green). Hovering says which weight or block is under the mouse and the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Mask view hover texts (mask_describe.h).
 #include "mask_describe.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What the mask view says about the cell or block under the mouse: the weight's tensor index and its alive/dead
 // history across every stored mask update, or, for a block of weights, how many are alive, regrown and pruned.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Mask grid layout and block counting (mask_image.h). The counting loop walks each cell row once and, inside it,
 // counts whole 64-bit words with popcount, so its cost is about rows x (pixel columns + words per row).
 #include "mask_image.h"

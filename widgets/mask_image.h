@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Building the mask view's images: how a layer's weights are laid out as a 2-D grid of cells, and one pass over
 // the packed bits that counts, per screen pixel, the weights alive, pruned and regrown (so a layer of millions of
 // weights becomes an image at screen resolution without drawing a cell at a time).

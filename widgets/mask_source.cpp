@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // MaskSource (mask_source.h).
 #include "mask_source.h"
 

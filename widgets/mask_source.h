@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // MaskSource: reads the packed masks of one stored run on demand, on a thread of its own with its own read-only
 // store connection, so that a run with tens of millions of weights and a hundred mask updates opens without
 // decompressing its history and the GUI thread never waits for a mask. The newest request is served first (the

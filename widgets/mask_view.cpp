@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // MaskView (mask_view.h).
 #include "mask_view.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // MaskView: mask evolution. Per layer, the connectivity at one mask update of one member (MaskCanvas), with one
 // timeline scrubber over every stored mask update of that member, play/pause, a speed, and "follow latest" for live
 // runs (switched off as soon as the user scrubs or plays back). CSV export: the per-layer counts of every update.

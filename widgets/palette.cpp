@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Colour tables of palette.h.
 #include "palette.h"
 
@@ -59,7 +60,8 @@ QColor viridis(double t) {
     const size_t i = std::min(size_t(t), stops.size() - 2);
     const double f = t - double(i);
     const QColor a = QColor::fromRgb(stops[i]), b = QColor::fromRgb(stops[i + 1]);
-    return QColor::fromRgbF(float(a.redF() + f * (b.redF() - a.redF())), float(a.greenF() + f * (b.greenF() - a.greenF())),
+    return QColor::fromRgbF(float(a.redF() + f * (b.redF() - a.redF())),
+                            float(a.greenF() + f * (b.greenF() - a.greenF())),
                             float(a.blueF() + f * (b.blueF() - a.blueF())));
 }
 

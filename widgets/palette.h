@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The workbench's colours, shared by every view so that a member keeps its colour everywhere: members in the
 // Okabe-Ito order (colour-blind safe), the ensemble in a fixed dark colour, and the mask colours (pruned,
 // regrown, active) for the light and the dark palette.

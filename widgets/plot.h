@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Plot: the QCustomPlot every chart view uses. After each layout (on screen and in exports alike) it fits what
 // depends on the plot's size and lays out again until nothing changes (plot_fit.h): as many ticks as the axis
 // length holds with labels that never touch, axis titles elided to their axis, room for tick labels that stick

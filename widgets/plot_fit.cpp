@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Size-dependent fitting of QCustomPlot elements (plot_fit.h).
 #include "plot_fit.h"
 
@@ -86,14 +87,12 @@ QRectF labelRect(const QCPAxis* axis, double tick, const QString& text) {
         axis->offset() + axis->tickLabelPadding() + std::max(axis->tickLengthOut(), axis->subTickLengthOut());
     const double pos = axis->coordToPixel(tick);
     switch (axis->axisType()) {
-        case QCPAxis::atBottom:
-            return {pos - size.width() / 2, r.bottom() + distance, size.width(), size.height()};
+        case QCPAxis::atBottom: return {pos - size.width() / 2, r.bottom() + distance, size.width(), size.height()};
         case QCPAxis::atTop:
             return {pos - size.width() / 2, r.top() - distance - size.height(), size.width(), size.height()};
         case QCPAxis::atLeft:
             return {r.left() - distance - size.width(), pos - size.height() / 2, size.width(), size.height()};
-        case QCPAxis::atRight:
-            return {r.right() + distance, pos - size.height() / 2, size.width(), size.height()};
+        case QCPAxis::atRight: return {r.right() + distance, pos - size.height() / 2, size.width(), size.height()};
     }
     return {};
 }
@@ -169,35 +168,21 @@ QMargins marginsNeeded(QCPAxisRect* rect) {
 
 int side(const QMargins& m, QCP::MarginSide s) {
     switch (s) {
-        case QCP::msLeft:
-            return m.left();
-        case QCP::msRight:
-            return m.right();
-        case QCP::msTop:
-            return m.top();
-        case QCP::msBottom:
-            return m.bottom();
-        default:
-            return 0;
+        case QCP::msLeft: return m.left();
+        case QCP::msRight: return m.right();
+        case QCP::msTop: return m.top();
+        case QCP::msBottom: return m.bottom();
+        default: return 0;
     }
 }
 
 void setSide(QMargins& m, QCP::MarginSide s, int v) {
     switch (s) {
-        case QCP::msLeft:
-            m.setLeft(v);
-            break;
-        case QCP::msRight:
-            m.setRight(v);
-            break;
-        case QCP::msTop:
-            m.setTop(v);
-            break;
-        case QCP::msBottom:
-            m.setBottom(v);
-            break;
-        default:
-            break;
+        case QCP::msLeft: m.setLeft(v); break;
+        case QCP::msRight: m.setRight(v); break;
+        case QCP::msTop: m.setTop(v); break;
+        case QCP::msBottom: m.setBottom(v); break;
+        default: break;
     }
 }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Size-dependent fitting of QCustomPlot elements, run by Plot after each layout. Each function returns true when
 // it changed something (another layout pass is then needed) and false when the element already fits.
 #pragma once

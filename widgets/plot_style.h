@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // QCustomPlot set-up shared by the chart views: colours from the widget palette (light or dark), fast-path hints,
 // and the pens of the member series.
 #pragma once

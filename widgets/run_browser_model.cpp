@@ -1,11 +1,12 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The run browser's table model. See run_browser_model.h.
 #include "run_browser_model.h"
 
 #include <QDateTime>
 #include <QFont>
+#include <QGuiApplication>
 #include <QLocale>
 #include <QPalette>
-#include <QGuiApplication>
 #include <unordered_map>
 
 namespace ftw {
@@ -32,12 +33,12 @@ QString durationText(double seconds) {
 double durationOf(const ft::RunRecord& r) {
     if (r.seconds > 0) return r.seconds;
     if (r.finished > 0) return r.finished - r.created;
-    if (r.status == "running") return double(QDateTime::currentSecsSinceEpoch()) - r.created;
+    if (r.status == ft::RunStatus::Running) return double(QDateTime::currentSecsSinceEpoch()) - r.created;
     return 0;
 }
 
 double progressOf(const ft::RunRecord& r) {
-    if (r.status == "finished") return 1.0;
+    if (r.status == ft::RunStatus::Finished) return 1.0;
     if (r.total_steps <= 0) return 0.0;
     return std::min(1.0, double(r.last_step) / double(r.total_steps));
 }
@@ -142,19 +143,19 @@ int RunBrowserModel::rowOfRun(qint64 id) const {
     return -1;
 }
 
-int RunBrowserModel::rowCount(const QModelIndex& parent) const {
-    return parent.isValid() ? 0 : int(runs_.size());
-}
+int RunBrowserModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(runs_.size()); }
 
 int RunBrowserModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
-QString RunBrowserModel::statusText(const std::string& status) {
-    if (status == "running") return tr("running");
-    if (status == "finished") return tr("finished");
-    if (status == "cancelled") return tr("cancelled");
-    if (status == "failed") return tr("failed");
-    if (status == "interrupted") return tr("interrupted");
-    return q(status);
+QString RunBrowserModel::statusText(ft::RunStatus status) {
+    switch (status) {
+        case ft::RunStatus::Running: return tr("running");
+        case ft::RunStatus::Finished: return tr("finished");
+        case ft::RunStatus::Cancelled: return tr("cancelled");
+        case ft::RunStatus::Failed: return tr("failed");
+        case ft::RunStatus::Interrupted: return tr("interrupted");
+    }
+    return q(ft::to_string(status));
 }
 
 QVariant RunBrowserModel::data(const QModelIndex& index, int role) const {
@@ -162,7 +163,7 @@ QVariant RunBrowserModel::data(const QModelIndex& index, int role) const {
     const auto& r = runs_[size_t(index.row())];
     switch (role) {
         case RunIdRole: return QVariant::fromValue<qint64>(r.id);
-        case StatusRole: return q(r.status);
+        case StatusRole: return q(ft::to_string(r.status));
         case TrashedRole: return r.trashed;
         case ProgressRole: return progressOf(r);
         default: break;
@@ -172,7 +173,7 @@ QVariant RunBrowserModel::data(const QModelIndex& index, int role) const {
         switch (col) {
             case StarColumn: return {};
             case NameColumn: return q(r.name);
-            case MethodColumn: return q(r.method);
+            case MethodColumn: return q(ft::to_string(r.method));
             case StatusColumn: return statusText(r.status);
             case CreatedColumn:
                 return QLocale().toString(QDateTime::fromSecsSinceEpoch(qint64(r.created)), QLocale::ShortFormat);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The run browser's table: one row per run of a store (RunStore::list_runs with a filter), refreshed in place so
 // that a selection survives a refresh while a run is being written. Names are editable (rename_run) and the star
 // column is checkable (set_starred); other edits (tags, notes, trash) go through the store, then refresh().
@@ -14,8 +15,18 @@ namespace ftw {
 class RunBrowserModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { StarColumn, NameColumn, MethodColumn, StatusColumn, CreatedColumn, DurationColumn,
-                  ProgressColumn, TagsColumn, IdColumn, ColumnCount };
+    enum Column {
+        StarColumn,
+        NameColumn,
+        MethodColumn,
+        StatusColumn,
+        CreatedColumn,
+        DurationColumn,
+        ProgressColumn,
+        TagsColumn,
+        IdColumn,
+        ColumnCount
+    };
     enum Role {
         RunIdRole = Qt::UserRole + 1,  // qint64 run id (every column)
         StatusRole,                    // the reported status text, untranslated ("running", "finished", ...)
@@ -51,7 +62,7 @@ public:
     bool setData(const QModelIndex& index, const QVariant& value, int role = Qt::EditRole) override;
 
     // The status as shown to the user (translated).
-    static QString statusText(const std::string& status);
+    static QString statusText(ft::RunStatus status);
 
 signals:
     void storeError(const QString& message);

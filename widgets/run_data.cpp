@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // RunData: the live path (events in arrival order). The rules for steps, indices and metric keys follow the store
 // writer (core/store/event_rows.cpp) so that a run loaded from the store equals the same run applied live.
 #include "run_data.h"
@@ -48,7 +49,7 @@ void RunData::reset() {
     hasPoints_ = false;
     points_ = ft::DataPoints2D{};
     boundaries_.clear();
-    status_.clear();
+    status_.reset();
     statusMessage_.clear();
     seconds_ = 0;
     runId_ = -1;
@@ -310,10 +311,10 @@ void RunData::applyOne(const ft::Event& event, ft::Event* movable) {
             using T = std::decay_t<decltype(e)>;
             if constexpr (std::is_same_v<T, ft::RunStarted>) {
                 started_ = true;
-                info_.method = QString::fromStdString(e.method);
-                info_.members = e.members;
-                info_.totalSteps = e.total_steps;
-                info_.stepsPerEpoch = e.steps_per_epoch;
+                info_.method = e.method;
+                info_.members = e.plan.members;
+                info_.totalSteps = e.plan.total_steps;
+                info_.stepsPerEpoch = e.plan.steps_per_epoch;
                 info_.device = QString::fromStdString(e.device);
                 info_.threads = e.threads;
                 if (layers_.size() < e.layers.size()) layers_.resize(e.layers.size());
@@ -322,7 +323,7 @@ void RunData::applyOne(const ft::Event& event, ft::Event* movable) {
                     layers_[i] = LayerDesc{QString::fromStdString(l.name), l.shape, l.target_density, l.macs_per_weight,
                                            elementCount(l.shape)};
                 }
-                if (status_.isEmpty()) status_ = QStringLiteral("running");
+                if (!status_) status_ = ft::RunStatus::Running;
             } else if constexpr (std::is_same_v<T, ft::StepMetrics>) {
                 seen(e.step);
                 noteMember(e.member);
@@ -333,8 +334,8 @@ void RunData::applyOne(const ft::Event& event, ft::Event* movable) {
             } else if constexpr (std::is_same_v<T, ft::PhaseChange>) {
                 seen(e.step);
                 noteMember(e.member);
-                markers_.push_back(
-                    {MarkerKind::Phase, e.member, e.step, phaseLabel(QString::fromStdString(e.phase), e.index), false});
+                markers_.push_back({MarkerKind::Phase, e.member, e.step,
+                                    phaseLabel(QString::fromStdString(ft::to_string(e.phase)), e.index), false});
             } else if constexpr (std::is_same_v<T, ft::LrChange>) {
                 seen(e.step);
                 noteMember(e.member);
@@ -358,7 +359,7 @@ void RunData::applyOne(const ft::Event& event, ft::Event* movable) {
                     {MarkerKind::Ticket, e.member, e.step, ticketLabel(e.ticket, e.val_accuracy), false});
             } else if constexpr (std::is_same_v<T, ft::EvalReport>) {
                 noteMember(e.member);
-                const QString split = QString::fromStdString(e.split);
+                const QString split = QString::fromStdString(ft::to_string(e.split));
                 evaluations_.push_back({e.member, split, lastStep_, e.metrics, e.disagreement, e.kl, e.ood});
                 markers_.push_back(
                     {MarkerKind::Evaluation, e.member, lastStep_, evaluationLabel(split, e.member), false});
@@ -367,7 +368,7 @@ void RunData::applyOne(const ft::Event& event, ft::Event* movable) {
             } else if constexpr (std::is_same_v<T, ft::Checkpointed>) {
                 seen(e.step);
             } else if constexpr (std::is_same_v<T, ft::RunFinished>) {
-                status_ = QString::fromStdString(e.status);
+                status_ = e.status;
                 statusMessage_ = QString::fromStdString(e.message);
                 seconds_ = e.seconds;
             } else if constexpr (std::is_same_v<T, ft::DataPoints2D>) {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // RunData: everything the views know about ONE run, filled either live from the run loop's events (apply) or
 // from the run store (load), so that a stored run shows exactly like a live one. GUI thread only; torch-free.
 //
@@ -30,7 +31,7 @@ class RunStore;
 namespace ftw {
 
 struct RunInfo {
-    QString method;
+    ft::Method method = ft::Method::Dense;
     int64_t members = 0;
     int64_t totalSteps = 0;
     int64_t stepsPerEpoch = 0;
@@ -188,10 +189,11 @@ public:
     const ft::DataPoints2D& dataPoints() const { return points_; }
     const std::vector<ft::DecisionBoundary>& boundaries() const { return boundaries_; }
 
-    QString status() const { return status_; }  // "" before RunStarted, running, finished, cancelled, failed, ...
+    // None before RunStarted (or before a stored run's record is read).
+    std::optional<ft::RunStatus> status() const { return status_; }
     QString statusMessage() const { return statusMessage_; }
     double seconds() const { return seconds_; }
-    bool finished() const { return !status_.isEmpty() && status_ != QLatin1String("running"); }
+    bool finished() const { return status_ && ft::is_final(*status_); }
 
     // Marker text, shared by the live and the stored path so that both read the same.
     static QString maskUpdateLabel(int64_t index, bool initial, bool exploration);
@@ -259,7 +261,8 @@ private:
     bool hasPoints_ = false;
     ft::DataPoints2D points_;
     std::vector<ft::DecisionBoundary> boundaries_;
-    QString status_, statusMessage_;
+    std::optional<ft::RunStatus> status_;
+    QString statusMessage_;
     double seconds_ = 0;
 
     friend class RunDataLoader;

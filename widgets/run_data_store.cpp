@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // RunData::load: a stored run, read through the run store's readers into the same structures the live path fills.
 // Markers come from the stored events in recording order, so they match the live arrival order.
 #include <cmath>
@@ -119,29 +120,29 @@ void RunDataLoader::loadEvents(const ft::RunStore& store, int64_t run, RunData& 
     static const std::set<std::string> not_markers = {"run_started", "log", "checkpoint", "finished"};
     for (const auto& ev : store.events(run)) {
         const auto& p = ev.payload;
-        if (ev.kind == "mask_update") {
+        const std::string kind = ft::to_string(ev.kind);
+        if (kind == "mask_update") {
             d.markers_.push_back(
                 {MarkerKind::MaskUpdate, ev.member, ev.step,
                  RunData::maskUpdateLabel(integer(p, "index"), flag(p, "initial"), flag(p, "exploration")),
                  flag(p, "exploration")});
-        } else if (ev.kind == "phase") {
+        } else if (kind == "phase") {
             d.markers_.push_back({MarkerKind::Phase, ev.member, ev.step,
                                   RunData::phaseLabel(qs(text(p, "phase")), integer(p, "index", -1)), false});
-        } else if (ev.kind == "lr") {
+        } else if (kind == "lr") {
             d.markers_.push_back({MarkerKind::LrChange, ev.member, ev.step, RunData::lrLabel(number(p, "lr")), false});
-        } else if (ev.kind == "ticket") {
+        } else if (kind == "ticket") {
             d.markers_.push_back({MarkerKind::Ticket, ev.member, ev.step,
                                   RunData::ticketLabel(integer(p, "ticket"), number(p, "val_accuracy")), false});
-        } else if (ev.kind == "evaluation") {
+        } else if (kind == "evaluation") {
             d.markers_.push_back({MarkerKind::Evaluation, ev.member, ev.step,
                                   RunData::evaluationLabel(qs(text(p, "split")), ev.member), false});
-        } else if (ev.kind == "log") {
+        } else if (kind == "log") {
             d.logs_.push_back({level(text(p, "level")), qs(text(p, "text"))});
-        } else if (!not_markers.count(ev.kind)) {
+        } else if (!not_markers.count(kind)) {
             const std::string detail = p.is_object() && !p.empty() ? p.dump() : std::string();
             d.markers_.push_back({MarkerKind::Annotation, ev.member, ev.step,
-                                  detail.empty() ? qs(ev.kind) : qs(ev.kind) + QStringLiteral(": ") + qs(detail),
-                                  false});
+                                  detail.empty() ? qs(kind) : qs(kind) + QStringLiteral(": ") + qs(detail), false});
         }
     }
 }
@@ -153,8 +154,8 @@ void RunDataLoader::fill(const ft::RunStore& store, int64_t run, RunData& d) {
     d.configJson_ = qs(r.config_json);
     d.color_ = r.color.empty() ? QColor() : QColor(qs(r.color));
     d.started_ = r.members > 0 || r.total_steps > 0;
-    d.info_ = RunInfo{qs(r.method), r.members, r.total_steps, r.steps_per_epoch, qs(r.device), r.threads};
-    d.status_ = qs(r.status);
+    d.info_ = RunInfo{r.method, r.members, r.total_steps, r.steps_per_epoch, qs(r.device), r.threads};
+    d.status_ = r.status;
     d.statusMessage_ = qs(r.message);
     d.seconds_ = r.seconds;
     d.lastStep_ = r.last_step;
@@ -177,8 +178,8 @@ void RunDataLoader::fill(const ft::RunStore& store, int64_t run, RunData& d) {
     }
     for (const auto& e : store.evaluations(run)) {
         d.noteMember(e.member);
-        d.evaluations_.push_back(
-            {e.member, qs(e.split), e.step, metrics(e.metrics), matrix(e.disagreement), matrix(e.kl), ood(e.metrics)});
+        d.evaluations_.push_back({e.member, qs(ft::to_string(e.split)), e.step, metrics(e.metrics),
+                                  matrix(e.disagreement), matrix(e.kl), ood(e.metrics)});
     }
     if (auto points = store.data_points(run)) {
         d.hasPoints_ = true;

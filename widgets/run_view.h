@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // RunView: the base of the workbench's views. It holds the RunData shown (and optional overlay runs for
 // comparison), coalesces RunData::changed() into at most ~30 rebuilds per second with a single-shot timer, and
 // provides the export entry points every view has (figure as PNG/SVG/PDF, data as CSV).

@@ -1,4 +1,5 @@
-// `freetickets eval` and `freetickets compare` (see eval_commands.h).
+// SPDX-License-Identifier: GPL-3.0-or-later
+// `freetickets eval`, `freetickets compare` and `freetickets export` (see eval_commands.h).
 #include "eval_commands.h"
 
 #include <charconv>
@@ -12,6 +13,8 @@
 #include "ft/config/config_json.h"
 #include "ft/store/run_store.h"
 #include "ft/train/experiment.h"
+#include "ft/train/run_plan.h"
+#include "ft/train/ticket_export.h"
 #include "result_table.h"
 #include "store_paths.h"
 
@@ -52,16 +55,18 @@ Target resolve(const std::string& target, const std::string& db) {
         t.config = config_to_json(checkpoint_config(t.checkpoint_dir));
         if (fs::exists(db, ec)) {  // record there too when the store knows this folder
             auto store = RunStore::open(db, StoreMode::ReadOnly);
-            for (const auto& r : store.list_runs(RunFilter{"", "", "", "", true, false}))
-                if (!r.checkpoint_dir.empty() && fs::weakly_canonical(r.checkpoint_dir, ec) == fs::weakly_canonical(target, ec))
+            for (const auto& r : store.list_runs(RunFilter{"", {}, {}, "", true, false}))
+                if (!r.checkpoint_dir.empty() &&
+                    fs::weakly_canonical(r.checkpoint_dir, ec) == fs::weakly_canonical(target, ec))
                     t.run = r.id;
         }
         return t;
     }
     const auto id = run_id(target);
     if (!id)
-        throw std::runtime_error(target + ": neither a run id (an integer, see `freetickets runs list`) nor a checkpoint "
-                                          "folder");
+        throw std::runtime_error(target +
+                                 ": neither a run id (an integer, see `freetickets runs list`) nor a checkpoint "
+                                 "folder");
     auto store = RunStore::open(db, StoreMode::ReadOnly);
     const auto r = store.find_run(*id);
     if (!r) throw std::runtime_error(db + ": no run " + std::to_string(*id));
@@ -87,7 +92,7 @@ int run_eval_command(const EvalCommands& c) {
     const RunConfig config = config_from_json(t.config, t.checkpoint_dir + "/state.json", &warnings);
     for (const auto& w : warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
     if (!c.quiet)
-        std::fprintf(stderr, "evaluating the %lld tickets in %s\n", (long long)member_count(config),
+        std::fprintf(stderr, "evaluating the %lld tickets in %s\n", (long long)plan_run(config).members,
                      t.checkpoint_dir.c_str());
     Collect sink;
     sink.quiet = c.quiet;
@@ -116,7 +121,7 @@ json load_summary(const std::string& target, const std::string& db, std::string&
     std::error_code ec;
     if (fs::is_regular_file(target, ec)) {
         label = fs::path(target).stem().string();
-        const json j = read_json_file(target);
+        json j = read_json_file(target);
         if (!j.is_object() || !j.contains("run"))
             throw std::runtime_error(target + ": not a summary JSON (no \"run\" object; write one with --out)");
         return j;
@@ -128,7 +133,7 @@ json load_summary(const std::string& target, const std::string& db, std::string&
     if (!r) throw std::runtime_error(db + ": no run " + std::to_string(*id));
     json j = store.summary(*id);
     if (j.is_null())
-        throw std::runtime_error(db + ": run " + std::to_string(*id) + " (" + r->status +
+        throw std::runtime_error(db + ": run " + std::to_string(*id) + " (" + to_string(r->status) +
                                  ") has no summary; a finished run gets one, or run `freetickets eval " + target + "`");
     label = std::to_string(*id) + (r->name.empty() ? "" : " " + r->name);
     return j;
@@ -176,9 +181,12 @@ std::string count_text(std::optional<double> v) {
     if (!v) return "";
     char buf[64];
     const double x = *v;
-    if (x >= 1e6) std::snprintf(buf, sizeof buf, "%.2fM", x / 1e6);
-    else if (x >= 1e3) std::snprintf(buf, sizeof buf, "%.1fk", x / 1e3);
-    else std::snprintf(buf, sizeof buf, "%.0f", x);
+    if (x >= 1e6)
+        std::snprintf(buf, sizeof buf, "%.2fM", x / 1e6);
+    else if (x >= 1e3)
+        std::snprintf(buf, sizeof buf, "%.1fk", x / 1e3);
+    else
+        std::snprintf(buf, sizeof buf, "%.0f", x);
     return buf;
 }
 
@@ -188,11 +196,11 @@ struct Column {
 };
 
 const std::vector<Column>& columns() {
-    static const std::vector<Column> c = {
-        {"run", false},          {"method", false},        {"M", true},          {"density", true},
-        {"accuracy", true},      {"NLL", true},            {"ECE", true},        {"c-accuracy", true},
-        {"c-NLL", true},         {"c-ECE", true},          {"OoD AUROC", true},  {"train FLOPs", true},
-        {"params active", true}, {"params total", true}};
+    static const std::vector<Column> c = {{"run", false},          {"method", false},     {"M", true},
+                                          {"density", true},       {"accuracy", true},    {"NLL", true},
+                                          {"ECE", true},           {"c-accuracy", true},  {"c-NLL", true},
+                                          {"c-ECE", true},         {"OoD AUROC", true},   {"train FLOPs", true},
+                                          {"params active", true}, {"params total", true}};
     return c;
 }
 
@@ -236,7 +244,8 @@ std::vector<std::string> row(const json& s, const std::string& label, bool csv) 
             num(number_at(s, {"robustness", "pooled", "ensemble", "ece"}), d),
             num(auroc, d),
             csv ? num(number_at(s, {"flops", "train_vs_dense"}), 3)
-                : (number_at(s, {"flops", "train_vs_dense"}) ? fixed(number_at(s, {"flops", "train_vs_dense"}), 3) + "x" : ""),
+                : (number_at(s, {"flops", "train_vs_dense"}) ? fixed(number_at(s, {"flops", "train_vs_dense"}), 3) + "x"
+                                                             : ""),
             csv ? num(active, 0) : count_text(active),
             csv ? num(total, 0) : count_text(total)};
 }
@@ -252,6 +261,21 @@ std::string markdown_cell(const std::string& s) {
     std::string out;
     for (char ch : s) out += ch == '|' ? std::string("\\|") : ch == '\n' ? std::string(" ") : std::string(1, ch);
     return out.empty() ? "-" : out;
+}
+
+int run_export_command(const EvalCommands& c) {
+    const Target t = resolve(c.export_target, c.db);
+    std::vector<std::string> warnings;
+    const RunConfig config = config_from_json(t.config, t.checkpoint_dir + "/state.json", &warnings);
+    for (const auto& w : warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+    const TicketExport done = export_tickets(config, t.checkpoint_dir, c.tickets_dir);
+    for (const auto& e : done.tickets)
+        std::printf("ticket %lld: %s/%s%s%s (density %.4f, validation accuracy %.4f)\n", (long long)e.index,
+                    done.folder.c_str(), e.weights.c_str(), e.masks.empty() ? "" : ", masks in ", e.masks.c_str(),
+                    e.density, e.val_accuracy);
+    std::printf("manifest: %s/tickets.json; load them in Python with %s/freetickets_models.py\n", done.folder.c_str(),
+                done.folder.c_str());
+    return 0;
 }
 
 }  // namespace
@@ -303,16 +327,19 @@ std::string comparison_table(const std::vector<json>& summaries, const std::vect
         return l + "\n";
     };
     std::vector<std::string> header;
-    for (const auto& c : cols) header.push_back(c.header);
+    header.reserve(cols.size());
+    for (const auto& c : cols) header.emplace_back(c.header);
     out += line(header);
     for (const auto& r : rows) out += line(r);
-    out += "c- = corrupted test sets, pooled; OoD AUROC: maximum softmax probability, mean over the OoD sets; "
-           "train FLOPs relative to one dense run; params: maskable weights of all members\n";
+    out +=
+        "c- = corrupted test sets, pooled; OoD AUROC: maximum softmax probability, mean over the OoD sets; "
+        "train FLOPs relative to one dense run; params: maskable weights of all members\n";
     return out;
 }
 
 int EvalCommands::run() {
     if (eval && eval->parsed()) return run_eval_command(*this);
+    if (exporter && exporter->parsed()) return run_export_command(*this);
     return run_compare_command(*this);
 }
 
@@ -332,6 +359,12 @@ std::unique_ptr<EvalCommands> add_eval_commands(CLI::App& app, const std::string
     c->compare->add_option("--format", c->format, "table, csv or markdown")
         ->capture_default_str()
         ->check(CLI::IsMember({"table", "csv", "markdown"}));
+    c->exporter = app.add_subcommand(
+        "export", "Write a run's tickets as PyTorch state dicts (torch.load) with a Python file that builds the model");
+    c->exporter->add_option("run", c->export_target, "Run id in the store, or a checkpoint folder")->required();
+    c->exporter->add_option("--tickets", c->tickets_dir, "Folder to write the tickets into (created when missing)")
+        ->required();
+    c->exporter->add_option("--db", c->db, "Run store file")->capture_default_str();
     return c;
 }
 

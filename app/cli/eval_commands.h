@@ -1,5 +1,7 @@
-// `freetickets eval` (re-evaluate the stored tickets of a run: test metrics, diversity, robustness, OoD) and
-// `freetickets compare` (the paper-style table of several runs, as text, CSV or Markdown).
+// SPDX-License-Identifier: GPL-3.0-or-later
+// `freetickets eval` (re-evaluate the stored tickets of a run: test metrics, diversity, robustness, OoD),
+// `freetickets compare` (the paper-style table of several runs, as text, CSV or Markdown) and `freetickets export`
+// (the tickets as PyTorch state dicts, ft/train/ticket_export.h).
 #pragma once
 
 #include <memory>
@@ -21,14 +23,19 @@ struct EvalCommands {
     // compare
     std::vector<std::string> runs;
     std::string format = "table";
+    // export
+    CLI::App* exporter = nullptr;
+    std::string export_target, tickets_dir;
 
     // True when one of the two subcommands was given; run() then executes it and returns the exit code (errors
     // throw: ConfigException for bad settings, std::runtime_error otherwise).
-    bool selected() const { return (eval && eval->parsed()) || (compare && compare->parsed()); }
+    bool selected() const {
+        return (eval && eval->parsed()) || (compare && compare->parsed()) || (exporter && exporter->parsed());
+    }
     int run();
 };
 
-// Adds `eval` and `compare` to the program; `default_db` is the store used when --db is not given (empty: the
+// Adds `eval`, `compare` and `export` to the program; `default_db` is the store used when --db is not given (empty: the
 // default store of store_paths.h, as `train`).
 std::unique_ptr<EvalCommands> add_eval_commands(CLI::App& app, const std::string& default_db = "");
 

@@ -1,10 +1,12 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // freetickets: the headless twin of the workbench. Same core, same configs.
-//   freetickets train [PRESET|CONFIG.json] [--set key=value ...] [--out summary.json] [--db FILE | --no-db]
+//   freetickets train [PRESET|CONFIG.json | --preset NAME] [--set key=value ...] [--out summary.json] [--db FILE]
 //   freetickets resume RUN|CHECKPOINT_DIR
 //   freetickets runs list|show|diff|export|delete|restore|purge|tag|note|import (runs_commands.h)
-//   freetickets presets list | presets show NAME
+//   freetickets presets list [--names] | presets show NAME
+//   freetickets settings [--keys | --choices KEY] (settings_text.h)
 //   freetickets bench [--model ...] | bench --store (store_bench.h)
-//   freetickets eval RUN | compare RUN... (eval_commands.h)
+//   freetickets eval RUN | compare RUN... | export RUN --tickets DIR (eval_commands.h)
 #include <unistd.h>
 
 #include <csignal>
@@ -17,16 +19,17 @@
 
 #include <CLI/CLI.hpp>
 
+#include "eval_commands.h"
 #include "ft/config/config_json.h"
 #include "ft/config/presets.h"
 #include "ft/train/bench.h"
 #include "ft/train/experiment.h"
-#include "eval_commands.h"
 #include "progress_printer.h"
 #include "result_table.h"
 #include "resume_target.h"
 #include "run_recording.h"
 #include "runs_commands.h"
+#include "settings_text.h"
 #include "store_bench.h"
 #include "store_paths.h"
 
@@ -69,7 +72,7 @@ nlohmann::json load_config_source(const std::string& source, std::string& label)
 }
 
 // recording: the run store side (null with --no-db).
-int run_and_report(const RunConfig& config, RunOptions options, const std::string& out_path, bool quiet,
+int run_and_report(const RunConfig& config, const RunOptions& options, const std::string& out_path, bool quiet,
                    cli::RunRecording* recording = nullptr) {
     RunControl control;
     g_control = &control;
@@ -93,7 +96,8 @@ int run_and_report(const RunConfig& config, RunOptions options, const std::strin
         out << summary.dump(2) << "\n";
         if (!out) throw std::runtime_error(out_path + ": cannot write the summary");
     }
-    const std::string resume_hint = recording ? recording->resume_command() : "freetickets resume " + options.checkpoint_dir;
+    const std::string resume_hint =
+        recording ? recording->resume_command() : "freetickets resume " + options.checkpoint_dir;
     if (recording && recording->failed()) {
         std::fprintf(stderr, "error: %s\n", recording->error().c_str());
         if (summary["run"]["status"] == "cancelled" && !options.checkpoint_dir.empty())
@@ -122,17 +126,25 @@ int main(int argc, char** argv) {
     std::vector<std::string> overrides;
     std::string out_path, checkpoint_dir;
     bool no_checkpoint = false, quiet = false, dry_run = false;
-    train->add_option("config", source, "Preset name (see `presets list`) or a config JSON file")->capture_default_str();
+    std::string preset_name;
+    auto* config_option = train->add_option("config", source, "Preset name (see `presets list`) or a config JSON file")
+                              ->capture_default_str();
+    // The workbench's --preset spelling, for scripts that drive both programs.
+    train->add_option("--preset", preset_name, "Preset name (see `presets list`), instead of CONFIG")
+        ->excludes(config_option);
     train->add_option("--set", overrides, "Override one setting, e.g. --set sparse.density=0.1 (repeatable)");
     train->add_option("--out", out_path, "Write the summary JSON here");
-    train->add_option("--checkpoint-dir", checkpoint_dir, "Checkpoint folder (default: under $XDG_DATA_HOME/freetickets)");
+    train->add_option("--checkpoint-dir", checkpoint_dir,
+                      "Checkpoint folder (default: under $XDG_DATA_HOME/freetickets)");
     train->add_flag("--no-checkpoint", no_checkpoint, "Write no checkpoints (a cancelled run cannot be resumed)");
     train->add_flag("--dry-run", dry_run, "Validate and print the full config, then exit");
     train->add_flag("-q,--quiet", quiet, "No progress output");
     std::string db_path;
     bool no_db = false;
     train->add_flag("--no-db", no_db, "Do not record the run in a store");
-    train->add_option("--db", db_path, "Run store to record the run in (default: $XDG_DATA_HOME/freetickets/runs.sqlite)")
+    train
+        ->add_option("--db", db_path,
+                     "Run store to record the run in (default: $XDG_DATA_HOME/freetickets/runs.sqlite)")
         ->excludes("--no-db");
 
     // resume
@@ -149,9 +161,19 @@ int main(int argc, char** argv) {
     auto* presets = app.add_subcommand("presets", "List or show the built-in presets");
     presets->require_subcommand(1);
     auto* presets_list = presets->add_subcommand("list", "List the presets with their descriptions");
+    bool names_only = false;
+    presets_list->add_flag("--names", names_only, "Only the names, one per line");
     auto* presets_show = presets->add_subcommand("show", "Print a preset as a full config (every field)");
     std::string show_name;
     presets_show->add_option("name", show_name, "Preset name")->required();
+
+    // settings
+    auto* settings = app.add_subcommand("settings", "List every setting that --set takes: type, default, valid values");
+    bool keys_only = false;
+    std::string choices_of;
+    auto* keys_flag = settings->add_flag("--keys", keys_only, "Only the keys, one per line");
+    settings->add_option("--choices", choices_of, "The values KEY accepts, one per line (none for free values)")
+        ->excludes(keys_flag);
 
     // bench
     auto* bench = app.add_subcommand("bench", "Print training throughput and mask-update cost as JSON");
@@ -163,8 +185,10 @@ int main(int argc, char** argv) {
     bench->add_option("--update-every", bo.update_every, "Mask update period (0 = never)")->capture_default_str();
     bench->add_option("--threads", bo.threads, "Threads (0 = all cores)")->capture_default_str();
     bench->add_option("--device", bo.device, "cpu, cuda, cuda:N")->capture_default_str();
-    bench->add_option("--update-model", bo.update_model, "Model whose layers the update benchmark prunes and grows")->capture_default_str();
-    bench->add_option("--update-repeats", bo.update_repeats, "Repeats of the update benchmark (0 = skip)")->capture_default_str();
+    bench->add_option("--update-model", bo.update_model, "Model whose layers the update benchmark prunes and grows")
+        ->capture_default_str();
+    bench->add_option("--update-repeats", bo.update_repeats, "Repeats of the update benchmark (0 = skip)")
+        ->capture_default_str();
     bool bench_store = false;
     bench->add_flag("--store", bench_store, "Time the run store instead (1,000 runs, masks of a LeNet-5-sized run)");
 
@@ -181,7 +205,13 @@ int main(int argc, char** argv) {
     try {
         if (*train) {
             std::string label;
-            nlohmann::json j = load_config_source(source, label);
+            nlohmann::json j;
+            if (!preset_name.empty()) {
+                label = "preset " + preset_name;
+                j = preset_json(preset_name);  // throws, listing the presets
+            } else {
+                j = load_config_source(source, label);
+            }
             for (const auto& o : overrides) apply_override(j, o);
             std::vector<std::string> warnings;
             const RunConfig config = config_from_json(j, label, &warnings);
@@ -215,13 +245,24 @@ int main(int argc, char** argv) {
         if (runs_commands->selected()) return runs_commands->run();
         if (*presets_list) {
             for (const auto& name : preset_names()) {
+                if (names_only) {
+                    std::printf("%s\n", name.c_str());
+                    continue;
+                }
                 const auto j = preset_json(name);
                 std::printf("%-26s %s\n", name.c_str(), j.value("description", std::string()).c_str());
             }
             return 0;
         }
         if (*presets_show) {
-            std::cout << config_to_json(config_from_json(preset_json(show_name), "preset " + show_name)).dump(2) << "\n";
+            std::cout << config_to_json(config_from_json(preset_json(show_name), "preset " + show_name)).dump(2)
+                      << "\n";
+            return 0;
+        }
+        if (*settings) {
+            std::cout << (keys_only             ? cli::settings_keys()
+                          : !choices_of.empty() ? cli::setting_choices(choices_of)
+                                                : cli::settings_table());
             return 0;
         }
         if (eval_commands->selected()) return eval_commands->run();

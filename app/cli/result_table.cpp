@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // result_table (see result_table.h).
 #include "result_table.h"
 

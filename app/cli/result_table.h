@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The result table printed after `freetickets train`: one row per member and one for the ensemble.
 #pragma once
 

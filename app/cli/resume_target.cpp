@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "resume_target.h"
 
 #include <filesystem>
@@ -21,10 +22,11 @@ std::string run_label(const std::string& store_path, const RunRecord& run) {
 
 void require_resumable(const std::string& store_path, const RunRecord& run) {
     const std::string id = std::to_string(run.id);
-    if (run.status == "finished")
-        throw std::runtime_error(run_label(store_path, run) + " is finished; there is nothing to resume (its results: " +
-                                 "freetickets runs show " + id + ")");
-    if (run.status == "running")
+    if (run.status == RunStatus::Finished)
+        throw std::runtime_error(run_label(store_path, run) +
+                                 " is finished; there is nothing to resume (its results: " + "freetickets runs show " +
+                                 id + ")");
+    if (run.status == RunStatus::Running)
         throw std::runtime_error(run_label(store_path, run) + " is still being written by process " +
                                  std::to_string(run.pid) + " on " + run.host + "; stop that process first");
     if (run.trashed)
@@ -83,7 +85,8 @@ ResumeTarget resolve_resume_target(const std::string& target, const std::string&
     const RunRecord* match = nullptr;
     const auto runs = store.list_runs(all);
     for (const auto& r : runs)
-        if (!r.checkpoint_dir.empty() && folder_key(r.checkpoint_dir) == key && (!match || r.id > match->id)) match = &r;
+        if (!r.checkpoint_dir.empty() && folder_key(r.checkpoint_dir) == key && (!match || r.id > match->id))
+            match = &r;
     if (!match) {
         t.note = "no run in " + store_path + " uses " + t.checkpoint_dir + ": the resumed run is not recorded";
         return t;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What `freetickets resume RUN` continues: a run of the store (by id) or a checkpoint folder (the older form),
 // and whether the store goes on recording it.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "run_recording.h"
 
 #include <cstdlib>
@@ -13,7 +14,9 @@ namespace fs = std::filesystem;
 namespace ft::cli {
 namespace {
 
-std::string absolute(const std::string& path) { return path.empty() ? path : fs::absolute(path).lexically_normal().string(); }
+std::string absolute(const std::string& path) {
+    return path.empty() ? path : fs::absolute(path).lexically_normal().string();
+}
 
 }  // namespace
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Recording a `train` or `resume` run into the run store. The store is opened (and a file that is not a store, a
 // newer store or a read-only file refused, untouched) before training starts. While the run trains, a StoreWriter
 // records every event off the training thread; a writer that fails cancels the run, which then writes its

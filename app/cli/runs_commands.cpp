@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "runs_commands.h"
 
 #include <cstdio>
@@ -8,6 +9,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "ft/config/config_json.h"
 #include "ft/store/run_store.h"
 #include "runs_text.h"
 #include "store_paths.h"
@@ -25,6 +27,7 @@ std::string json_dump(const nlohmann::json& j) {
 
 std::vector<int64_t> run_ids(const std::vector<std::string>& args) {
     std::vector<int64_t> out;
+    out.reserve(args.size());
     for (const auto& a : args) out.push_back(require_run_id(a));
     return out;
 }
@@ -60,14 +63,16 @@ std::unique_ptr<RunsCommands> add_runs_commands(CLI::App& app) {
     c->runs->require_subcommand(1);
 
     c->list = c->runs->add_subcommand("list", "A table of the runs (newest last)");
-    c->list->add_option("--status", c->status, "Only runs with this status (running, finished, cancelled, failed, interrupted)");
+    c->list->add_option("--status", c->status,
+                        "Only runs with this status (running, finished, cancelled, failed, interrupted)");
     c->list->add_option("--method", c->method, "Only runs of this method (edst, dst, ...)");
     c->list->add_option("--tag", c->tag_filter, "Only runs with this tag");
     c->list->add_option("--text", c->text, "Only runs whose name, method, tags or note contain this text");
     c->list->add_flag("--trash", c->trash, "The runs in the trash instead");
     c->list->add_flag("--json", c->json, "JSON array (id, name, method, status, ...)");
 
-    c->show = c->runs->add_subcommand("show", "Config, status, seeds, tickets, latest evaluations, tags and note of a run");
+    c->show =
+        c->runs->add_subcommand("show", "Config, status, seeds, tickets, latest evaluations, tags and note of a run");
     c->show->add_option("run", c->run_arg, "Run id")->required();
     c->show->add_flag("--json", c->json, "Everything the store holds about the run, as JSON (as `export --json`)");
 
@@ -93,7 +98,8 @@ std::unique_ptr<RunsCommands> add_runs_commands(CLI::App& app) {
     c->tag->add_option("tags", c->tags, "Tags")->required();
     c->tag->add_flag("--remove", c->remove_tags, "Remove these tags instead");
 
-    c->note = c->runs->add_subcommand("note", "Print a run's note, or set it (TEXT, or --file F; an empty TEXT clears it)");
+    c->note =
+        c->runs->add_subcommand("note", "Print a run's note, or set it (TEXT, or --file F; an empty TEXT clears it)");
     c->note->add_option("run", c->run_arg, "Run id")->required();
     c->note->add_option("text", c->note_text, "The new note");
     c->note->add_option("--file", c->note_file, "Read the new note from this file (- for stdin)");
@@ -102,7 +108,8 @@ std::unique_ptr<RunsCommands> add_runs_commands(CLI::App& app) {
     c->import->add_option("other", c->other, "The other store file (opened read-only)")->required();
     c->import->add_flag("--include-trashed", c->include_trashed, "Copy its trashed runs too");
 
-    for (auto* sub : {c->list, c->show, c->diff, c->export_, c->remove, c->restore, c->purge, c->tag, c->note, c->import})
+    for (auto* sub :
+         {c->list, c->show, c->diff, c->export_, c->remove, c->restore, c->purge, c->tag, c->note, c->import})
         add_db_option(sub, c->db);
     return c;
 }
@@ -136,8 +143,8 @@ int RunsCommands::run() {
 
     if (list->parsed()) {
         RunFilter filter;
-        filter.status = status;
-        filter.method = method;
+        if (!status.empty()) filter.status = run_status_from_string(status);
+        if (!method.empty()) filter.method = method_from_string(method);
         filter.tag = tag_filter;
         filter.text = text;
         filter.trashed_only = trash;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "runs_text.h"
 
 #include <algorithm>
@@ -124,8 +125,8 @@ std::string runs_table(const std::vector<RunRecord>& runs) {
     for (const auto& r : runs) {
         std::vector<std::string> tags;
         for (const auto& t : r.tags) tags.push_back(printable(t));
-        rows.push_back({std::to_string(r.id), clip(printable(r.name), 40), r.method,
-                        r.status + (r.trashed ? " (trash)" : ""), local_time(r.created), fixed(r.seconds, 1),
+        rows.push_back({std::to_string(r.id), clip(printable(r.name), 40), to_string(r.method),
+                        to_string(r.status) + (r.trashed ? " (trash)" : ""), local_time(r.created), fixed(r.seconds, 1),
                         progress_text(r), join(tags, ", ")});
     }
     return columns(rows, {true, false, false, false, false, true, true, false});
@@ -152,9 +153,9 @@ nlohmann::json run_list_json(const RunRecord& r) {
 
 std::string run_details(const RunStore& store, const RunRecord& r) {
     std::ostringstream out;
-    out << "run " << r.id << "  " << printable(r.name) << "  (" << r.method << ")"
+    out << "run " << r.id << "  " << printable(r.name) << "  (" << to_string(r.method) << ")"
         << (r.trashed ? "  [in the trash]" : "") << "\n";
-    out << "status       " << r.status << (r.message.empty() ? "" : ": " + printable(r.message)) << "\n";
+    out << "status       " << to_string(r.status) << (r.message.empty() ? "" : ": " + printable(r.message)) << "\n";
     out << "created      " << local_time(r.created) << "   finished " << local_time(r.finished) << "   "
         << fixed(r.seconds, 1) << " s of training\n";
     out << "progress     step " << r.last_step << " of " << r.total_steps << " (" << progress_text(r) << "), "
@@ -163,8 +164,7 @@ std::string run_details(const RunStore& store, const RunRecord& r) {
     nlohmann::json c = nlohmann::json::object();
     try {
         c = nlohmann::json::parse(r.config_json);
-    } catch (const std::exception&) {
-    }
+    } catch (const std::exception&) {}
     const auto at = [&c](const char* section, const char* key) {
         return c.contains(section) && c[section].contains(key) ? json_text(c[section][key]) : std::string("-");
     };
@@ -173,8 +173,8 @@ std::string run_details(const RunStore& store, const RunRecord& r) {
         out << " " << json_text(c["model"]["hidden"]);
     out << ", data " << at("data", "name") << ", density " << at("sparse", "density") << ", epochs "
         << at("train", "epochs") << ", batch " << at("train", "batch_size") << ", lr " << at("train", "lr")
-        << ", members " << at("ensemble", "members") << ", threads " << (c.contains("threads") ? json_text(c["threads"]) : "-")
-        << "\n";
+        << ", members " << at("ensemble", "members") << ", threads "
+        << (c.contains("threads") ? json_text(c["threads"]) : "-") << "\n";
     out << "config hash  " << (r.config_hash.empty() ? "-" : r.config_hash) << "\n";
     std::vector<std::string> seeds;
     for (auto s : r.seeds) seeds.push_back(std::to_string(s));
@@ -194,13 +194,14 @@ std::string run_details(const RunStore& store, const RunRecord& r) {
     }
 
     // The latest final evaluation of each (member, split): a resumed or re-evaluated run may hold several. Live
-    // evaluations during training, per-corruption and OoD rows stay in `runs export`.
+    // evaluations during training, per-corruption and OoD rows stay in `runs export`. Rows sort by the split's
+    // name ("corrupted" before "test").
     const auto evaluations = store.evaluations(r.id);
     std::map<std::pair<std::string, int64_t>, const EvaluationRecord*> latest;
     size_t others = 0;
     for (const auto& e : evaluations) {
-        if (e.split == "test" || e.split == "corrupted")
-            latest[{e.split, e.member}] = &e;
+        if (e.split == EvalSplit::test() || e.split == EvalSplit::corrupted_pooled())
+            latest[{to_string(e.split), e.member}] = &e;
         else
             ++others;
     }
@@ -208,13 +209,13 @@ std::string run_details(const RunStore& store, const RunRecord& r) {
         std::vector<std::vector<std::string>> rows = {{"split", "member", "step", "accuracy", "NLL", "ECE", "Brier"}};
         for (const auto& [key, e] : latest) {
             if (key.second < 0) continue;  // the ensemble goes last
-            rows.push_back({printable(e->split), std::to_string(e->member), std::to_string(e->step),
+            rows.push_back({printable(to_string(e->split)), std::to_string(e->member), std::to_string(e->step),
                             metric_text(e->metrics, "accuracy"), metric_text(e->metrics, "nll"),
                             metric_text(e->metrics, "ece"), metric_text(e->metrics, "brier")});
         }
         for (const auto& [key, e] : latest)
             if (key.second < 0)
-                rows.push_back({printable(e->split), "ensemble", std::to_string(e->step),
+                rows.push_back({printable(to_string(e->split)), "ensemble", std::to_string(e->step),
                                 metric_text(e->metrics, "accuracy"), metric_text(e->metrics, "nll"),
                                 metric_text(e->metrics, "ece"), metric_text(e->metrics, "brier")});
         out << "\nevaluations (latest)\n" << columns(rows, {false, true, true, true, true, true, true});

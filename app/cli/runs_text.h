@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // How `freetickets runs` shows runs: the list table, the details of one run, a config diff, and the JSON of a
 // listed run. Text for people (names, tags and notes with control characters are escaped so that a table row
 // stays one line); the --json forms carry every string unchanged.

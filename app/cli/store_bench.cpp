@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "store_bench.h"
 
 #include <stdlib.h>
@@ -120,13 +121,21 @@ int64_t write_mask_run(const std::string& path, const StoreBenchOptions& o, bool
     std::mt19937_64 rng(o.seed);
     const auto layers = lenet5_layers(o.density);
     std::vector<GeneratedMask> masks;
+    masks.reserve(layers.size());
     for (const auto& l : layers) masks.emplace_back(count(l.shape), o.density, rng);
     NewRun run;
     run.name = "bench-masks";
-    run.method = "dst";
+    run.method = Method::Dst;
     StoreWriter writer(path, run);
     const auto t0 = Clock::now();
-    writer.on_event(RunStarted{"dst", 1, o.updates * 100, 100, layers, "cpu", 1});
+    RunStarted started;
+    started.method = Method::Dst;
+    started.plan.method = Method::Dst;
+    started.plan.total_steps = o.updates * 100;
+    started.plan.steps_per_epoch = 100;
+    started.layers = layers;
+    started.device = "cpu";
+    writer.on_event(started);
     for (int64_t u = 0; u <= o.updates; ++u) {
         MaskUpdate e;
         e.member = 0;
@@ -147,7 +156,7 @@ int64_t write_mask_run(const std::string& path, const StoreBenchOptions& o, bool
         }
         writer.on_event(e);
     }
-    writer.on_event(RunFinished{"finished", "", 0});
+    writer.on_event(RunFinished{RunStatus::Finished, "", 0});
     writer.close();
     if (write_seconds) *write_seconds = seconds_since(t0);
     if (writer.failed()) throw std::runtime_error(writer.error());
@@ -169,7 +178,7 @@ nlohmann::json run_store_bench(const StoreBenchOptions& o) {
         RunStore store = RunStore::open(list_path);
         for (int64_t i = 0; i < o.runs; ++i) {
             const int64_t id = store.create_run(new_run_for(config, "bench run " + std::to_string(i)));
-            store.set_status(id, "finished", "", 1.0);
+            store.set_status(id, RunStatus::Finished, "", 1.0);
         }
         const double s = seconds_since(t0);
         out["create_runs"] = {{"runs", o.runs}, {"seconds", s}, {"ms_per_run", 1000 * s / double(o.runs)}};

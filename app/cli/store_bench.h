@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // `freetickets bench --store`: the run store's own costs, measured on generated data in a temporary folder (no
 // training): creating many small runs, opening a store of them and listing it, the bytes a mask update takes,
 // and reconstructing a layer's mask at an arbitrary update.

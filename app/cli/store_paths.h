@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Where the CLI keeps its run store and the checkpoints of stored runs (XDG base directory convention), and how
 // a RUN argument is read.
 #pragma once

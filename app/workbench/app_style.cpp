@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Palettes and fonts. See app_style.h.
 #include "app_style.h"
 
@@ -14,8 +15,7 @@ struct SystemLook {
     QPalette palette;
 };
 SystemLook& systemLook() {
-    static SystemLook look{QApplication::style() ? QApplication::style()->name() : QString(),
-                           QApplication::palette()};
+    static SystemLook look{QApplication::style() ? QApplication::style()->name() : QString(), QApplication::palette()};
     return look;
 }
 }  // namespace
@@ -89,8 +89,10 @@ void applyTheme(QApplication& app, Theme theme) {
 
 QFont presentationFont(const QFont& base) {
     QFont f = base;
-    if (f.pointSizeF() > 0) f.setPointSizeF(f.pointSizeF() * 1.5);
-    else if (f.pixelSize() > 0) f.setPixelSize(f.pixelSize() * 3 / 2);
+    if (f.pointSizeF() > 0)
+        f.setPointSizeF(f.pointSizeF() * 1.5);
+    else if (f.pixelSize() > 0)
+        f.setPixelSize(f.pixelSize() * 3 / 2);
     return f;
 }
 

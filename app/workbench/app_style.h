@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Look of the workbench: light and dark palettes (on the Fusion style, which follows a palette everywhere) or the
 // system's, and the big fonts of teaching mode.
 #pragma once
@@ -12,7 +13,7 @@ namespace ftw {
 
 enum class Theme { System, Light, Dark };
 
-QString themeName(Theme theme);          // "system", "light", "dark"
+QString themeName(Theme theme);            // "system", "light", "dark"
 Theme themeFromName(const QString& name);  // unknown names give System
 
 QPalette lightPalette();

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // ExperimentPanel. See experiment_panel.h.
 #include "experiment_panel.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The experiment setup dock: a preset picker (the core's presets and the user's), the generated config form with
 // the core's messages inline, and a diff view listing only the settings that differ from the chosen preset.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // ExportDialog. See export_dialog.h.
 #include "export_dialog.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The export dialog: one view, as a figure (PNG, SVG or PDF at a chosen size) or as the data behind it (CSV); the
 // format follows the file's suffix. The last folder and size are remembered (WorkbenchSettings).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // GuiBridge. See gui_bridge.h.
 #include "gui_bridge.h"
 
@@ -63,8 +64,10 @@ void GuiBridge::adaptInterval() {
     const qint64 wall = window_.elapsed();
     if (wall < 1000) return;
     const double busy = (threadCpuMs() - windowCpuMs_) / double(wall);
-    if (cpuBudget_ > 0 && busy > cpuBudget_) intervalMs_ = std::min(kMaxIntervalMs, intervalMs_ * 2);
-    else if (busy < cpuBudget_ / 2 || cpuBudget_ <= 0) intervalMs_ = std::max(minIntervalMs_, intervalMs_ / 2);
+    if (cpuBudget_ > 0 && busy > cpuBudget_)
+        intervalMs_ = std::min(kMaxIntervalMs, intervalMs_ * 2);
+    else if (busy < cpuBudget_ / 2 || cpuBudget_ <= 0)
+        intervalMs_ = std::max(minIntervalMs_, intervalMs_ / 2);
     window_.restart();
     windowCpuMs_ = threadCpuMs();
 }

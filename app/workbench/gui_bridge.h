@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // GuiBridge: the event sink that carries the run loop's events from the training thread to the GUI thread
 // (ARCHITECTURE.md rules 3 and 4). on_event copies the event into a pending batch under a short lock and returns;
 // the GUI thread takes the batch at most every minInterval ms (about 30 times a second) and hands it on with
@@ -72,7 +73,7 @@ private:
     std::mutex mutex_;
     std::vector<ft::Event> pending_;
     std::map<int64_t, int> stepsInBatch_;  // per member, StepMetrics in pending_
-    bool posted_ = false;                   // a delivery is on its way to the GUI thread
+    bool posted_ = false;                  // a delivery is on its way to the GUI thread
     std::atomic<bool> pauseAtMaskUpdate_{false};
     std::atomic<qint64> received_{0}, thinned_{0};
     qint64 batches_ = 0;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // freetickets-workbench: the Qt 6 desktop application. Parses the command line, loads the translation, opens the
 // run store and the preset, and shows the main window; ScriptDriver handles the scripting flags.
 #include <QApplication>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // MainWindow: construction, what the run controller reports (the shown run, status, log), closing.
 #include "main_window.h"
 
@@ -136,7 +137,7 @@ void MainWindow::connectController() {
         emit runStarted(id);
     });
     connect(controller_, &RunController::runFinished, this,
-            [this](const QString& status, const QString& message, const QString& summary) {
+            [this](ft::RunStatus status, const QString& message, const QString& summary) {
                 statusTimer_.stop();
                 updateStatus();
                 emit runFinished(status, message, summary);
@@ -230,8 +231,8 @@ void MainWindow::updateActions() {
     pauseAction_->setEnabled(running);
     pauseAction_->setText(paused ? tr("&Resume") : tr("&Pause"));
     pauseAction_->setIcon(QApplication::style()->standardIcon(paused ? QStyle::SP_MediaPlay : QStyle::SP_MediaPause));
-    stepAction_->setEnabled(running && current && current->info().method != QLatin1String("dense") &&
-                            current->info().method != QLatin1String("deep-ensemble"));
+    // Stepping to the next mask update needs masks that change (spec §2).
+    stepAction_->setEnabled(running && current && ft::method_traits(current->info().method).dynamic);
     cancelAction_->setEnabled(running);
     clearOverlaysAction_->setEnabled(!controller_->overlays().isEmpty());
     experiment_->setRunning(running);

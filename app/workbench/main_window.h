@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The workbench's main window, a shell: every view in a dock, arranged by task in perspectives (Set up, Watch,
 // Masks, Tickets, Compare, Teach; perspectives.h) with a switcher in the toolbar, run control in the toolbar and
 // progress, phase and ETA in the status bar. The runs themselves (the live run, stored runs, overlays) belong to
@@ -105,7 +106,7 @@ public:
 
 signals:
     void runStarted(qint64 runId);
-    void runFinished(const QString& status, const QString& message, const QString& summary);
+    void runFinished(ft::RunStatus status, const QString& message, const QString& summary);
     // A batch with an evaluation report was shown (live runs) or a run with evaluations was loaded.
     void evaluationShown();
     void runShown(qint64 runId);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // MainWindow: actions, menus, toolbars and the status bar.
 #include <QAction>
 #include <QActionGroup>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // MainWindow: the views and their docks, the perspectives' default arrangements, focusing one view, screenshots
 // and export.
 #include <QApplication>
@@ -91,19 +92,15 @@ DockArrangement MainWindow::defaultArrangement(Perspective p) const {
     const bool twoD = twoDimensionalData();
     using C = DockArrangement::Column;
     switch (p) {
-        case Perspective::Setup:
-            return {{C{0.45, {{"experiment", 1}}}, C{0.55, {{"runs", 0.7}, {"log", 0.3}}}}};
+        case Perspective::Setup: return {{C{0.45, {{"experiment", 1}}}, C{0.55, {{"runs", 0.7}, {"log", 0.3}}}}};
         case Perspective::Watch:
             if (twoD) return {{C{0.5, {{"boundary", 1}}}, C{0.5, {{"curves", 0.55}, {"mask", 0.45}}}}};
             return {{C{0.5, {{"curves", 1}}}, C{0.5, {{"mask", 0.55}, {"density", 0.45}}}}};
-        case Perspective::Masks:
-            return {{C{0.62, {{"mask", 1}}}, C{0.38, {{"density", 1}}}}};
-        case Perspective::Tickets:
-            return {{C{0.5, {{"diversity", 1}}}, C{0.5, {{"calibration", 1}}}}};
+        case Perspective::Masks: return {{C{0.62, {{"mask", 1}}}, C{0.38, {{"density", 1}}}}};
+        case Perspective::Tickets: return {{C{0.5, {{"diversity", 1}}}, C{0.5, {{"calibration", 1}}}}};
         case Perspective::Compare:
             return {{C{0.35, {{"runs", 1}}}, C{0.65, {{"curves", 0.55}, {"calibration", 0.45}}}}};
-        case Perspective::Teach:
-            return teachArrangement();
+        case Perspective::Teach: return teachArrangement();
     }
     return {};
 }

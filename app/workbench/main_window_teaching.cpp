@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // MainWindow: teaching mode (the Teach perspective), the teacher's choice of controls, and presets.
 #include <QAction>
 #include <QApplication>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // MaskScrubber (mask_scrubber.h).
 #include "mask_scrubber.h"
 

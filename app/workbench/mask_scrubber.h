@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // MaskScrubber: a benchmark of the mask view on a stored run, driven through the same calls the controls make
 // (--scrub-masks): the mask view fills the window, the scrubber steps through every update of member 0, then the
 // largest layer is zoomed to single weights and panned across while the updates step on. With --stats, the GUI

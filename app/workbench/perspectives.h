@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Perspectives: the window's dock arrangements by task (ARCHITECTURE.md, "The workbench's layout"). Each
 // perspective shows the few views its task needs, each big enough to read; the user's own arrangement of a
 // perspective is kept (WorkbenchSettings, versioned) and Reset brings back its default. Any view can be focused:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // PresetLibrary. See preset_library.h.
 #include "preset_library.h"
 
@@ -82,7 +83,8 @@ std::optional<WorkbenchPreset> PresetLibrary::find(const QString& name, QString*
     }
     const json j = json::parse(file.readAll().toStdString(), nullptr, false);
     if (j.is_discarded() || !j.is_object() || !j.contains("config") || !j["config"].is_object()) {
-        if (error) *error = tr("%1: not a workbench preset (expected a JSON object with a \"config\" object)").arg(path);
+        if (error)
+            *error = tr("%1: not a workbench preset (expected a JSON object with a \"config\" object)").arg(path);
         return std::nullopt;
     }
     p.config = j["config"];

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Presets as the workbench sees them: the core's built-in presets plus the user's own ("save as preset"), which
 // also carry the teaching settings a teacher chose: teaching mode on or off, the form fields and the views to
 // show, and the steps-per-second limit. A user preset is one JSON file in the user's preset folder:

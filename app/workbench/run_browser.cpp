@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // RunBrowser. See run_browser.h.
 #include "run_browser.h"
 
@@ -20,6 +21,7 @@
 #include <QVBoxLayout>
 #include <set>
 
+#include "ft/config/config_json.h"
 #include "ft/config/config_schema.h"
 #include "run_browser_model.h"
 
@@ -47,8 +49,9 @@ RunBrowser::RunBrowser(QWidget* parent) : QWidget(parent) {
         for (const auto& name : m->choices) method_->addItem(q(name), q(name));
     status_ = new QComboBox(this);
     status_->addItem(tr("Any status"), QString());
-    for (const char* s : {"running", "finished", "cancelled", "failed", "interrupted"})
-        status_->addItem(RunBrowserModel::statusText(s), QString::fromLatin1(s));
+    for (auto s : {ft::RunStatus::Running, ft::RunStatus::Finished, ft::RunStatus::Cancelled, ft::RunStatus::Failed,
+                   ft::RunStatus::Interrupted})
+        status_->addItem(RunBrowserModel::statusText(s), q(ft::to_string(s)));
     tagFilter_ = new QComboBox(this);
     tagFilter_->addItem(tr("Any tag"), QString());
     trashed_ = new QCheckBox(tr("Trash"), this);
@@ -176,8 +179,10 @@ QString RunBrowser::storePath() const { return store_ ? q(store_->path()) : QStr
 void RunBrowser::applyFilter() {
     ft::RunFilter f;
     f.text = text_->text().toStdString();
-    f.method = method_->currentData().toString().toStdString();
-    f.status = status_->currentData().toString().toStdString();
+    const std::string method = method_->currentData().toString().toStdString();
+    const std::string status = status_->currentData().toString().toStdString();
+    if (!method.empty()) f.method = ft::method_from_string(method);
+    if (!status.empty()) f.status = ft::run_status_from_string(status);
     f.tag = tagFilter_->currentData().toString().toStdString();
     f.trashed_only = trashed_->isChecked();
     model_->setFilter(f);
@@ -233,7 +238,7 @@ void RunBrowser::updateActions() {
         const int row = model_->rowOfRun(ids.first());
         if (row >= 0) {
             const auto& r = model_->record(row);
-            resumable = (r.status == "cancelled" || r.status == "interrupted") && !r.checkpoint_dir.empty();
+            resumable = ft::is_resumable(r.status) && !r.checkpoint_dir.empty();
         }
     }
     open_->setEnabled(ids.size() >= 1);
@@ -317,8 +322,8 @@ void RunBrowser::askNote() {
         return;
     }
     bool ok = false;
-    const QString text = QInputDialog::getMultiLineText(this, tr("Note"), tr("Note on run %1:").arg(ids.first()),
-                                                        current, &ok);
+    const QString text =
+        QInputDialog::getMultiLineText(this, tr("Note"), tr("Note on run %1:").arg(ids.first()), current, &ok);
     QString error;
     if (ok && !setNote(ids.first(), text, &error)) report(error);
 }
@@ -335,9 +340,9 @@ void RunBrowser::showDiffDialog() {
     QDialog dialog(this);
     dialog.setWindowTitle(tr("Config diff: run %1 and run %2").arg(ids[0]).arg(ids[1]));
     auto* layout = new QVBoxLayout(&dialog);
-    auto* label = new QLabel(diff.empty() ? tr("The two configs are identical.")
-                                          : tr("%n setting(s) differ:", nullptr, int(diff.size())),
-                             &dialog);
+    auto* label = new QLabel(
+        diff.empty() ? tr("The two configs are identical.") : tr("%n setting(s) differ:", nullptr, int(diff.size())),
+        &dialog);
     layout->addWidget(label);
     auto* tree = new QTreeWidget(&dialog);
     tree->setRootIsDecorated(false);

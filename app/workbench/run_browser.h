@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The run browser dock: the runs of the open store (RunBrowserModel) with a filter bar, and the actions on them:
 // open, overlay several for comparison, config diff (only what differs), tag, note, trash and restore, resume a
 // cancelled run. The list refreshes once a second, so runs that another process writes appear and progress.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // RunController (run_controller.h).
 #include "run_controller.h"
 
@@ -43,7 +44,6 @@ struct Loaded {
     std::shared_ptr<std::unique_ptr<RunData>> data;
     QString error;
     qint64 runId = 0;
-    QString status;  // the run's status when it was read ("running": follow it)
 };
 
 Loaded loadRun(const std::string& path, qint64 id, QThread* gui) {
@@ -60,7 +60,6 @@ Loaded loadRun(const std::string& path, qint64 id, QThread* gui) {
         const auto record = store.get_run(id);
         d->setIdentity(id, QString::fromStdString(record.name),
                        record.color.empty() ? QColor() : QColor(QString::fromStdString(record.color)));
-        out.status = QString::fromStdString(record.status);
         d->moveToThread(gui);
     } catch (const std::exception& e) {
         out.error = QString::fromUtf8(e.what());
@@ -168,10 +167,10 @@ bool RunController::resume(qint64 runId, QString* error) {
     } catch (const std::exception& e) {
         return fail(QString::fromUtf8(e.what()));
     }
-    if (record.status != "cancelled" && record.status != "interrupted")
+    if (!ft::is_resumable(record.status))
         return fail(tr("Run %1 is %2: only cancelled or interrupted runs can be resumed.")
                         .arg(runId)
-                        .arg(QString::fromStdString(record.status)));
+                        .arg(RunBrowserModel::statusText(record.status)));
     if (record.checkpoint_dir.empty()) return fail(tr("Run %1 has no checkpoint to resume from.").arg(runId));
     TrainingSession::Request r;
     r.config = config;
@@ -214,7 +213,6 @@ void RunController::readRun(const QString& kind, qint64 runId, const QString& wh
             }
             RunData* data = loaded.data->release();
             data->setParent(this);
-            data->setProperty("ftwStatus", loaded.status);
             shown(data);
         });
 }
@@ -247,7 +245,7 @@ bool RunController::open(qint64 runId, QString* error) {
         attachMaskSource(data, runId);
         setCurrent(data);
         // A run another process is still writing: follow it.
-        if (data->property("ftwStatus").toString() == QLatin1String("running")) follower_->follow(storePath, runId);
+        if (data->status() == ft::RunStatus::Running) follower_->follow(storePath, runId);
         if (!data->evaluations().empty()) emit evaluationShown();
         emit runShown(runId);
     });
@@ -264,7 +262,8 @@ void RunController::onFollowerLoaded(RunData* data, bool ended) {
     attachMaskSource(data, current_->runId());
     setCurrent(data);
     if (!data->evaluations().empty()) emit evaluationShown();
-    if (ended) emit message(tr("Run %1 ended: %2").arg(data->runId()).arg(data->status()));
+    if (ended && data->status())
+        emit message(tr("Run %1 ended: %2").arg(data->runId()).arg(RunBrowserModel::statusText(*data->status())));
 }
 
 bool RunController::addOverlays(const QList<qint64>& ids, QString* error) {
@@ -348,17 +347,17 @@ void RunController::onEvents(std::vector<ft::Event>& batch) {
     if (evaluation && current_ == live_) emit evaluationShown();
 }
 
-void RunController::onSessionFinished(const QString& status, const QString& message, const QString& summary) {
-    if (status == QLatin1String("finished")) {
+void RunController::onSessionFinished(ft::RunStatus status, const QString& message, const QString& summary) {
+    if (status == ft::RunStatus::Finished) {
         const double seconds = live_ && live_->seconds() > 0 ? live_->seconds() : runClock_.elapsed() / 1000.0;
         emit this->message(tr("Run %1 finished in %2.").arg(liveRunId_).arg(durationText(seconds)));
-    } else if (status == QLatin1String("cancelled")) {
+    } else if (status == ft::RunStatus::Cancelled) {
         emit this->message(tr("Run %1 cancelled and checkpointed; resume it from the run browser.").arg(liveRunId_));
     } else {
         emit failed(tr("Run %1 failed: %2").arg(liveRunId_).arg(message));
     }
-    if (status != QLatin1String("failed") && !message.isEmpty()) emit failed(message);  // e.g. the store writer failed
-    emit this->message(tr("Run %1 ended: %2").arg(liveRunId_).arg(RunBrowserModel::statusText(status.toStdString())));
+    if (status != ft::RunStatus::Failed && !message.isEmpty()) emit failed(message);  // e.g. the store writer failed
+    emit this->message(tr("Run %1 ended: %2").arg(liveRunId_).arg(RunBrowserModel::statusText(status)));
     browser_->refresh();
     emit stateChanged();
     emit runFinished(status, message, summary);
@@ -368,11 +367,12 @@ QString RunController::shownConfigJson() const { return current_ ? current_->con
 
 QString RunController::phaseOf(const RunData* data) const {
     if (!data) return {};
-    if (data->finished()) return RunBrowserModel::statusText(data->status().toStdString());
+    if (data->finished()) return RunBrowserModel::statusText(*data->status());
     const auto& markers = data->markers();
     for (auto it = markers.rbegin(); it != markers.rend(); ++it)
         if (it->kind == MarkerKind::Phase) {
-            if (data->info().members > 1 && data->info().method != QLatin1String("edst"))
+            // One training run per member: say whose phase it is (EDST's members share one run).
+            if (data->info().members > 1 && !ft::method_traits(data->info().method).one_run_many_tickets)
                 return tr("member %1: %2").arg(it->member + 1).arg(it->label);
             return it->label;
         }
@@ -390,7 +390,7 @@ RunController::Status RunController::status() {
     const double total = double(data->info().totalSteps);
     const double done = stepsDone(*data);
     out.fraction = total > 0 ? std::min(1.0, done / total) : 0.0;
-    if (data->status() == QLatin1String("finished")) out.fraction = 1.0;
+    if (data->status() == ft::RunStatus::Finished) out.fraction = 1.0;
     out.phase = phaseOf(data);
     if (live && session_->isPaused()) out.phase = tr("paused (%1)").arg(out.phase);
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // RunController: the runs the window shows and drives (ARCHITECTURE.md, "The workbench's layout": the main window
 // is a shell, a run controller owns sessions, followers and run data). It owns the training session, the store
 // follower and the RunData objects: the current run, the live run it trains, and the overlay runs. Stored runs
@@ -68,7 +69,7 @@ signals:
     void currentChanged(ftw::RunData* data);
     void overlaysChanged();
     void runStarted(qint64 runId);
-    void runFinished(const QString& status, const QString& message, const QString& summary);
+    void runFinished(ft::RunStatus status, const QString& message, const QString& summary);
     void runShown(qint64 runId);
     void evaluationShown();
     // A batch of live events was applied to the shown run (the log shows its new lines).
@@ -89,7 +90,7 @@ private:
     void attachMaskSource(RunData* data, qint64 runId);
     void onSessionStarted(qint64 runId);
     void onEvents(std::vector<ft::Event>& batch);
-    void onSessionFinished(const QString& status, const QString& message, const QString& summary);
+    void onSessionFinished(ft::RunStatus status, const QString& message, const QString& summary);
     void onFollowerLoaded(RunData* data, bool ended);
     QString phaseOf(const RunData* data) const;
 

@@ -1,14 +1,15 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // RunStats. See run_stats.h.
 #include "run_stats.h"
 
+#include <time.h>
+#include <unistd.h>
 #include <QEvent>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSaveFile>
 #include <QWidget>
-#include <time.h>
-#include <unistd.h>
 
 #include "thread_cpu_time.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // RunStats: the figures the issue asks for, measured inside the running workbench (--stats FILE.json):
 // - GUI responsiveness: a 10 ms timer on the GUI thread; the longest gap between two ticks (ms), how many gaps
 //   were longer than 50 ms and, for each long gap, how much of it the GUI thread spent on the CPU: a long gap with
@@ -62,7 +63,7 @@ private:
     struct Gap {
         double atSeconds, gapMs, cpuMs;
     };
-    std::vector<Gap> longGaps_;  // the first 200 gaps over 50 ms
+    std::vector<Gap> longGaps_;    // the first 200 gaps over 50 ms
     QHash<QObject*, int> viewOf_;  // watched widget -> index in views_
     std::vector<ViewCounter> views_;
     std::vector<std::pair<double, double>> rss_;  // (seconds, MiB)

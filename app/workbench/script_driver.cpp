@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // ScriptDriver. See script_driver.h.
 #include "script_driver.h"
 
@@ -37,9 +38,9 @@ bool ScriptDriver::hasWork() const {
 void ScriptDriver::start() {
     const bool shots = !options_.screenshot.isEmpty() || !options_.screenshotDir.isEmpty();
     connect(window_, &MainWindow::runFinished, this,
-            [this](const QString& status, const QString& message, const QString& summary) {
+            [this](ft::RunStatus status, const QString& message, const QString& summary) {
                 summary_ = QJsonDocument::fromJson(summary.toUtf8()).object();
-                if (status == QLatin1String("failed")) {
+                if (status == ft::RunStatus::Failed) {
                     std::fprintf(stderr, "freetickets-workbench: the run failed: %s\n", qPrintable(message));
                     exitCode_ = 1;
                 }

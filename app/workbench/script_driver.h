@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // ScriptDriver: the scripted side of the command line. It takes the screenshots (--screenshot, --screenshot-view,
 // --screenshot-dir) at the right moment (after the first evaluation is shown, at --quit-after, or when the run
 // is done with --quit-when-done), writes --stats, and closes the window (a run still going is cancelled and

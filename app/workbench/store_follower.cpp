@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // StoreFollower. See store_follower.h.
 #include "store_follower.h"
 
@@ -16,12 +17,11 @@ const QString kFollow = QStringLiteral("follow");
 // What changes when a writer makes progress: a new step, a new evaluation or ticket, the final status.
 QString fingerprintOf(const ft::RunStore& store, const ft::RunRecord& r) {
     return QStringLiteral("%1|%2|%3|%4")
-        .arg(QString::fromStdString(r.status))
+        .arg(QString::fromStdString(ft::to_string(r.status)))
         .arg(r.last_step)
         .arg(store.evaluations(r.id).size())
         .arg(store.tickets(r.id).size());
 }
-bool isFinal(const std::string& status) { return status != "running"; }
 }  // namespace
 
 // One poll's result; `data` is null when nothing changed (or on error) and deletes the RunData if dropped.
@@ -70,7 +70,7 @@ void StoreFollower::poll() {
                 auto store = ft::RunStore::open(path, ft::StoreMode::ReadOnly);
                 const auto record = store.get_run(id);
                 out.fingerprint = fingerprintOf(store, record);
-                out.ended = isFinal(record.status);
+                out.ended = ft::is_final(record.status);
                 if (out.fingerprint != previous) {
                     auto data = std::make_unique<RunData>();
                     if (RunData::load(store, id, data.get(), &out.error)) {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // StoreFollower: shows a run that another process (a headless `freetickets train`) is writing into a store. Once a
 // second it looks at the run's row (status, last stored step, event count); when something changed it reloads the
 // run into a fresh RunData as a JobTracker job (off the GUI thread, with the job's own RunStore connection; a load

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // TeachingControlsDialog (teaching_controls_dialog.h).
 #include "teaching_controls_dialog.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The teacher's choice of what students see in teaching mode: which settings of the experiment form and which
 // views. Everything checked means no restriction (an empty list), so a preset saved that way keeps showing new
 // settings and views added later.

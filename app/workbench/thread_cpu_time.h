@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // CPU time of the calling thread: what the GUI thread itself spends, apart from training and other processes
 // (the bridge's back-off and --stats both measure the GUI thread this way).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // TrainingSession. See training_session.h.
 #include "training_session.h"
 
@@ -33,7 +34,8 @@ bool TrainingSession::start(const Request& request, QString* error) {
     request_ = request;
     const std::string storePath = request.storePath.toStdString();
     const std::string checkpointDir = request.checkpointDir.toStdString();
-    if (request.resumeRunId > 0 && !QFileInfo::exists(QDir(request.checkpointDir).filePath(QStringLiteral("state.json"))))
+    if (request.resumeRunId > 0 &&
+        !QFileInfo::exists(QDir(request.checkpointDir).filePath(QStringLiteral("state.json"))))
         return fail(tr("%1: no checkpoint to resume from (state.json is missing).").arg(request.checkpointDir));
     if (!request.storePath.isEmpty()) QDir().mkpath(QFileInfo(request.storePath).absolutePath());
     if (!request.checkpointDir.isEmpty() && !QDir().mkpath(request.checkpointDir))
@@ -70,14 +72,15 @@ bool TrainingSession::start(const Request& request, QString* error) {
         ft::EventFanout fanout;
         fanout.add(writer_.get());
         fanout.add(bridge_.get());
-        QString status, message, summary;
+        ft::RunStatus status = ft::RunStatus::Finished;
+        QString message, summary;
         try {
             const auto result = ft::run_experiment(config, fanout, *control_, options);
-            status = QString::fromStdString(result.at("run").value("status", std::string("finished")));
+            if (result.at("run").contains("status")) result.at("run").at("status").get_to(status);
             summary = QString::fromStdString(result.dump());
         } catch (const std::exception& e) {
-            // run_experiment published RunFinished{"failed"} before throwing, so the store has the status.
-            status = QStringLiteral("failed");
+            // run_experiment published RunFinished{Failed} before throwing, so the store has the status.
+            status = ft::RunStatus::Failed;
             message = QString::fromUtf8(e.what());
         }
         writer_->close();  // everything committed before the GUI hears that the run ended
@@ -90,7 +93,7 @@ bool TrainingSession::start(const Request& request, QString* error) {
     return true;
 }
 
-void TrainingSession::onThreadDone(const QString& status, const QString& message, const QString& summary) {
+void TrainingSession::onThreadDone(ft::RunStatus status, const QString& message, const QString& summary) {
     if (thread_.joinable()) thread_.join();
     if (bridge_) bridge_->flush();  // the last events before `finished`
     running_ = false;
@@ -139,7 +142,7 @@ void TrainingSession::annotate(const QString& kind, const QString& text) {
     if (!running_ || !writer_) return;
     nlohmann::json payload = nlohmann::json::object();
     if (!text.isEmpty()) payload["text"] = text.toStdString();
-    writer_->annotate(kind.toStdString(), payload);
+    writer_->annotate(ft::event_kind_from_string(kind.toStdString()), payload);
 }
 
 bool TrainingSession::wait(int ms) {

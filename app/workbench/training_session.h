@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // TrainingSession: one run of ft::run_experiment on its own training thread (ARCHITECTURE.md rule 4: the GUI
 // never trains). The run loop's events fan out to a StoreWriter (every event, into the run store) and to a
 // GuiBridge (batched to the GUI thread). Pause, resume, cancel, the speed limit and step-to-next-mask-update
@@ -12,6 +13,7 @@
 
 #include "ft/config/run_config.h"
 #include "ft/train/run_control.h"
+#include "ft/train/run_status.h"
 
 namespace ft {
 class StoreWriter;
@@ -64,10 +66,10 @@ signals:
     void pausedChanged(bool paused);
     // GUI thread, after the training thread ended and the store writer closed. status: finished | cancelled |
     // failed; summary: the summary JSON text (empty when the run failed).
-    void finished(const QString& status, const QString& message, const QString& summary);
+    void finished(ft::RunStatus status, const QString& message, const QString& summary);
 
 private:
-    void onThreadDone(const QString& status, const QString& message, const QString& summary);
+    void onThreadDone(ft::RunStatus status, const QString& message, const QString& summary);
 
     Request request_;
     std::unique_ptr<ft::RunControl> control_;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Window placement (window_fit.h).
 #include "window_fit.h"
 

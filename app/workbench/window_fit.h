@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Where the main window opens: never larger than the screen's available area (the desktop minus panels). A saved
 // geometry is moved and shrunk to fit; without one the window takes most of a large screen and the whole of a
 // small one (a laptop's 1366x768 is used maximised).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The workbench's command line. See workbench_options.h.
 #include "workbench_options.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The workbench's command line (QCommandLineParser), for scripting and docs:
 //   freetickets-workbench [--preset NAME | --config FILE.json] [--set key=value ...] [--db FILE] [--run]
 //                         [--open-run ID] [--teaching] [--perspective NAME] [--focus VIEW]

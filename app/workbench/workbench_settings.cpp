@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // WorkbenchSettings (workbench_settings.h).
 #include "workbench_settings.h"
 

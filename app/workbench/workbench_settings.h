@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // WorkbenchSettings: every setting the workbench keeps between starts, behind one facade over QSettings with the
 // keys in one place. Layout keys carry a version: when the set of docks or perspectives changes the version goes
 // up, and layouts saved by an older version are ignored instead of forced onto new docks.

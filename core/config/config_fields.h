@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // One list of every RunConfig field with its JSON path. Reading, writing and override checking all walk this
 // list, so a new knob is added in exactly one place (plus its validation rule).
 #pragma once

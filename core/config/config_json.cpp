@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // JSON <-> RunConfig with field-level errors. See ft/config/config_json.h.
 #include "ft/config/config_json.h"
 #include "ft/config/config_schema.h"
@@ -22,22 +23,25 @@ template <typename E>
 using NameTable = std::vector<std::pair<E, const char*>>;
 
 const NameTable<Method>& names(Method*) {
-    static const NameTable<Method> t = {{Method::Dense, "dense"},         {Method::DeepEnsemble, "deep-ensemble"},
-                                        {Method::Static, "static"},       {Method::Dst, "dst"},
-                                        {Method::DstEnsemble, "dst-ensemble"}, {Method::Edst, "edst"},
-                                        {Method::PfEnsemble, "pf-ensemble"}};
+    static const NameTable<Method> t = {{Method::Dense, "dense"},   {Method::DeepEnsemble, "deep-ensemble"},
+                                        {Method::Static, "static"}, {Method::StaticEnsemble, "static-ensemble"},
+                                        {Method::Dst, "dst"},       {Method::DstEnsemble, "dst-ensemble"},
+                                        {Method::Edst, "edst"},     {Method::PfEnsemble, "pf-ensemble"}};
     return t;
 }
 const NameTable<SparseInit>& names(SparseInit*) {
-    static const NameTable<SparseInit> t = {{SparseInit::Erk, "ERK"}, {SparseInit::Er, "ER"}, {SparseInit::Uniform, "uniform"}};
+    static const NameTable<SparseInit> t = {
+        {SparseInit::Erk, "ERK"}, {SparseInit::Er, "ER"}, {SparseInit::Uniform, "uniform"}};
     return t;
 }
 const NameTable<PruneSchedule>& names(PruneSchedule*) {
-    static const NameTable<PruneSchedule> t = {{PruneSchedule::Constant, "constant"}, {PruneSchedule::Cosine, "cosine"}};
+    static const NameTable<PruneSchedule> t = {{PruneSchedule::Constant, "constant"},
+                                               {PruneSchedule::Cosine, "cosine"}};
     return t;
 }
 const NameTable<Growth>& names(Growth*) {
-    static const NameTable<Growth> t = {{Growth::Gradient, "gradient"}, {Growth::Random, "random"}, {Growth::Momentum, "momentum"}};
+    static const NameTable<Growth> t = {
+        {Growth::Gradient, "gradient"}, {Growth::Random, "random"}, {Growth::Momentum, "momentum"}};
     return t;
 }
 
@@ -94,20 +98,28 @@ struct FieldReader {
     }
 
     void read(const std::string& p, const json& v, std::string& f) {
-        if (v.is_string()) f = v.get<std::string>();
-        else fail(p, v, "a string");
+        if (v.is_string())
+            f = v.get<std::string>();
+        else
+            fail(p, v, "a string");
     }
     void read(const std::string& p, const json& v, bool& f) {
-        if (v.is_boolean()) f = v.get<bool>();
-        else fail(p, v, "true or false");
+        if (v.is_boolean())
+            f = v.get<bool>();
+        else
+            fail(p, v, "true or false");
     }
     void read(const std::string& p, const json& v, int64_t& f) {
-        if (v.is_number_integer()) f = v.get<int64_t>();
-        else fail(p, v, "an integer");
+        if (v.is_number_integer())
+            f = v.get<int64_t>();
+        else
+            fail(p, v, "an integer");
     }
     void read(const std::string& p, const json& v, double& f) {
-        if (v.is_number()) f = v.get<double>();
-        else fail(p, v, "a number");
+        if (v.is_number())
+            f = v.get<double>();
+        else
+            fail(p, v, "a number");
     }
     void read(const std::string& p, const json& v, std::vector<int64_t>& f) {
         if (!v.is_array()) return fail(p, v, "a list of integers");
@@ -170,8 +182,10 @@ struct FieldWriter {
         std::vector<std::string> parts;
         while (std::getline(ss, part, '.')) parts.push_back(part);
         for (size_t i = 0; i + 1 < parts.size(); ++i) node = &(*node)[parts[i]];
-        if constexpr (std::is_enum_v<T>) (*node)[parts.back()] = enum_name(field);
-        else (*node)[parts.back()] = field;
+        if constexpr (std::is_enum_v<T>)
+            (*node)[parts.back()] = enum_name(field);
+        else
+            (*node)[parts.back()] = field;
     }
 };
 
@@ -196,6 +210,11 @@ ConfigException::ConfigException(std::string source, std::vector<ConfigError> er
     : std::runtime_error(join_errors(source, errors)), source_(std::move(source)), errors_(std::move(errors)) {}
 
 std::string to_string(Method m) { return enum_name(m); }
+Method method_from_string(const std::string& text) {
+    for (const auto& [e, n] : names(static_cast<Method*>(nullptr)))
+        if (text == n) return e;
+    throw std::invalid_argument("unknown method \"" + text + "\"; expected " + enum_choices<Method>());
+}
 std::string to_string(SparseInit v) { return enum_name(v); }
 std::string to_string(PruneSchedule v) { return enum_name(v); }
 std::string to_string(Growth v) { return enum_name(v); }
@@ -219,7 +238,8 @@ json read_json_file(const std::string& path) {
     try {
         return json::parse(in);
     } catch (const json::parse_error& e) {
-        throw ConfigException(path, {{"(syntax)", "byte " + std::to_string(e.byte), std::string("valid JSON: ") + e.what()}});
+        throw ConfigException(path,
+                              {{"(syntax)", "byte " + std::to_string(e.byte), std::string("valid JSON: ") + e.what()}});
     }
 }
 
@@ -254,11 +274,13 @@ std::optional<json> comma_separated_numbers(const std::string& text) {
 void apply_override(json& j, const std::string& assignment) {
     const auto eq = assignment.find('=');
     if (eq == std::string::npos || eq == 0)
-        throw ConfigException("--set", {{"(override)", "\"" + assignment + "\"", "key=value, e.g. sparse.density=0.1"}});
+        throw ConfigException("--set",
+                              {{"(override)", "\"" + assignment + "\"", "key=value, e.g. sparse.density=0.1"}});
     const std::string key = assignment.substr(0, eq);
     const std::string text = assignment.substr(eq + 1);
     static const std::set<std::string> paths = known_paths();
-    if (!paths.count(key)) throw ConfigException("--set", {{key, "\"" + text + "\"", "a known setting (see `presets show`)"}});
+    if (!paths.count(key))
+        throw ConfigException("--set", {{key, "\"" + text + "\"", "a known setting (see `presets show`)"}});
     json value;
     try {
         value = json::parse(text);
@@ -290,5 +312,8 @@ std::string config_hash(const RunConfig& config) {
     os << std::hex << h;
     return os.str();
 }
+
+void to_json(nlohmann::json& json, Method value) { json = to_string(value); }
+void from_json(const nlohmann::json& json, Method& value) { value = method_from_string(json.get<std::string>()); }
 
 }  // namespace ft

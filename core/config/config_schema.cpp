@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The config schema, derived from the field list (config_fields.h) and from validate() itself: the valid range of
 // a field is the "expected" text validate() gives for an out-of-range probe value, so the schema can never
 // disagree with the check that runs before a run starts.
@@ -64,7 +65,8 @@ struct RangeProbe {
         if (path != key) return;
         if constexpr (std::is_same_v<T, double>) {
             result = probe(context, key, [](auto& f) {
-                if constexpr (std::is_same_v<std::decay_t<decltype(f)>, double>) f = std::numeric_limits<double>::quiet_NaN();
+                if constexpr (std::is_same_v<std::decay_t<decltype(f)>, double>)
+                    f = std::numeric_limits<double>::quiet_NaN();
             });
         } else if constexpr (std::is_same_v<T, int64_t>) {
             result = probe(context, key, [](auto& f) {
@@ -99,11 +101,16 @@ struct SchemaBuilder {
         const auto dot = path.find('.');
         f.section = dot == std::string::npos ? "" : path.substr(0, dot);
         if (const json* d = json_at(defaults, path)) f.default_value = *d;
-        if constexpr (std::is_same_v<T, bool>) f.type = FieldType::Bool;
-        else if constexpr (std::is_same_v<T, int64_t>) f.type = FieldType::Integer;
-        else if constexpr (std::is_same_v<T, double>) f.type = FieldType::Number;
-        else if constexpr (std::is_same_v<T, std::vector<int64_t>>) f.type = FieldType::IntegerList;
-        else if constexpr (std::is_same_v<T, std::vector<double>>) f.type = FieldType::NumberList;
+        if constexpr (std::is_same_v<T, bool>)
+            f.type = FieldType::Bool;
+        else if constexpr (std::is_same_v<T, int64_t>)
+            f.type = FieldType::Integer;
+        else if constexpr (std::is_same_v<T, double>)
+            f.type = FieldType::Number;
+        else if constexpr (std::is_same_v<T, std::vector<int64_t>>)
+            f.type = FieldType::IntegerList;
+        else if constexpr (std::is_same_v<T, std::vector<double>>)
+            f.type = FieldType::NumberList;
         else if constexpr (std::is_enum_v<T>) {
             f.type = FieldType::Choice;
             f.choices = enum_names<T>();

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Parsing of eval.corruptions and eval.ood_sets (see ft/config/eval_sets.h).
 #include "ft/config/eval_sets.h"
 
@@ -42,8 +43,8 @@ bool is_none(const std::string& text) { return trim(text).empty() || trim(text) 
 }  // namespace
 
 const std::vector<std::string>& corruption_types() {
-    static const std::vector<std::string> names = {"gaussian_noise", "shot_noise",    "impulse_noise", "speckle_noise",
-                                                   "gaussian_blur",  "defocus_blur",  "contrast",      "brightness",
+    static const std::vector<std::string> names = {"gaussian_noise", "shot_noise",   "impulse_noise", "speckle_noise",
+                                                   "gaussian_blur",  "defocus_blur", "contrast",      "brightness",
                                                    "pixelate",       "rotation"};
     return names;
 }
@@ -116,7 +117,12 @@ std::vector<OodSetSpec> ood_set_list(const EvalConfig& eval, std::vector<ConfigE
             }
             const bool needs_folder = head == "mnist" || head == "cifar10" || head == "cifar100";
             if (needs_folder && path.empty()) {
-                fail(entry, head + " needs its folder, e.g. " + head + ":/data/" + head);
+                std::string why = head;
+                why += " needs its folder, e.g. ";
+                why += head;
+                why += ":/data/";
+                why += head;
+                fail(entry, why);
                 continue;
             }
             s.kind = OodSetSpec::Dataset;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Presets compiled in from resources/presets (see core/CMakeLists.txt).
 #include "ft/config/presets.h"
 

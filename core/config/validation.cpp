@@ -1,7 +1,9 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Range checks of spec §11, in one place, before any run starts (ARCHITECTURE.md rule 5).
 #include "ft/config/validation.h"
 
 #include "ft/config/eval_sets.h"
+#include "ft/train/run_plan.h"
 
 #include <cmath>
 #include <regex>
@@ -41,17 +43,14 @@ struct Checker {
     void closed_open(double v, double lo, double hi, const std::string& field) {
         check(v >= lo && v < hi, field, num(v), "a number in [" + num(lo) + ", " + num(hi) + ")");
     }
-    void positive(double v, const std::string& field) { check(v > 0 && std::isfinite(v), field, num(v), "a number > 0"); }
+    void positive(double v, const std::string& field) {
+        check(v > 0 && std::isfinite(v), field, num(v), "a number > 0");
+    }
     void at_least(int64_t v, int64_t lo, const std::string& field) {
         check(v >= lo, field, std::to_string(v), "an integer >= " + std::to_string(lo));
     }
 };
 
-const ModelSpec* find_model(const std::string& name) {
-    for (const auto& m : model_specs())
-        if (m.name == name) return &m;
-    return nullptr;
-}
 const DatasetSpec* find_dataset(const std::string& name) {
     for (const auto& d : dataset_specs())
         if (d.name == name) return &d;
@@ -108,20 +107,6 @@ void check_robustness_and_ood(const RunConfig& c, const DatasetSpec* data, Check
 
 }  // namespace
 
-const std::vector<ModelSpec>& model_specs() {
-    static const std::vector<ModelSpec> specs = {
-        {"lenet300-100", "1x28x28", "LeNet-300-100: MLP 784-300-100-10 (fc1, fc2, fc3)"},
-        {"lenet5", "1x28x28", "LeNet-5 (Caffe): conv 20, conv 50, fc 500, fc 10 (conv1, conv2, fc3, fc4)"},
-        {"mlp-cifar", "3x32x32", "MLP 3072-1024-512-10 (fc1, fc2, fc3)"},
-        {"vgg-like", "3x32x32", "VGG-16-like with BatchNorm, 2 FC layers of 512"},
-        {"wrn-16-8", "3x32x32", "WideResNet-16-8 (10.95M weights)"},
-        {"wrn-28-2", "3x32x32", "WideResNet-28-2 (1.46M weights)"},
-        {"wrn-28-10", "3x32x32", "WideResNet-28-10 (36.5M weights)"},
-        {"mlp", "any", "MLP with model.hidden widths (default 64, 64); flattens its input"},
-    };
-    return specs;
-}
-
 const std::vector<DatasetSpec>& dataset_specs() {
     static const std::vector<DatasetSpec> specs = {
         {"fashion-mnist", "1x28x28", 10, "Fashion-MNIST, IDX .gz files (Debian package dataset-fashion-mnist)"},
@@ -135,44 +120,28 @@ const std::vector<DatasetSpec>& dataset_specs() {
     return specs;
 }
 
-int64_t member_count(const RunConfig& c) {
-    switch (c.method) {
-        case Method::DeepEnsemble:
-        case Method::DstEnsemble:
-        case Method::Edst:
-        case Method::PfEnsemble:
-            return c.ensemble.members;
-        default:
-            return 1;
-    }
-}
-
-bool is_sparse(Method m) { return m != Method::Dense && m != Method::DeepEnsemble; }
-
-int64_t member_seed(const RunConfig& c, int64_t member) {
-    const auto& s = c.ensemble.seeds;
-    if (member < static_cast<int64_t>(s.size())) return s[static_cast<size_t>(member)];
-    return s.back() + (member - static_cast<int64_t>(s.size()) + 1);
-}
-
 std::vector<ConfigError> validate(const RunConfig& c, std::vector<std::string>* warnings) {
     Checker k;
+    // What the method trains decides which of its settings matter (core/train/methods/).
+    const MethodTraits method = method_traits(c.method);
     auto warn = [&](const std::string& w) {
         if (warnings) warnings->push_back(w);
     };
 
     // model and data
-    const ModelSpec* model = find_model(c.model.name);
+    const ModelSpec* model = find_model_spec(c.model.name);
     const DatasetSpec* data = find_dataset(c.data.name);
-    k.check(model != nullptr, "model.name", quoted(c.model.name), choices(model_specs()));
+    k.check(model != nullptr, "model.name", quoted(c.model.name), model_choices());
     k.check(data != nullptr, "data.name", quoted(c.data.name), choices(dataset_specs()));
-    if (model && data && model->input != "any" && model->input != data->input)
+    if (model && data && !model->input.empty() && model->input_text() != data->input)
         k.check(false, "model.name", quoted(c.model.name),
-                "a model for " + data->name + " inputs (" + data->input + "); " + model->name + " expects " + model->input);
-    if (c.model.name == "mlp") {
+                "a model for " + data->name + " inputs (" + data->input + "); " + model->name + " expects " +
+                    model->input_text());
+    if (model && model->settable_widths) {
         for (auto w : c.model.hidden) k.check(w >= 1, "model.hidden", list(c.model.hidden), "a list of widths >= 1");
     } else {
-        k.check(c.model.hidden.empty(), "model.hidden", list(c.model.hidden), "[] (widths are only used by model \"mlp\")");
+        k.check(c.model.hidden.empty(), "model.hidden", list(c.model.hidden),
+                "[] (widths are only used by model \"mlp\")");
     }
     k.closed_open(c.data.validation_split, 0.0, 1.0, "data.validation_split");
     k.at_least(c.data.train_limit, 0, "data.train_limit");
@@ -217,20 +186,20 @@ std::vector<ConfigError> validate(const RunConfig& c, std::vector<std::string>* 
         std::set<int64_t> distinct(c.ensemble.seeds.begin(), c.ensemble.seeds.end());
         if (distinct.size() != c.ensemble.seeds.size())
             warn("ensemble.seeds = " + list(c.ensemble.seeds) + ": duplicate seeds give identical members");
-        // EDST trains one network (seeds[0]); the other methods train one network per member.
-        const auto m = c.method == Method::Edst ? 1 : member_count(c);
-        if (static_cast<int64_t>(c.ensemble.seeds.size()) < m)
-            warn("ensemble.seeds has " + std::to_string(c.ensemble.seeds.size()) + " seeds for " + std::to_string(m) +
-                 " members; the rest continue from the last seed");
+        // One seed per training run: EDST trains one network (seeds[0]) for all its tickets.
+        const int64_t runs = planned_training_runs(c);
+        if (static_cast<int64_t>(c.ensemble.seeds.size()) < runs)
+            warn("ensemble.seeds has " + std::to_string(c.ensemble.seeds.size()) + " seeds for " +
+                 std::to_string(runs) + " members; the rest continue from the last seed");
     }
-    if (member_count(c) == 1 && (c.method == Method::DeepEnsemble || c.method == Method::DstEnsemble))
+    if (method.ensemble && !method.one_run_many_tickets && c.ensemble.members == 1)
         warn("ensemble.members = 1: disagreement and KL between members need at least 2");
 
     // EDST schedule (spec §4.1, §10.10)
     k.open_closed(c.edst.exploration_rate, 0.0, 1.0, "edst.exploration_rate");
     k.positive(c.edst.lr_refine_high, "edst.lr_refine_high");
     k.positive(c.edst.lr_refine_low, "edst.lr_refine_low");
-    if (c.method == Method::Edst) {
+    if (method.edst_timeline) {
         k.check(c.edst.explore_epochs >= 1 && c.edst.explore_epochs < c.train.epochs, "edst.explore_epochs",
                 std::to_string(c.edst.explore_epochs),
                 "an integer in [1, train.epochs) = [1, " + std::to_string(c.train.epochs) + ")");
@@ -248,7 +217,8 @@ std::vector<ConfigError> validate(const RunConfig& c, std::vector<std::string>* 
     k.positive(c.pf.finetune_lr, "pf.finetune_lr");
 
     // evaluation and device
-    if (c.eval.true_bins) k.at_least(c.eval.ece_bins, 1, "eval.ece_bins");
+    if (c.eval.true_bins)
+        k.at_least(c.eval.ece_bins, 1, "eval.ece_bins");
     else
         k.check(c.eval.ece_bins >= 2, "eval.ece_bins", std::to_string(c.eval.ece_bins),
                 "an integer >= 2 (the reference counts bin edges: 15 edges = 14 bins; set eval.true_bins for bins)");
@@ -258,11 +228,13 @@ std::vector<ConfigError> validate(const RunConfig& c, std::vector<std::string>* 
     k.check(std::regex_match(c.device, device_re), "device", quoted(c.device), "one of {auto, cpu, cuda, cuda:N}");
     k.at_least(c.threads, 0, "threads");
 
-    if (c.sparse.density == 1.0 && is_sparse(c.method) && c.method != Method::PfEnsemble)
+    if (c.sparse.density == 1.0 && method.sparse_from_start)
         warn("sparse.density = 1: every layer is dense, so masks never change what is trained");
-    if (c.method == Method::Edst && c.train.epochs - c.edst.explore_epochs >= 0 && c.ensemble.members > 0 &&
+    if (method.edst_timeline && c.train.epochs - c.edst.explore_epochs >= 0 && c.ensemble.members > 0 &&
         (c.train.epochs - c.edst.explore_epochs) % c.ensemble.members != 0)
-        warn("EDST refinement phases are not whole epochs (t_re = (E - t_ex) / M is fractional); boundaries are rounded up as the reference does");
+        warn(
+            "EDST refinement phases are not whole epochs (t_re = (E - t_ex) / M is fractional); boundaries are rounded "
+            "up as the reference does");
     return k.errors;
 }
 

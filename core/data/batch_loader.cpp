@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Seeded mini-batches. Every random draw comes from a std::mt19937_64 (output fixed by the standard) seeded from
 // (seed, epoch) for the permutation and from (seed, epoch, position in the epoch) for a batch's augmentation, so
 // the batches of epoch e are a function of (seed, e) alone: a resumed run sees exactly the batches it would have
@@ -82,7 +83,8 @@ torch::Tensor augment_batch(const torch::Tensor& x, const Augmentation& aug, std
 
 BatchLoader::BatchLoader(const Split& split, int64_t batch_size, bool shuffle, Augmentation augmentation, uint64_t seed)
     : split_(split), batch_size_(batch_size), shuffle_(shuffle), augmentation_(std::move(augmentation)), seed_(seed) {
-    if (batch_size_ < 1) throw std::invalid_argument("BatchLoader: batch size must be >= 1, got " + std::to_string(batch_size_));
+    if (batch_size_ < 1)
+        throw std::invalid_argument("BatchLoader: batch size must be >= 1, got " + std::to_string(batch_size_));
     const int64_t n = split_.size();
     if (n > 0 && (!split_.x.defined() || split_.x.dim() < 1 || split_.x.size(0) != n))
         throw std::invalid_argument("BatchLoader: the split's x and y hold different numbers of examples");

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Mini-batches over a Split in a seeded order, with the dataset's augmentation applied on the fly.
 // The order of epoch e depends only on (seed, e), so a resumed run sees exactly the batches it would have seen.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // CIFAR binary batches: records of <label bytes><3072 pixel bytes> (1024 red, 1024 green, 1024 blue, each 32x32
 // row-major). CIFAR-10 has one label byte; CIFAR-100 has two (coarse, fine) and the fine label is used.
 // Read through zlib, so a gzip-compressed batch works too. The records are appended to `images` and `labels`
@@ -39,7 +40,8 @@ std::vector<uint8_t> read_all(const std::string& path) {
         if (got < 0) {
             int code = 0;
             const char* msg = gzerror(file.get(), &code);
-            throw DataError(path + ": read error: " + (msg ? msg : "zlib error") + " (a corrupt or truncated gzip file?)");
+            throw DataError(path + ": read error: " + (msg ? msg : "zlib error") +
+                            " (a corrupt or truncated gzip file?)");
         }
         data.resize(old + static_cast<size_t>(got));
         if (got == 0) break;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Corruptions in the spirit of CIFAR-10-C (Hendrycks & Dietterich 2019, make_cifar_c.py) computed on the fly,
 // and the synthetic OoD noise sets of spec §6.5.
 //
@@ -191,8 +192,7 @@ torch::Tensor defocus_blur(const torch::Tensor& x, double radius, double alias) 
     const torch::Tensor k = defocus_kernel(radius, alias);
     const int64_t pad = k.size(0) / 2;
     const int64_t n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
-    const torch::Tensor padded =
-        x.index_select(2, reflect101_index(h, pad)).index_select(3, reflect101_index(w, pad));
+    const torch::Tensor padded = x.index_select(2, reflect101_index(h, pad)).index_select(3, reflect101_index(w, pad));
     // Correlation as a weighted sum of shifted views (the kernel is at most 5x5; faster than a 1-channel conv2d).
     torch::Tensor out = torch::zeros({n, c, h, w}, f32());
     const float* kw = k.data_ptr<float>();
@@ -224,7 +224,8 @@ torch::Tensor rotation(const torch::Tensor& x, double degrees, at::Generator& ge
     const torch::Tensor src_x = cos_t * xs + sin_t * ys;
     const torch::Tensor src_y = -sin_t * xs + cos_t * ys;
     // grid_sample coordinates with align_corners = false: -1 and 1 are the outer edges of the image.
-    const torch::Tensor grid = torch::stack({src_x / (static_cast<float>(w) / 2), src_y / (static_cast<float>(h) / 2)}, 3);
+    const torch::Tensor grid =
+        torch::stack({src_x / (static_cast<float>(w) / 2), src_y / (static_cast<float>(h) / 2)}, 3);
     return torch::grid_sampler(x, grid, /*bilinear*/ 0, /*zeros*/ 0, /*align_corners=*/false);
 }
 
@@ -266,8 +267,8 @@ const std::vector<std::pair<std::string, Fn>>& corruptions() {
              const torch::Tensor mean = x.mean({2, 3}, /*keepdim=*/true);
              return (x - mean) * kContrast[static_cast<size_t>(s)] + mean;
          }},
-        {"brightness",
-         [](const torch::Tensor& x, int s, at::Generator&) { return brightness(x, kBrightness[static_cast<size_t>(s)]); }},
+        {"brightness", [](const torch::Tensor& x, int s,
+                          at::Generator&) { return brightness(x, kBrightness[static_cast<size_t>(s)]); }},
         {"pixelate",
          [](const torch::Tensor& x, int s, at::Generator&) {
              const double c = kPixelate[static_cast<size_t>(s)];
@@ -278,10 +279,8 @@ const std::vector<std::pair<std::string, Fn>>& corruptions() {
              const torch::Tensor small = apply_separable(x, box_matrix(h2, h), box_matrix(w2, w));
              return apply_separable(small, box_matrix(h, h2), box_matrix(w, w2));
          }},
-        {"rotation",
-         [](const torch::Tensor& x, int s, at::Generator& g) {
-             return rotation(x, kRotationDegrees[static_cast<size_t>(s)], g);
-         }},
+        {"rotation", [](const torch::Tensor& x, int s,
+                        at::Generator& g) { return rotation(x, kRotationDegrees[static_cast<size_t>(s)], g); }},
     };
     return table;
 }
@@ -304,7 +303,8 @@ void check_normalisation(const char* fn, const torch::Tensor& t, const std::vect
         throw std::invalid_argument(std::string(fn) + ": the images have " + std::to_string(t.size(1)) +
                                     " channels but mean/stdev have " + std::to_string(mean.size()));
     for (float s : stdev)
-        if (!(s > 0)) throw std::invalid_argument(std::string(fn) + ": every stdev must be > 0, got " + std::to_string(s));
+        if (!(s > 0))
+            throw std::invalid_argument(std::string(fn) + ": every stdev must be > 0, got " + std::to_string(s));
 }
 
 torch::Tensor per_channel(const std::vector<float>& v, const torch::Tensor& like) {
@@ -356,8 +356,7 @@ torch::Tensor corrupt(const torch::Tensor& pixels, const std::string& type, int 
     if (!pixels.defined() || pixels.dim() != 4)
         throw std::invalid_argument("corrupt: expected images [N, C, H, W], got a tensor of " +
                                     std::to_string(pixels.defined() ? pixels.dim() : 0) + " dimensions");
-    if (!pixels.is_floating_point())
-        throw std::invalid_argument("corrupt: expected floating-point pixels in [0, 1]");
+    if (!pixels.is_floating_point()) throw std::invalid_argument("corrupt: expected floating-point pixels in [0, 1]");
     if (pixels.size(1) < 1 || pixels.size(2) < 1 || pixels.size(3) < 1)
         throw std::invalid_argument("corrupt: every image dimension must be >= 1");
     const torch::Device device = pixels.device();

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // On-the-fly corrupted test sets (spec §6.3) and synthetic OoD noise sets (spec §6.5). Private to core (torch).
 //
 // Corruptions work in PIXEL space: float [N, C, H, W] with values in [0, 1]; every output is clipped to [0, 1]

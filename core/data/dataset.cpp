@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // load_dataset: finds the files, reads them, applies train_limit / test_limit, scales pixels to [0, 1],
 // normalises per channel and splits off the validation set (spec §8: the last validation_split of the training
 // file(s), after the limit).
@@ -32,7 +33,8 @@ std::string join(const fs::path& folder, const std::string& file) { return (fold
 void check_folder(const fs::path& folder, const std::string& dataset, const std::string& hint) {
     std::error_code ec;
     if (!fs::is_directory(folder, ec))
-        throw DataError(folder.string() + ": no such folder (the " + dataset + " files are expected there" + hint + ")");
+        throw DataError(folder.string() + ": no such folder (the " + dataset + " files are expected there" + hint +
+                        ")");
 }
 
 // The .gz name if present, else the uncompressed one.
@@ -47,7 +49,8 @@ std::string find_idx(const fs::path& folder, const std::string& base, const std:
 int64_t limited(int64_t n, int64_t limit) { return limit > 0 ? std::min(n, limit) : n; }
 
 void check_limit(int64_t limit, const char* name) {
-    if (limit < 0) throw DataError("data." + std::string(name) + " must be >= 0 (0 = all), got " + std::to_string(limit));
+    if (limit < 0)
+        throw DataError("data." + std::string(name) + " must be >= 0 (0 = all), got " + std::to_string(limit));
 }
 
 // uint8 [N, C, H, W] -> float32, /255, then (x - mean[c]) / std[c].
@@ -137,9 +140,10 @@ DatasetBundle load_dataset(const DataConfig& config, uint64_t seed) {
             hint = config.path.empty() ? "; install the Debian package dataset-fashion-mnist or set data.path" : "";
         } else {
             if (config.path.empty())
-                throw DataError("mnist: data.path must name the folder holding the MNIST files "
-                                "(train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, "
-                                "t10k-labels-idx1-ubyte; .gz or uncompressed)");
+                throw DataError(
+                    "mnist: data.path must name the folder holding the MNIST files "
+                    "(train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, "
+                    "t10k-labels-idx1-ubyte; .gz or uncompressed)");
             folder = config.path;
         }
         check_folder(folder, name, hint);
@@ -150,15 +154,16 @@ DatasetBundle load_dataset(const DataConfig& config, uint64_t seed) {
                                    find_idx(folder, "train-labels-idx1-ubyte", hint), config.train_limit, b.classes,
                                    b.mean, b.stdev);
         b.test = load_idx_pair(find_idx(folder, "t10k-images-idx3-ubyte", hint),
-                               find_idx(folder, "t10k-labels-idx1-ubyte", hint), config.test_limit, b.classes,
-                               b.mean, b.stdev);
+                               find_idx(folder, "t10k-labels-idx1-ubyte", hint), config.test_limit, b.classes, b.mean,
+                               b.stdev);
         b.input_shape = {1, 28, 28};
     } else if (name == "cifar10" || name == "cifar100") {
         const bool c10 = name == "cifar10";
-        const std::string files_desc = c10 ? "data_batch_1.bin .. data_batch_5.bin and test_batch.bin"
-                                           : "train.bin and test.bin";
+        const std::string files_desc =
+            c10 ? "data_batch_1.bin .. data_batch_5.bin and test_batch.bin" : "train.bin and test.bin";
         if (config.path.empty())
-            throw DataError(name + ": data.path must name the folder holding the CIFAR binary files (" + files_desc + ")");
+            throw DataError(name + ": data.path must name the folder holding the CIFAR binary files (" + files_desc +
+                            ")");
         fs::path folder = config.path;
         check_folder(folder, name, "");
         // Accept the folder the archive unpacks to, or the one above it.
@@ -169,7 +174,8 @@ DatasetBundle load_dataset(const DataConfig& config, uint64_t seed) {
 
         std::vector<std::string> train_files;
         if (c10)
-            for (int i = 1; i <= 5; ++i) train_files.push_back(join(folder, "data_batch_" + std::to_string(i) + ".bin"));
+            for (int i = 1; i <= 5; ++i)
+                train_files.push_back(join(folder, "data_batch_" + std::to_string(i) + ".bin"));
         else
             train_files.push_back(join(folder, "train.bin"));
         const std::string test_file = join(folder, c10 ? "test_batch.bin" : "test.bin");
@@ -195,9 +201,9 @@ DatasetBundle load_dataset(const DataConfig& config, uint64_t seed) {
         b.classes = name == "blobs" ? 4 : 2;
         full_train = take_first(make_synthetic(name, config.synthetic_samples, config.synthetic_noise, seed),
                                 config.train_limit);
-        b.test = take_first(make_synthetic(name, config.synthetic_samples, config.synthetic_noise,
-                                           seed + kSyntheticTestSeedOffset),
-                            config.test_limit);
+        b.test = take_first(
+            make_synthetic(name, config.synthetic_samples, config.synthetic_noise, seed + kSyntheticTestSeedOffset),
+            config.test_limit);
         b.input_shape = {2};
     } else {
         throw DataError("unknown dataset '" + name +

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Datasets as tensors (private to core: includes torch). Loading, splitting, normalisation and the seeded batch
 // order used by every method. Errors name the file and what was wrong (DataError).
 #pragma once

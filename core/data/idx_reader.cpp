@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // IDX reader (the MNIST / Fashion-MNIST file format), through zlib so that .gz and plain files both work.
 // Layout: a big-endian uint32 magic (0x00000803 for uint8 images with 3 dimensions, 0x00000801 for uint8 labels
 // with 1 dimension), one big-endian uint32 per dimension, then the bytes. Bytes after the declared body are
@@ -83,10 +84,14 @@ uint32_t read_be32(GzReader& in, const std::string& path, const char* what) {
 
 void check_magic(uint32_t magic, uint32_t expected, const std::string& path, const char* kind) {
     if (magic == expected) return;
-    std::string msg = path + ": wrong magic number " + hex32(magic) + ", expected " + hex32(expected) + " (" + kind + ")";
-    if (magic == kImagesMagic) msg += "; this looks like an IDX image file";
-    else if (magic == kLabelsMagic) msg += "; this looks like an IDX label file";
-    else if ((magic >> 16) == 0x1F8B) msg += "; this looks like gzip data inside gzip (compressed twice?)";
+    std::string msg =
+        path + ": wrong magic number " + hex32(magic) + ", expected " + hex32(expected) + " (" + kind + ")";
+    if (magic == kImagesMagic)
+        msg += "; this looks like an IDX image file";
+    else if (magic == kLabelsMagic)
+        msg += "; this looks like an IDX label file";
+    else if ((magic >> 16) == 0x1F8B)
+        msg += "; this looks like gzip data inside gzip (compressed twice?)";
     throw DataError(msg);
 }
 
@@ -113,8 +118,8 @@ torch::Tensor read_idx_images(const std::string& path) {
         throw DataError(path + ": header declares " + declared + " (" + std::to_string(bytes) +
                         " bytes), more than any IDX dataset holds; the header is corrupt");
 
-    auto images = torch::empty({static_cast<int64_t>(n), static_cast<int64_t>(rows), static_cast<int64_t>(cols)},
-                               torch::kUInt8);
+    auto images =
+        torch::empty({static_cast<int64_t>(n), static_cast<int64_t>(rows), static_cast<int64_t>(cols)}, torch::kUInt8);
     const uint64_t got = in.read(images.data_ptr<uint8_t>(), bytes);
     if (got != bytes)
         throw DataError(path + ": truncated: header declares " + declared + " (" + std::to_string(bytes) +

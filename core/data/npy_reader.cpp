@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // NumPy .npy reader (format description: numpy/lib/format.py). Layout:
 //   "\x93NUMPY" | major (1 byte) | minor (1 byte) | header length (uint16 LE for 1.x, uint32 LE for 2.x/3.x) |
 //   header: a Python dict literal {'descr': '<i8', 'fortran_order': False, 'shape': (N, ...), } padded with spaces
@@ -195,7 +196,8 @@ NpyHeader checked_header(std::ifstream& f, const std::string& path) {
     }
     NpyHeader h = parse_npy_header(path, head);
     if (h.fortran_order)
-        throw DataError(path + ": the array is stored in Fortran order (fortran_order True); only C order is supported");
+        throw DataError(path +
+                        ": the array is stored in Fortran order (fortran_order True); only C order is supported");
     const int64_t isz = item_size(path, h.descr);
     const int64_t elements = h.elements();
     const int64_t data_bytes = size - h.data_offset;
@@ -285,8 +287,7 @@ torch::Tensor read_npy(const std::string& path) {
 torch::Tensor read_npy_images(const std::string& path, int64_t first, int64_t count) {
     std::ifstream f = open(path);
     const NpyHeader h = checked_header(f, path);
-    if (h.descr != "|u1")
-        throw DataError(path + ": images must be uint8 ('|u1'), the file holds '" + h.descr + "'");
+    if (h.descr != "|u1") throw DataError(path + ": images must be uint8 ('|u1'), the file holds '" + h.descr + "'");
     if (h.shape.size() != 4 || (h.shape[3] != 1 && h.shape[3] != 3))
         throw DataError(path + ": images must have shape (N, H, W, C) with C = 1 or 3 (NHWC), the file holds shape " +
                         shape_str(h.shape));

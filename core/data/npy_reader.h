@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // NumPy .npy files as written by numpy.save, for CIFAR-10-C / CIFAR-100-C (spec §6.3): each corruption file holds
 // uint8 images [N, 32, 32, 3] (NHWC; N = 5 x 10000, severity s is the slice [(s-1) 10000, s 10000)), and
 // labels.npy holds the labels, int64 or uint8 [N]. Private to core (torch).
@@ -19,12 +20,12 @@
 namespace ft {
 
 struct NpyHeader {
-    int major = 1, minor = 0;      // format version
-    std::string descr;             // numpy dtype string, e.g. "|u1", "<i8"
+    int major = 1, minor = 0;  // format version
+    std::string descr;         // numpy dtype string, e.g. "|u1", "<i8"
     bool fortran_order = false;
-    std::vector<int64_t> shape;    // () for a scalar
-    int64_t data_offset = 0;       // bytes from the start of the file to the array data
-    int64_t elements() const;      // product of shape (1 for a scalar)
+    std::vector<int64_t> shape;  // () for a scalar
+    int64_t data_offset = 0;     // bytes from the start of the file to the array data
+    int64_t elements() const;    // product of shape (1 for a scalar)
 };
 
 // Parses the header at the start of `bytes` (which must hold at least the whole header). `path` names the file in

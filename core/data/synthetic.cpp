@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Synthetic 2-D sets for teaching demos. Deterministic for a seed on every platform: the draws come from a
 // std::mt19937_64 (whose output the standard fixes) turned into uniforms and normals by hand, never from
 // std::*_distribution (implementation-defined) or torch's global generator.
@@ -52,8 +53,10 @@ private:
 
 Split make_synthetic(const std::string& name, int64_t samples, double noise, uint64_t seed) {
     int64_t classes = 0;
-    if (name == "spirals" || name == "moons") classes = 2;
-    else if (name == "blobs") classes = 4;
+    if (name == "spirals" || name == "moons")
+        classes = 2;
+    else if (name == "blobs")
+        classes = 4;
     else
         throw DataError("unknown synthetic dataset '" + name + "', expected one of {spirals, moons, blobs}");
     if (samples < 0) throw DataError(name + ": the number of samples must be >= 0, got " + std::to_string(samples));

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Classification metrics on predicted probabilities (spec §6.1, §6.2). Plain C++, no torch.
 //
 // Numerical conventions (documented deviations from the float32 reference are only in precision):
@@ -56,8 +57,7 @@ size_t digitize_right(double c, const std::vector<double>& edges) {
 }  // namespace
 
 std::vector<double> ece_bin_edges(const BinningOptions& options) {
-    if (options.bins < 1)
-        throw std::invalid_argument("ECE bins must be >= 1, got " + std::to_string(options.bins));
+    if (options.bins < 1) throw std::invalid_argument("ECE bins must be >= 1, got " + std::to_string(options.bins));
     if (options.true_bins) return numpy_linspace01(options.bins + 1);
     if (options.bins == 1) return {0.0, 1.0};  // see the header comment of this file
     return numpy_linspace01(options.bins);

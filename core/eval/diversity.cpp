@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Diversity between ensemble members (spec §6.4). Plain C++, no torch.
 //
 // Conventions:
@@ -61,7 +62,8 @@ Matrix disagreement_matrix(const std::vector<std::vector<float>>& member_probs, 
     for (size_t i = 0; i < M; ++i) {
         for (size_t j = i + 1; j < M; ++j) {
             int64_t agree = 0;
-            for (int64_t x = 0; x < n; ++x) agree += preds[i][static_cast<size_t>(x)] == preds[j][static_cast<size_t>(x)];
+            for (int64_t x = 0; x < n; ++x)
+                agree += preds[i][static_cast<size_t>(x)] == preds[j][static_cast<size_t>(x)];
             const double v = 1.0 - static_cast<double>(agree) / static_cast<double>(n);
             d[i][j] = v;
             d[j][i] = v;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // FLOPs accounting under the RigL convention (spec §7). Plain C++.
 //
 // Everything is in units of the dense forward cost f_D per example; BN, activations and biases are ignored.
@@ -27,10 +28,9 @@ double sparse_forward_ratio(const std::vector<LayerCost>& layers) {
     double dense = 0, sparse = 0;
     for (const LayerCost& l : layers) {
         if (l.weights < 0 || l.macs_per_weight < 0 || !(l.density >= 0.0 && l.density <= 1.0))
-            throw std::invalid_argument("sparse_forward_ratio: layer '" + l.name + "' has weights = " +
-                                        std::to_string(l.weights) + ", macs_per_weight = " +
-                                        std::to_string(l.macs_per_weight) + ", density = " +
-                                        std::to_string(l.density) +
+            throw std::invalid_argument("sparse_forward_ratio: layer '" + l.name +
+                                        "' has weights = " + std::to_string(l.weights) + ", macs_per_weight = " +
+                                        std::to_string(l.macs_per_weight) + ", density = " + std::to_string(l.density) +
                                         " (need weights >= 0, macs_per_weight >= 0, density in [0, 1])");
         dense += l.dense_macs();
         sparse += l.sparse_macs();

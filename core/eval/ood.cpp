@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Out-of-distribution detection metrics (spec §6.5). Plain C++, no torch. See ft/eval/ood.h for the definitions.
 //
 // AUROC is computed exactly from integer counts: after sorting all scores, each group of tied values contributes
@@ -16,12 +17,14 @@ namespace ft {
 namespace {
 
 void check_probs(const char* fn, int64_t n, int64_t classes) {
-    if (classes < 1) throw std::invalid_argument(std::string(fn) + ": classes must be >= 1, got " + std::to_string(classes));
+    if (classes < 1)
+        throw std::invalid_argument(std::string(fn) + ": classes must be >= 1, got " + std::to_string(classes));
     if (n < 0) throw std::invalid_argument(std::string(fn) + ": n must be >= 0, got " + std::to_string(n));
 }
 
 int64_t rows_of(const char* fn, const std::vector<float>& probs, int64_t classes) {
-    if (classes < 1) throw std::invalid_argument(std::string(fn) + ": classes must be >= 1, got " + std::to_string(classes));
+    if (classes < 1)
+        throw std::invalid_argument(std::string(fn) + ": classes must be >= 1, got " + std::to_string(classes));
     const auto size = static_cast<int64_t>(probs.size());
     if (size % classes != 0)
         throw std::invalid_argument(std::string(fn) + ": " + std::to_string(size) +

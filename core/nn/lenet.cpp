@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The MNIST models of the reference (sparselearning/models.py): LeNet_300_100 and LeNet_5_Caffe.
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/linear.h>
@@ -32,9 +33,6 @@ private:
 };
 
 }  // namespace
-
-// LeNet-300-100 is an MLP 784-300-100-classes with layers fc1, fc2, fc3.
-std::shared_ptr<Model> make_lenet300_100(int64_t classes) { return make_mlp(28 * 28, {300, 100}, classes); }
 
 std::shared_ptr<Model> make_lenet5(int64_t classes) { return std::make_shared<LeNet5>(classes); }
 

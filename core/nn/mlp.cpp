@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Fully connected models: the generic "mlp" (model.hidden widths), "mlp-cifar" (MLP_CIFAR10) and the class behind
 // LeNet-300-100 (lenet.cpp). ReLU between layers, log-softmax at the end (spec §8).
 #include <string>
@@ -39,7 +40,5 @@ private:
 std::shared_ptr<Model> make_mlp(int64_t in_features, const std::vector<int64_t>& hidden, int64_t classes) {
     return std::make_shared<Mlp>(in_features, hidden, classes);
 }
-
-std::shared_ptr<Model> make_mlp_cifar(int64_t classes) { return make_mlp(3 * 32 * 32, {1024, 512}, classes); }
 
 }  // namespace ft::nn_detail

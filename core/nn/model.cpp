@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Model: finding the maskable layers (spec §1.1) and measuring their forward cost per weight.
 #include "nn/model.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Models (private to core: includes torch). Every model returns log-softmax (spec §8) and names its children, so
 // masks are found by parameter name. A "maskable layer" is every conv and linear weight (spec §1.1): biases and
 // BatchNorm parameters are never masked.
@@ -18,9 +19,9 @@ namespace ft {
 enum class LayerKind { Linear, Conv };
 
 struct MaskableLayer {
-    std::string name;       // module path, e.g. "conv1", "block1.layer.0.conv1", "fc"
+    std::string name;  // module path, e.g. "conv1", "block1.layer.0.conv1", "fc"
     LayerKind kind;
-    torch::Tensor weight;   // the parameter itself (shares storage with the module)
+    torch::Tensor weight;         // the parameter itself (shares storage with the module)
     int64_t macs_per_weight = 1;  // forward multiply-accumulates per weight per example (conv: H_out * W_out)
 };
 

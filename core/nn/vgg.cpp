@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // "vgg-like": the SNIP VGG-16 "like" variant of the reference (sparselearning/models.py, VGG16('like')).
 // features: 13 convs 3x3 pad 1 (with bias), each followed by BatchNorm2d and ReLU, and 5 max-pools;
 // classifier: Linear 512->512, ReLU, BatchNorm1d(512), Linear 512->classes (the reference's order: ReLU before BN).
@@ -16,17 +17,15 @@ namespace ft::nn_detail {
 
 namespace {
 
-constexpr int64_t kPool = 0;  // 'M' in the reference's configuration list
-const std::vector<int64_t> kVggLike = {64,  64,  kPool, 128, 128, kPool, 256, 256, 256, kPool,
-                                       512, 512, 512,   kPool, 512, 512, 512, kPool};
+constexpr int64_t kPool = 0;  // 'M' in the reference's configuration list (the registry row's widths)
 
-class VggLike final : public Model {
+class Vgg final : public Model {
 public:
-    explicit VggLike(int64_t classes) {
+    Vgg(const std::vector<int64_t>& widths, int64_t classes) {
         auto features = register_module("features", std::make_shared<torch::nn::Module>());
         int64_t index = 0;
         int64_t in = 3;
-        for (int64_t v : kVggLike) {
+        for (int64_t v : widths) {
             Stage stage;
             if (v == kPool) {
                 index += 1;  // MaxPool2d
@@ -40,7 +39,7 @@ public:
             stages_.push_back(stage);
         }
         auto classifier = register_module("classifier", std::make_shared<torch::nn::Module>());
-        fc1_ = classifier->register_module("0", torch::nn::Linear(512, 512));
+        fc1_ = classifier->register_module("0", torch::nn::Linear(in, 512));  // the last stage is 1x1 (32 / 2^5)
         bn_ = classifier->register_module("2", torch::nn::BatchNorm1d(512));
         fc2_ = classifier->register_module("3", torch::nn::Linear(512, classes));
     }
@@ -70,6 +69,8 @@ private:
 
 }  // namespace
 
-std::shared_ptr<Model> make_vgg_like(int64_t classes) { return std::make_shared<VggLike>(classes); }
+std::shared_ptr<Model> make_vgg(const std::vector<int64_t>& widths, int64_t classes) {
+    return std::make_shared<Vgg>(widths, classes);
+}
 
 }  // namespace ft::nn_detail

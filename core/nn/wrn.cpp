@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Pre-activation WideResNet (Zagoruyko & Komodakis), as in the reference's sparselearning/models.py, dropRate 0.
 // Names follow the reference: conv1; block{1,2,3}.layer.{i}.{bn1,conv1,bn2,conv2,convShortcut}; bn1; fc.
 #include <cmath>
@@ -55,9 +56,8 @@ public:
     NetworkBlock(int64_t n, int64_t in, int64_t out, int64_t stride) {
         auto layer = register_module("layer", std::make_shared<torch::nn::Module>());
         for (int64_t i = 0; i < n; ++i)
-            blocks_.push_back(layer->register_module(std::to_string(i),
-                                                     std::make_shared<BasicBlock>(i == 0 ? in : out, out,
-                                                                                  i == 0 ? stride : 1)));
+            blocks_.push_back(layer->register_module(
+                std::to_string(i), std::make_shared<BasicBlock>(i == 0 ? in : out, out, i == 0 ? stride : 1)));
     }
 
     torch::Tensor forward(torch::Tensor x) {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // ERK / ER / uniform density allocation (spec §1.2, §1.3).
 #include "ft/sparse/density_allocation.h"
 
@@ -83,7 +84,8 @@ DensityAllocation uniform_allocation(const std::vector<Shape>& shapes, double de
     return out;
 }
 
-DensityAllocation allocate_density(SparseInit init, const std::vector<Shape>& shapes, double density, double power_scale) {
+DensityAllocation allocate_density(SparseInit init, const std::vector<Shape>& shapes, double density,
+                                   double power_scale) {
     if (!(density > 0.0 && density <= 1.0)) throw std::invalid_argument("density must be in (0, 1]");
     switch (init) {
         case SparseInit::Erk: return erk_allocation(shapes, density, power_scale);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Prune and grow primitives (spec §2.2).
 #include "sparse/mask_ops.h"
 
@@ -67,7 +68,8 @@ torch::Tensor grow_random(const torch::Tensor& mask, int64_t k) {
     return ((mask != 0) | ((mask == 0) & draw)).to(mask.scalar_type());
 }
 
-torch::Tensor sample_mask(const std::vector<int64_t>& shape, double density, bool exact, const torch::TensorOptions& options) {
+torch::Tensor sample_mask(const std::vector<int64_t>& shape, double density, bool exact,
+                          const torch::TensorOptions& options) {
     if (!exact) return (torch::rand(shape, options.dtype(torch::kFloat)) < density).to(options.dtype());
     int64_t n = 1;
     for (auto s : shape) n *= s;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The prune and grow rules of one layer (spec §2.2), as pure tensor functions so each can be tested alone.
 // Masks are float tensors of 0/1 with the weight's shape.
 #pragma once
@@ -22,7 +23,8 @@ torch::Tensor grow_by_score(const torch::Tensor& mask, const torch::Tensor& scor
 torch::Tensor grow_random(const torch::Tensor& mask, int64_t k);
 
 // Bernoulli(density) mask, or with exact = true exactly round(density * N) positions chosen uniformly.
-torch::Tensor sample_mask(const std::vector<int64_t>& shape, double density, bool exact, const torch::TensorOptions& options);
+torch::Tensor sample_mask(const std::vector<int64_t>& shape, double density, bool exact,
+                          const torch::TensorOptions& options);
 
 // Active positions of a mask (its nonzero entries).
 int64_t count_active(const torch::Tensor& mask);

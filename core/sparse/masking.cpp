@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Masking: initial masks and the DST update (spec §1, §2.2).
 #include "sparse/masking.h"
 
@@ -23,9 +24,9 @@ Masking::Masking(const std::vector<MaskableLayer>& layers, const SparseConfig& c
 void Masking::init_random() {
     torch::NoGradGuard no_grad;
     for (auto& l : layers_) {
-        l.mask = l.allocated_dense ? torch::ones_like(l.weight)
-                                   : sample_mask(l.weight.sizes().vec(), l.target_density, config_.exact_count,
-                                                 l.weight.options());
+        l.mask = l.allocated_dense
+                     ? torch::ones_like(l.weight)
+                     : sample_mask(l.weight.sizes().vec(), l.target_density, config_.exact_count, l.weight.options());
         l.ever_active = l.mask != 0;
     }
     apply();

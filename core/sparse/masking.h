@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Masking: the masks of one model and the DST step on them (spec §1, §2). Private to core (includes torch).
 // Every masked layer sits behind the same interface (weight, mask, counts), so a real sparse execution path can
 // replace the masked dense product later without touching the methods.
@@ -17,11 +18,11 @@ namespace ft {
 
 struct MaskedLayer {
     std::string name;
-    torch::Tensor weight;   // the model's parameter
-    torch::Tensor mask;     // float 0/1, same shape and device as weight
+    torch::Tensor weight;       // the model's parameter
+    torch::Tensor mask;         // float 0/1, same shape and device as weight
     torch::Tensor ever_active;  // bool: positions active at any time so far (in-time over-parameterisation)
-    double target_density;  // d_l of the allocation
-    bool allocated_dense;   // the allocation made this layer dense (d_l == 1)
+    double target_density;      // d_l of the allocation
+    bool allocated_dense;       // the allocation made this layer dense (d_l == 1)
     int64_t macs_per_weight = 1;
 };
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Event -> rows mapping of the store writer (see event_rows.h).
 #include "store/event_rows.h"
 
@@ -40,12 +41,9 @@ nlohmann::json matrix_json(const Matrix& m) { return m.empty() ? nlohmann::json(
 
 const char* level_name(LogLine::Level l) {
     switch (l) {
-        case LogLine::Warning:
-            return "warning";
-        case LogLine::Error:
-            return "error";
-        default:
-            return "info";
+        case LogLine::Warning: return "warning";
+        case LogLine::Error: return "error";
+        default: return "info";
     }
 }
 
@@ -103,12 +101,12 @@ void EventRows::metric(int64_t member, const char* key, int64_t step, double val
         .run();
 }
 
-void EventRows::event(int64_t step, int64_t member, const char* kind, const nlohmann::json& payload, double time) {
+void EventRows::event(int64_t step, int64_t member, EventKind kind, const nlohmann::json& payload, double time) {
     db_.prepare("INSERT INTO events(run, step, member, kind, payload, time) VALUES (?, ?, ?, ?, ?, ?)")
         .bind(1, run_)
         .bind(2, step)
         .bind(3, member)
-        .bind(4, kind)
+        .bind(4, to_string(kind))
         .bind(5, json_text(payload))
         .bind(6, time)
         .run();
@@ -149,7 +147,7 @@ void EventRows::heartbeat(double now) {
 }
 
 void EventRows::write(const Annotation& a, double time, Pending& p) {
-    event(a.step < 0 ? p.last_step : a.step, a.member, a.kind.c_str(), a.payload, time);
+    event(a.step < 0 ? p.last_step : a.step, a.member, a.kind, a.payload, time);
 }
 
 void EventRows::write(const Event& e, double time, Pending& p) {
@@ -175,10 +173,10 @@ void EventRows::write(const Event& e, double time, Pending& p) {
         db_.prepare(
                "UPDATE runs SET method = CASE WHEN method = '' THEN ? ELSE method END, members = ?, total_steps = ?, "
                "steps_per_epoch = ?, device = ?, threads = ? WHERE id = ?")
-            .bind(1, s->method)
-            .bind(2, s->members)
-            .bind(3, s->total_steps)
-            .bind(4, s->steps_per_epoch)
+            .bind(1, to_string(s->method))
+            .bind(2, s->plan.members)
+            .bind(3, s->plan.total_steps)
+            .bind(4, s->plan.steps_per_epoch)
             .bind(5, s->device)
             .bind(6, s->threads)
             .bind(7, run_)
@@ -199,21 +197,22 @@ void EventRows::write(const Event& e, double time, Pending& p) {
                 .bind(7, element_count(l.shape))
                 .run();
         }
-        event(p.last_step, -1, "run_started",
-              {{"method", s->method},
-               {"members", s->members},
-               {"total_steps", s->total_steps},
-               {"steps_per_epoch", s->steps_per_epoch},
+        event(p.last_step, -1, EventKind::RunStarted,
+              {{"method", to_string(s->method)},
+               {"members", s->plan.members},
+               {"total_steps", s->plan.total_steps},
+               {"steps_per_epoch", s->plan.steps_per_epoch},
                {"device", s->device},
                {"threads", s->threads},
                {"layers", names}},
               time);
     } else if (const auto* ph = std::get_if<PhaseChange>(&e)) {
         seen(ph->step);
-        event(ph->step, ph->member, "phase", {{"phase", ph->phase}, {"index", ph->index}, {"epoch", ph->epoch}}, time);
+        event(ph->step, ph->member, EventKind::Phase,
+              {{"phase", to_string(ph->phase)}, {"index", ph->index}, {"epoch", ph->epoch}}, time);
     } else if (const auto* lr = std::get_if<LrChange>(&e)) {
         seen(lr->step);
-        event(lr->step, lr->member, "lr", {{"lr", lr->lr}, {"epoch", lr->epoch}}, time);
+        event(lr->step, lr->member, EventKind::Lr, {{"lr", lr->lr}, {"epoch", lr->epoch}}, time);
     } else if (const auto* tk = std::get_if<TicketCaptured>(&e)) {
         seen(tk->step);
         const std::string checkpoint =
@@ -231,7 +230,7 @@ void EventRows::write(const Event& e, double time, Pending& p) {
             .bind(8, checkpoint)
             .run();
         event(
-            tk->step, tk->member, "ticket",
+            tk->step, tk->member, EventKind::Ticket,
             {{"ticket", tk->ticket}, {"epoch", tk->epoch}, {"val_accuracy", tk->val_accuracy}, {"reason", tk->reason}},
             time);
     } else if (const auto* ev = std::get_if<EvalReport>(&e)) {
@@ -241,19 +240,23 @@ void EventRows::write(const Event& e, double time, Pending& p) {
             "INSERT INTO evaluations(run, member, split, step, metrics, disagreement, kl, time) VALUES (?, ?, ?, ?, ?, "
             "?, "
             "?, ?)");
-        s.bind(1, run_).bind(2, ev->member).bind(3, ev->split).bind(4, p.last_step).bind(5, json_text(metrics));
+        s.bind(1, run_)
+            .bind(2, ev->member)
+            .bind(3, to_string(ev->split))
+            .bind(4, p.last_step)
+            .bind(5, json_text(metrics));
         if (!ev->disagreement.empty()) s.bind(6, json_text(matrix_json(ev->disagreement)));
         if (!ev->kl.empty()) s.bind(7, json_text(matrix_json(ev->kl)));
         s.bind(8, time).run();
-        nlohmann::json payload = {{"split", ev->split},
+        nlohmann::json payload = {{"split", to_string(ev->split)},
                                   {"accuracy", ev->metrics.accuracy},
                                   {"nll", metrics["nll"]},
                                   {"ece", ev->metrics.ece},
                                   {"brier", ev->metrics.brier}};
         if (ev->ood) payload["ood"] = metrics["ood"];
-        event(p.last_step, ev->member, "evaluation", payload, time);
+        event(p.last_step, ev->member, EventKind::Evaluation, payload, time);
     } else if (const auto* log = std::get_if<LogLine>(&e)) {
-        event(p.last_step, -1, "log", {{"level", level_name(log->level)}, {"text", log->text}}, time);
+        event(p.last_step, -1, EventKind::Log, {{"level", level_name(log->level)}, {"text", log->text}}, time);
     } else if (const auto* c = std::get_if<Checkpointed>(&e)) {
         seen(c->step);
         if (p.checkpoint_dir.empty() && !c->path.empty()) {
@@ -263,12 +266,13 @@ void EventRows::write(const Event& e, double time, Pending& p) {
                 .bind(2, run_)
                 .run();
         }
-        event(c->step, c->member, "checkpoint", {{"path", c->path}, {"epoch", c->epoch}}, time);
+        event(c->step, c->member, EventKind::Checkpoint, {{"path", c->path}, {"epoch", c->epoch}}, time);
     } else if (const auto* f = std::get_if<RunFinished>(&e)) {
-        static const std::set<std::string> final_statuses = {"finished", "cancelled", "failed", "interrupted"};
-        const bool known = final_statuses.count(f->status) > 0;
-        const std::string status = known ? f->status : "failed";
-        const std::string message = known ? f->message : "unknown final status \"" + f->status + "\": " + f->message;
+        // A run loop never finishes as running; should one, the run is stored as failed, saying so.
+        const bool known = is_final(f->status);
+        const std::string status = to_string(known ? f->status : RunStatus::Failed);
+        const std::string message =
+            known ? f->message : "run finished with status \"" + to_string(f->status) + "\": " + f->message;
         db_.prepare("UPDATE runs SET status = ?, message = ?, seconds = ?, finished = ? WHERE id = ?")
             .bind(1, status)
             .bind(2, message)
@@ -276,7 +280,8 @@ void EventRows::write(const Event& e, double time, Pending& p) {
             .bind(4, time)
             .bind(5, run_)
             .run();
-        event(p.last_step, -1, "finished", {{"status", status}, {"message", message}, {"seconds", f->seconds}}, time);
+        event(p.last_step, -1, EventKind::Finished, {{"status", status}, {"message", message}, {"seconds", f->seconds}},
+              time);
         if (!f->summary.empty()) write_summary(f->summary, time);
     } else if (const auto* d = std::get_if<DataPoints2D>(&e)) {
         write_data_points(*d);
@@ -300,7 +305,8 @@ void EventRows::write_summary(const std::string& summary, double time) {
 void EventRows::write_data_points(const DataPoints2D& d) {
     // A resumed run publishes its points again: the latest copy replaces the earlier one.
     const auto x = le_blob(d.x), y = le_blob(d.y), label = le_blob(d.label);
-    auto s = db_.prepare("INSERT OR REPLACE INTO data_points(run, classes, count, x, y, label) VALUES (?, ?, ?, ?, ?, ?)");
+    auto s =
+        db_.prepare("INSERT OR REPLACE INTO data_points(run, classes, count, x, y, label) VALUES (?, ?, ?, ?, ?, ?)");
     s.bind(1, run_).bind(2, d.classes).bind(3, int64_t(d.label.size()));
     s.bind_blob(4, x.data(), x.size()).bind_blob(5, y.data(), y.size()).bind_blob(6, label.data(), label.size());
     s.run();
@@ -388,7 +394,7 @@ void EventRows::write_mask_update(const MaskUpdate& u, double time, Pending& p) 
                               {"pruned", pruned},     {"regrown", regrown},
                               {"active", active},     {"total", total}};
     if (!errors.empty()) payload["mask_errors"] = errors;
-    event(u.step, u.member, "mask_update", payload, time);
+    event(u.step, u.member, EventKind::MaskUpdate, payload, time);
 }
 
 }  // namespace ft::store_detail

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Turns the run loop's events into store rows for one run (used by StoreWriter's background thread). A batch is
 // written in one transaction: readers see all of it or none of it, and a failed batch leaves nothing behind.
 #pragma once
@@ -17,7 +18,7 @@ namespace ft::store_detail {
 
 // An event that did not come from the run loop (pause, resume, user edit).
 struct Annotation {
-    std::string kind;
+    EventKind kind = EventKind::UserEdit;
     nlohmann::json payload;
     int64_t member = -1;
     int64_t step = -1;  // < 0: the last step seen
@@ -61,7 +62,7 @@ private:
     void write_data_points(const DataPoints2D& d);
     void write_boundary(const DecisionBoundary& b);
     void metric(int64_t member, const char* key, int64_t step, double value);
-    void event(int64_t step, int64_t member, const char* kind, const nlohmann::json& payload, double time);
+    void event(int64_t step, int64_t member, EventKind kind, const nlohmann::json& payload, double time);
     int64_t next_update_index(int64_t member, Pending& p);
     const MaskState* mask_state(const LayerKey& key, const Pending& p) const;
 

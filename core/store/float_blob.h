@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Float arrays as SQLite blobs: little-endian IEEE float32 (and int32 for labels), whatever the host's byte order,
 // so a store file moves between machines unchanged.
 #pragma once
@@ -28,7 +29,8 @@ template <typename T>
 std::vector<T> from_le_blob(const uint8_t* data, size_t size, const std::string& what) {
     static_assert(sizeof(T) == 4, "4-byte values only");
     if (size % 4 != 0)
-        throw std::runtime_error(what + ": blob of " + std::to_string(size) + " bytes is not a whole number of 4-byte values");
+        throw std::runtime_error(what + ": blob of " + std::to_string(size) +
+                                 " bytes is not a whole number of 4-byte values");
     std::vector<T> out(size / 4);
     for (size_t i = 0; i < out.size(); ++i) {
         uint32_t u = 0;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Mask blob encoding and decoding (see mask_codec.h).
 #include "store/mask_codec.h"
 

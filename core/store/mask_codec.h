@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Mask snapshots of the run store: a layer's packed mask (bit i of word i/64, LSB first) as a small versioned blob.
 //
 // Blob: [format version u8][encoding u8][varint n bits][varint raw payload bytes][zlib(raw payload)].

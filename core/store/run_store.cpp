@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // RunStore: opening, runs, status, listing and run hygiene (trash, tags, notes, colour, star).
 #include "ft/store/run_store.h"
 
@@ -12,7 +13,7 @@
 #include <set>
 
 #include "ft/config/config_json.h"
-#include "ft/config/validation.h"
+#include "ft/train/run_plan.h"
 #include "store/run_store_impl.h"
 #include "store/schema.h"
 
@@ -34,8 +35,8 @@ RunRecord read_run(const Stmt& s) {
     RunRecord r;
     r.id = s.int64(0);
     r.name = s.text(1);
-    r.method = s.text(2);
-    r.status = s.text(3);
+    r.method = parse_column(s, 2, "runs.method", method_from_string);
+    r.status = parse_column(s, 3, "runs.status", run_status_from_string);
     r.message = s.text(4);
     r.created = s.real_or(5, 0);
     r.finished = s.real_or(6, 0);
@@ -65,11 +66,12 @@ std::string this_host() {
     return name;
 }
 
-std::string reported_status(const RunRecord& r, double now) {
-    if (r.status != "running") return r.status;
+RunStatus reported_status(const RunRecord& r, double now) {
+    if (r.status != RunStatus::Running) return r.status;
     // The pid only means something on the machine that wrote it; elsewhere the heartbeat decides.
-    if (r.pid > 0 && r.host == this_host() && ::kill(pid_t(r.pid), 0) == -1 && errno == ESRCH) return "interrupted";
-    if (r.heartbeat > 0 && now - r.heartbeat > kHeartbeatStaleSeconds) return "interrupted";
+    if (r.pid > 0 && r.host == this_host() && ::kill(pid_t(r.pid), 0) == -1 && errno == ESRCH)
+        return RunStatus::Interrupted;
+    if (r.heartbeat > 0 && now - r.heartbeat > kHeartbeatStaleSeconds) return RunStatus::Interrupted;
     return r.status;
 }
 
@@ -97,8 +99,6 @@ nlohmann::json parse_json_or_null(const std::string& text) {
 
 namespace {
 
-const std::set<std::string> kStatuses = {"running", "finished", "cancelled", "failed", "interrupted"};
-
 std::string lower_ascii(std::string s) {
     for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
     return s;
@@ -113,13 +113,12 @@ bool contains_ci(const std::string& haystack, const std::string& needle_lower) {
 NewRun new_run_for(const RunConfig& config, const std::string& name, const std::string& checkpoint_dir) {
     NewRun run;
     run.name = name;
-    run.method = to_string(config.method);
+    run.method = config.method;
     run.config = config_to_json(config);
     run.config_hash = config_hash(config);
     run.checkpoint_dir = checkpoint_dir;
-    // One seed per training run: EDST trains once and captures its tickets along the way.
-    const int64_t runs = config.method == Method::Edst ? 1 : member_count(config);
-    for (int64_t r = 0; r < runs; ++r) run.seeds.push_back(member_seed(config, r));
+    // One seed per training run (EDST trains once and captures its tickets along the way).
+    for (const auto& r : plan_run(config).runs) run.seeds.push_back(r.seed);
     return run;
 }
 
@@ -187,7 +186,7 @@ int64_t RunStore::create_run(const NewRun& run) {
           "INSERT INTO runs(name, method, status, created, config_json, config_hash, versions, checkpoint_dir, host, "
           "pid, heartbeat, members) VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .bind(1, run.name)
-        .bind(2, run.method)
+        .bind(2, to_string(run.method))
         .bind(3, now)
         .bind(4, store_detail::json_text(run.config))
         .bind(5, run.config_hash)
@@ -209,14 +208,12 @@ int64_t RunStore::create_run(const NewRun& run) {
     return id;
 }
 
-void RunStore::set_status(int64_t run, const std::string& status, const std::string& message, double seconds) {
+void RunStore::set_status(int64_t run, RunStatus status, const std::string& message, double seconds) {
     impl_->require_writable();
-    if (!kStatuses.count(status))
-        impl_->db->fail("unknown run status \"" + status + "\" (running, finished, cancelled, failed, interrupted)");
     auto s = impl_->db->prepare(
         "UPDATE runs SET status = ?1, message = ?2, seconds = COALESCE(?3, seconds), "
         "finished = CASE WHEN ?1 = 'running' THEN NULL ELSE ?4 END WHERE id = ?5");
-    s.bind(1, status).bind(2, message).bind(4, unix_now()).bind(5, run);
+    s.bind(1, to_string(status)).bind(2, message).bind(4, unix_now()).bind(5, run);
     if (seconds >= 0) s.bind(3, seconds);
     s.run();
     if (impl_->db->changes() == 0) impl_->db->fail("no run " + std::to_string(run));
@@ -259,7 +256,7 @@ std::vector<RunRecord> RunStore::list_runs(const RunFilter& filter) const {
             sql += " AND trashed IS NULL";
         sql += " ORDER BY id";
         auto s = db.prepare(sql);
-        s.bind(1, filter.method);
+        s.bind(1, filter.method ? to_string(*filter.method) : std::string());
         while (s.step()) runs.push_back(store_detail::read_run(s));
     }
     std::map<int64_t, RunRecord*> by_id;
@@ -286,10 +283,11 @@ std::vector<RunRecord> RunStore::list_runs(const RunFilter& filter) const {
     std::vector<RunRecord> out;
     for (auto& r : runs) {
         r.status = store_detail::reported_status(r, now);
-        if (!filter.status.empty() && r.status != filter.status) continue;
+        if (filter.status && r.status != *filter.status) continue;
         if (!filter.tag.empty() && std::find(r.tags.begin(), r.tags.end(), filter.tag) == r.tags.end()) continue;
         if (!text.empty()) {
-            bool hit = contains_ci(r.name, text) || contains_ci(r.method, text) || contains_ci(notes[r.id], text);
+            bool hit =
+                contains_ci(r.name, text) || contains_ci(to_string(r.method), text) || contains_ci(notes[r.id], text);
             for (const auto& t : r.tags) hit = hit || contains_ci(t, text);
             if (!hit) continue;
         }
@@ -318,7 +316,7 @@ int64_t RunStore::mark_interrupted() {
         const double now = unix_now();
         while (s.step()) {
             const RunRecord r = store_detail::read_run(s);
-            if (store_detail::reported_status(r, now) == "interrupted") gone.push_back(r.id);
+            if (store_detail::reported_status(r, now) == RunStatus::Interrupted) gone.push_back(r.id);
         }
     }
     if (gone.empty()) return 0;
@@ -415,8 +413,7 @@ std::string RunStore::get_note(int64_t run) const {
     return s.step() ? s.text(0) : std::string();
 }
 
-int64_t RunStore::add_event(int64_t run, int64_t step, int64_t member, const std::string& kind,
-                            const nlohmann::json& payload) {
+int64_t RunStore::add_event(int64_t run, int64_t step, int64_t member, EventKind kind, const nlohmann::json& payload) {
     impl_->require_writable();
     Transaction t(*impl_->db);
     impl_->require_run(run);
@@ -424,7 +421,7 @@ int64_t RunStore::add_event(int64_t run, int64_t step, int64_t member, const std
         .bind(1, run)
         .bind(2, step)
         .bind(3, member)
-        .bind(4, kind)
+        .bind(4, to_string(kind))
         .bind(5, store_detail::json_text(payload))
         .bind(6, unix_now())
         .run();
@@ -460,7 +457,11 @@ int64_t RunStore::record_evaluation(int64_t run, const EvaluationRecord& e) {
     auto s = impl_->db->prepare(
         "INSERT INTO evaluations(run, member, split, step, metrics, disagreement, kl, time) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    s.bind(1, run).bind(2, e.member).bind(3, e.split).bind(4, e.step).bind(5, store_detail::json_text(e.metrics));
+    s.bind(1, run)
+        .bind(2, e.member)
+        .bind(3, to_string(e.split))
+        .bind(4, e.step)
+        .bind(5, store_detail::json_text(e.metrics));
     if (!e.disagreement.is_null()) s.bind(6, store_detail::json_text(e.disagreement));
     if (!e.kl.is_null()) s.bind(7, store_detail::json_text(e.kl));
     s.bind(8, e.time > 0 ? e.time : unix_now());

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Opening a store file without ever damaging a file that is not ours, and the schema migrations.
 #include "store/schema.h"
 

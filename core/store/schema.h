@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Opening a run store file safely, its schema and the forward migrations between schema versions.
 #pragma once
 

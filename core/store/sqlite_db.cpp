@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // SQLite helpers of the run store (see sqlite_db.h).
 #include "store/sqlite_db.h"
 
@@ -16,29 +17,18 @@ double unix_now() { return std::chrono::duration<double>(std::chrono::system_clo
 
 std::string describe_sqlite_error(int rc) {
     switch (rc & 0xff) {
-        case SQLITE_FULL:
-            return "the disk is full (or the store reached its size limit)";
-        case SQLITE_READONLY:
-            return "the file is read-only";
-        case SQLITE_NOTADB:
-            return "not a FreeTickets run store (not an SQLite database)";
-        case SQLITE_CORRUPT:
-            return "the file is damaged";
+        case SQLITE_FULL: return "the disk is full (or the store reached its size limit)";
+        case SQLITE_READONLY: return "the file is read-only";
+        case SQLITE_NOTADB: return "not a FreeTickets run store (not an SQLite database)";
+        case SQLITE_CORRUPT: return "the file is damaged";
         case SQLITE_BUSY:
-        case SQLITE_LOCKED:
-            return "the store stayed locked by another writer for too long";
-        case SQLITE_CANTOPEN:
-            return "cannot open the file";
-        case SQLITE_IOERR:
-            return "input/output error";
-        case SQLITE_PERM:
-            return "permission denied";
-        case SQLITE_NOMEM:
-            return "out of memory";
-        case SQLITE_CONSTRAINT:
-            return "the data breaks a store constraint";
-        default:
-            return sqlite3_errstr(rc);
+        case SQLITE_LOCKED: return "the store stayed locked by another writer for too long";
+        case SQLITE_CANTOPEN: return "cannot open the file";
+        case SQLITE_IOERR: return "input/output error";
+        case SQLITE_PERM: return "permission denied";
+        case SQLITE_NOMEM: return "out of memory";
+        case SQLITE_CONSTRAINT: return "the data breaks a store constraint";
+        default: return sqlite3_errstr(rc);
     }
 }
 
@@ -91,8 +81,7 @@ bool Stmt::step() {
 }
 
 void Stmt::run() {
-    while (step()) {
-    }
+    while (step()) {}
 }
 
 void Stmt::reset() {
@@ -164,8 +153,7 @@ void Db::exec_script(const std::string& sql) {
         if (rc != SQLITE_OK) fail(rc, "preparing the schema");
         tail = next;
         if (!stmt) continue;  // whitespace or a comment
-        while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        }
+        while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {}
         sqlite3_finalize(stmt);
         if (rc != SQLITE_DONE) fail(rc, "updating the schema");
     }
@@ -175,8 +163,7 @@ bool Db::try_run(const char* sql) noexcept {
     sqlite3_stmt* stmt = nullptr;
     if (sqlite3_prepare_v2(handle_, sql, -1, &stmt, nullptr) != SQLITE_OK) return false;
     int rc;
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    }
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {}
     sqlite3_finalize(stmt);
     return rc == SQLITE_DONE;
 }

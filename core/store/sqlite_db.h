@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Thin RAII layer over the SQLite C API for the run store: a connection with a prepared-statement cache,
 // borrowed statements that reset themselves, and transactions. Every SQL text is prepared and every value is
 // bound (never spliced into SQL). Errors become StoreError naming the file.
@@ -43,6 +44,7 @@ public:
     void reset();
 
     int columns() const { return sqlite3_column_count(stmt_); }
+    const Db& db() const { return *db_; }
     bool is_null(int c) const { return sqlite3_column_type(stmt_, c) == SQLITE_NULL; }
     int64_t int64(int c) const { return sqlite3_column_int64(stmt_, c); }
     double real(int c) const;  // NULL -> NaN

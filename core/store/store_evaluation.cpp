@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // RunStore's evaluation results (schema 3): the run summary, the training points and decision boundaries of 2-D
 // runs, and recording run-loop events outside a StoreWriter (`freetickets eval`).
 #include "ft/store/run_store.h"
@@ -93,6 +94,7 @@ void RunStore::record_events(int64_t run, const std::vector<Event>& events) {
     impl_->require_run(run);
     store_detail::EventRows rows(*impl_->db, run, 16);
     std::vector<store_detail::QueuedEvent> batch;
+    batch.reserve(events.size());
     const double now = store_detail::unix_now();
     for (const auto& e : events) batch.push_back({e, now});
     rows.write_batch(batch);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // RunStore readers for the GUI and the CLI: layers, metric series with min/max decimation, mask updates and
 // exact mask reconstruction, events, tickets, evaluations, config diff.
 #include <cmath>
@@ -243,15 +244,15 @@ std::vector<int8_t> RunStore::mask_bit_history(int64_t run, int64_t member, int6
 }
 
 std::vector<StoredEvent> RunStore::events(int64_t run, int64_t step_from, int64_t step_to,
-                                          const std::vector<std::string>& kinds) const {
-    const std::set<std::string> wanted(kinds.begin(), kinds.end());
+                                          const std::vector<EventKind>& kinds) const {
+    const std::set<EventKind> wanted(kinds.begin(), kinds.end());
     std::vector<StoredEvent> out;
     auto s = impl_->db->prepare(
         "SELECT id, step, member, kind, payload, time FROM events WHERE run = ? AND step BETWEEN ? AND ? ORDER BY id");
     s.bind(1, run).bind(2, step_from).bind(3, step_to);
     while (s.step()) {
         StoredEvent e;
-        e.kind = s.text(3);
+        e.kind = store_detail::parse_column(s, 3, "events.kind", event_kind_from_string);
         if (!wanted.empty() && !wanted.count(e.kind)) continue;
         e.id = s.int64(0);
         e.step = s.int64(1);
@@ -282,7 +283,7 @@ std::vector<EvaluationRecord> RunStore::evaluations(int64_t run) const {
         EvaluationRecord e;
         e.id = s.int64(0);
         e.member = s.int64(1);
-        e.split = s.text(2);
+        e.split = store_detail::parse_column(s, 2, "evaluations.split", eval_split_from_string);
         e.step = s.int64(3);
         e.metrics = store_detail::parse_json_or_null(s.text(4));
         e.disagreement = store_detail::parse_json_or_null(s.text(5));

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // RunStore transfer: import of runs from another store file (new ids), export of one run as CSV and JSON.
 #include <sys/stat.h>
 
@@ -94,7 +95,7 @@ std::vector<int64_t> RunStore::import_from(const std::string& other_path, bool i
 
     Transaction snapshot(src, false);
     Transaction t(dst);
-    std::vector<std::pair<int64_t, std::string>> runs;  // id, status
+    std::vector<std::pair<int64_t, RunStatus>> runs;  // id, reported status
     {
         auto s = src.prepare(std::string("SELECT ") + store_detail::kRunColumns + " FROM runs" +
                              (include_trashed ? "" : " WHERE trashed IS NULL") + " ORDER BY id");
@@ -116,17 +117,22 @@ std::vector<int64_t> RunStore::import_from(const std::string& other_path, bool i
             auto read = src.prepare("SELECT " + list + " FROM runs WHERE id = ?");
             read.bind(1, old_id);
             if (!read.step()) continue;
-            auto write = dst.prepare("INSERT INTO runs(" + list + ") VALUES (" + marks + ")");
+            std::string insert = "INSERT INTO runs(";
+            insert += list;
+            insert += ") VALUES (";
+            insert += marks;
+            insert += ")";
+            auto write = dst.prepare(insert);
             for (int c = 0; c < int(run_cols.size()); ++c) write.bind_value(c + 1, read.value(c));
             write.run();
         }
         const int64_t id = dst.last_insert_rowid();
-        if (status != "finished" && status != "cancelled" && status != "failed") {
+        if (status == RunStatus::Running || status == RunStatus::Interrupted) {
             // Nobody will ever write this copy: a run that was running (or died) in the source is interrupted here.
             dst.prepare(
                    "UPDATE runs SET status = 'interrupted', pid = 0, message = CASE WHEN message = '' THEN ? ELSE "
                    "message END WHERE id = ?")
-                .bind(1, status == "running" ? "imported while it was running" : "the run was interrupted")
+                .bind(1, status == RunStatus::Running ? "imported while it was running" : "the run was interrupted")
                 .bind(2, id)
                 .run();
         }
@@ -165,8 +171,13 @@ void RunStore::export_csv(int64_t run, std::ostream& out) const {
         while (s.step()) {
             const auto it = names.find(s.int64(1));
             const std::string layer = csv_field(it != names.end() ? it->second : std::to_string(s.int64(1)));
-            const std::string head =
-                r + ',' + std::to_string(s.int64(0)) + ',' + layer + ',' + std::to_string(s.int64(2));
+            std::string head = r;  // run,member,layer,step
+            head += ',';
+            head += std::to_string(s.int64(0));
+            head += ',';
+            head += layer;
+            head += ',';
+            head += std::to_string(s.int64(2));
             const char* keys[] = {"pruned", "regrown", "active", "total"};
             for (int k = 0; k < 4; ++k) out << head << ',' << keys[k] << ',' << s.int64(3 + k) << '\n';
         }
@@ -176,8 +187,8 @@ void RunStore::export_csv(int64_t run, std::ostream& out) const {
         for (auto it = e.metrics.begin(); it != e.metrics.end(); ++it) {
             if (!it.value().is_number() && !it.value().is_null()) continue;  // reliability bins: see export_json
             const double v = it.value().is_number() ? it.value().get<double>() : INFINITY;  // null = infinite NLL
-            out << r << ',' << e.member << ",," << e.step << ',' << csv_field(e.split + "." + it.key()) << ','
-                << number(v) << '\n';
+            out << r << ',' << e.member << ",," << e.step << ',' << csv_field(to_string(e.split) + "." + it.key())
+                << ',' << number(v) << '\n';
         }
     }
     read.commit();

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // StoreWriter: bounded queue on the training side, one background thread writing batches in transactions.
 #include "ft/store/store_writer.h"
 
@@ -120,7 +121,7 @@ void StoreWriter::on_event(const Event& event) {
     impl_->push(QueuedEvent{event, store_detail::unix_now()});
 }
 
-void StoreWriter::annotate(const std::string& kind, const nlohmann::json& payload, int64_t member, int64_t step) {
+void StoreWriter::annotate(EventKind kind, const nlohmann::json& payload, int64_t member, int64_t step) {
     if (impl_->failed || impl_->closed) return;
     impl_->push(QueuedEvent{store_detail::Annotation{kind, payload, member, step}, store_detail::unix_now()});
 }
@@ -152,8 +153,7 @@ void StoreWriter::close() {
                     "? AND status = 'running'")
                 .bind(1, impl_->run)
                 .run();
-        } catch (const StoreError&) {
-        }
+        } catch (const StoreError&) {}
     }
     impl_->rows.reset();
     impl_->store = RunStore(nullptr);  // closes the connection (and checkpoints the WAL when it is the last one)
@@ -188,8 +188,7 @@ void StoreWriter::Impl::fail(const std::string& message) {
             .bind(1, "the run store stopped recording: " + message)
             .bind(2, run)
             .run();
-    } catch (const StoreError&) {
-    }
+    } catch (const StoreError&) {}
 }
 
 void StoreWriter::Impl::loop() {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "train/allocator.h"
 
 // <malloc.h> is included unconditionally where it exists: testing __GLIBC__ before any C library header is seen

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Process-wide malloc settings for training (glibc).
 //
 // LibTorch's CPU allocator takes every tensor buffer from malloc. With glibc's defaults, buffers above the

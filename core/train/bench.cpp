@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // `freetickets bench`: training throughput of the masked loop and the cost of one prune-and-grow update.
 #include "ft/train/bench.h"
 
@@ -24,13 +25,9 @@ using Clock = std::chrono::steady_clock;
 double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
 
 std::vector<int64_t> input_shape_of(const std::string& model) {
-    for (const auto& m : model_specs()) {
-        if (m.name != model) continue;
-        if (m.input == "1x28x28") return {1, 28, 28};
-        if (m.input == "3x32x32") return {3, 32, 32};
-        return {2};
-    }
-    throw std::invalid_argument("bench: unknown model \"" + model + "\"");
+    const ModelSpec* spec = find_model_spec(model);
+    if (!spec) throw std::invalid_argument("bench: unknown model \"" + model + "\"");
+    return spec->input.empty() ? std::vector<int64_t>{2} : spec->input;  // "any": a 2-D point
 }
 
 // The reference's truncate_weights with gradient growth (spec §2.2), one full sort per layer for the prune
@@ -98,9 +95,14 @@ nlohmann::json bench_update(const BenchOptions& o, const torch::Device& device) 
         reference_sort_update(copy, 0.5);
         reference = std::min(reference, ms_since(t0));
     }
-    return {{"model", o.update_model}, {"layers", masking.layers().size()}, {"weights", weights},
-            {"ours_ms", ours}, {"reference_sort_ms", reference}, {"speedup", reference / ours},
-            {"repeats", o.update_repeats}, {"note", "best of repeats; prune rate 0.5, gradient growth, ERK d=0.2"}};
+    return {{"model", o.update_model},
+            {"layers", masking.layers().size()},
+            {"weights", weights},
+            {"ours_ms", ours},
+            {"reference_sort_ms", reference},
+            {"speedup", reference / ours},
+            {"repeats", o.update_repeats},
+            {"note", "best of repeats; prune rate 0.5, gradient growth, ERK d=0.2"}};
 }
 
 }  // namespace
@@ -152,9 +154,14 @@ nlohmann::json run_bench(const BenchOptions& o) {
     last.item<double>();
     const double seconds = ms_since(t0) / 1000.0;
 
-    nlohmann::json out = {{"model", o.model},   {"density", o.density}, {"batch", o.batch},
-                          {"threads", threads}, {"device", device.str()}, {"steps", o.steps},
-                          {"update_every", o.update_every}, {"seconds", seconds},
+    nlohmann::json out = {{"model", o.model},
+                          {"density", o.density},
+                          {"batch", o.batch},
+                          {"threads", threads},
+                          {"device", device.str()},
+                          {"steps", o.steps},
+                          {"update_every", o.update_every},
+                          {"seconds", seconds},
                           {"samples_per_s", double(o.steps * o.batch) / seconds}};
     if (o.update_repeats > 0) out["update"] = bench_update(o, device);
     struct rusage usage {};

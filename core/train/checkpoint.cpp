@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Checkpoint files (see checkpoint.h).
 #include "train/checkpoint.h"
 
@@ -11,7 +12,8 @@
 namespace ft {
 namespace fs = std::filesystem;
 
-void save_checkpoint(const std::string& dir, const std::string& stem, const nlohmann::json& meta, const TensorMap& tensors) {
+void save_checkpoint(const std::string& dir, const std::string& stem, const nlohmann::json& meta,
+                     const TensorMap& tensors) {
     fs::create_directories(dir);
     const fs::path json_path = fs::path(dir) / (stem + ".json");
     int64_t generation = 0;

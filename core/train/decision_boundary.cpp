@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Decision-boundary grids and 2-D training points (see decision_boundary.h).
 #include "train/decision_boundary.h"
 
@@ -14,7 +15,8 @@ BoundaryGrid boundary_grid(const torch::Tensor& x, int64_t resolution) {
     if (x.dim() != 2 || x.size(1) != 2 || x.size(0) < 1)
         throw std::invalid_argument("boundary_grid: expected points [N, 2] with N >= 1, got " +
                                     std::to_string(x.dim()) + "-D data");
-    if (resolution < 2) throw std::invalid_argument("boundary_grid: resolution must be >= 2, got " + std::to_string(resolution));
+    if (resolution < 2)
+        throw std::invalid_argument("boundary_grid: resolution must be >= 2, got " + std::to_string(resolution));
     const auto cpu = x.to(torch::kCPU, torch::kDouble);
     const auto lo = std::get<0>(cpu.min(0)), hi = std::get<0>(cpu.max(0));
     BoundaryGrid g;

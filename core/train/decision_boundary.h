@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Decision boundaries of networks on 2-D feature data (the synthetic teaching sets): a fixed grid over the
 // training data's extent, the class probabilities of a network on it, and the training points themselves, as the
 // DataPoints2D / DecisionBoundary events carry them.

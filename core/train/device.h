@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Device and thread-count resolution for a run (config fields `device` and `threads`).
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Evaluation passes (see evaluator.h).
 #include "train/evaluator.h"
 
@@ -15,7 +16,8 @@ struct EvalModeGuard {
 };
 }  // namespace
 
-std::vector<float> predict_probabilities(Model& model, const Split& split, int64_t batch_size, const torch::Device& device) {
+std::vector<float> predict_probabilities(Model& model, const Split& split, int64_t batch_size,
+                                         const torch::Device& device) {
     torch::NoGradGuard no_grad;
     EvalModeGuard guard(model);
     std::vector<torch::Tensor> parts;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Model evaluation on a split: probabilities for the metrics (eval mode, no gradients), and the loss / accuracy
 // pass the reference uses for validation.
 #pragma once
@@ -13,7 +14,8 @@
 namespace ft {
 
 // Row-major [n x classes] probabilities (softmax of the model's log-probabilities), in split order.
-std::vector<float> predict_probabilities(Model& model, const Split& split, int64_t batch_size, const torch::Device& device);
+std::vector<float> predict_probabilities(Model& model, const Split& split, int64_t batch_size,
+                                         const torch::Device& device);
 std::vector<int64_t> labels_of(const Split& split);
 
 struct LossAccuracy {

@@ -1,9 +1,9 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Live evaluation during training (see live_eval.h).
 #include "train/live_eval.h"
 
 #include <chrono>
 
-#include "ft/config/validation.h"
 #include "train/checkpoint.h"
 #include "train/evaluator.h"
 
@@ -20,7 +20,7 @@ Split first(const Split& s, int64_t limit) {
 
 LiveEvaluation::LiveEvaluation(RunContext& ctx) : ctx_(ctx) {
     const bool has_val = ctx.data.validation.size() > 0;
-    split_name_ = has_val ? "val" : "test-live";
+    split_ = EvalSplit::live(has_val);
     subset_ = first(has_val ? ctx.data.validation : ctx.data.test, ctx.config.eval.live_samples);
     if (has_2d_features(ctx.data) && ctx.data.train.size() > 0)
         grid_ = boundary_grid(ctx.data.train.x, ctx.config.eval.boundary_resolution);
@@ -32,7 +32,7 @@ void LiveEvaluation::publish_points() {
     if (grid_) ctx_.sink.on_event(data_points(ctx_.data.train, ctx_.data.classes));
 }
 
-void LiveEvaluation::evaluate(Model& model, int64_t run_member, int64_t step, const std::string& split,
+void LiveEvaluation::evaluate(Model& model, int64_t run_member, int64_t step, const EvalSplit& split,
                               int64_t boundary_member, const std::string& boundary_source) {
     const auto& c = ctx_.config;
     if (subset_.size() > 0) {
@@ -45,7 +45,8 @@ void LiveEvaluation::evaluate(Model& model, int64_t run_member, int64_t step, co
         ctx_.sink.on_event(r);
     }
     if (grid_)
-        ctx_.sink.on_event(make_boundary(*grid_, grid_probabilities(model, *grid_, c.train.test_batch_size, ctx_.device),
+        ctx_.sink.on_event(make_boundary(*grid_,
+                                         grid_probabilities(model, *grid_, c.train.test_batch_size, ctx_.device),
                                          ctx_.data.classes, boundary_member, step, boundary_source));
 }
 
@@ -70,7 +71,7 @@ void LiveEvaluation::on_epoch(MemberTrainer& trainer, int64_t run_member, int64_
     const int64_t every = ctx_.config.eval.every_epochs;
     if (every <= 0 || epochs_done % every != 0) return;
     AddElapsed timed(seconds_);
-    evaluate(trainer.model(), run_member, trainer.step(), split_name_, run_member, "live");
+    evaluate(trainer.model(), run_member, trainer.step(), split_, run_member, "live");
 }
 
 void LiveEvaluation::on_ticket(const Ticket& ticket, int64_t run_member, int64_t step) {
@@ -80,12 +81,12 @@ void LiveEvaluation::on_ticket(const Ticket& ticket, int64_t run_member, int64_t
         // Building a network draws its initial weights from the global generator (and reseeds it): keep the
         // training's random stream exactly as it was, so a run with live evaluation trains the same network.
         const auto rng = cpu_rng_state();
-        ticket_model_ = std::make_unique<MemberTrainer>(ctx_, 0, member_seed(ctx_.config, 0), false);
+        ticket_model_ = std::make_unique<MemberTrainer>(ctx_, 0, ctx_.plan.first_seed(), false);
         set_cpu_rng_state(rng);
     }
     ticket_model_->load_network_state(ticket.state);
-    evaluate(ticket_model_->model(), run_member, step, split_name_ + "/ticket-" + std::to_string(ticket.index),
-             ticket.index, "ticket");
+    evaluate(ticket_model_->model(), run_member, step,
+             EvalSplit::live(split_.kind == SplitKind::Validation, ticket.index), ticket.index, "ticket");
 }
 
 }  // namespace ft

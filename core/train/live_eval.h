@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Live evaluation during training (the GUI's calibration and boundary views): an EvalReport on a fixed subset of
 // the validation split (the test split when there is none) every eval.every_epochs epochs of a training run and
 // for each ticket when it is captured, plus, on 2-D feature data, the training points once and a decision
@@ -27,17 +28,17 @@ public:
     void on_ticket(const Ticket& ticket, int64_t run_member, int64_t step);
 
     const std::optional<BoundaryGrid>& grid() const { return grid_; }
-    const std::string& split_name() const { return split_name_; }
+    const EvalSplit& split() const { return split_; }
     // Wall time spent in live evaluation so far (the training loop waits for it): what it costs a run.
     double seconds() const { return seconds_; }
 
 private:
-    void evaluate(Model& model, int64_t run_member, int64_t step, const std::string& split, int64_t boundary_member,
+    void evaluate(Model& model, int64_t run_member, int64_t step, const EvalSplit& split, int64_t boundary_member,
                   const std::string& boundary_source);
 
     RunContext& ctx_;
     Split subset_;
-    std::string split_name_;  // "val" or "test-live"
+    EvalSplit split_;  // the validation split, or the test split when there is none
     std::optional<BoundaryGrid> grid_;
     std::unique_ptr<MemberTrainer> ticket_model_;  // for ticket states; built on first use
     double seconds_ = 0;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // MemberTrainer: the per-iteration order of spec §2.1 and the end-of-epoch bookkeeping of spec §3 and §4.1.
 #include "train/member_trainer.h"
 
@@ -28,7 +29,9 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 }  // namespace
 
 MemberTrainer::MemberTrainer(RunContext& ctx, int64_t member, int64_t seed, bool sparse)
-    : ctx_(ctx), member_(member), seed_(seed),
+    : ctx_(ctx),
+      member_(member),
+      seed_(seed),
       train_loader_(ctx.data.train, ctx.config.train.batch_size, true, ctx.data.augmentation, uint64_t(seed)) {
     // The seed drives weight init, mask sampling and (through the loaders) the data order (spec §3).
     torch::manual_seed(uint64_t(seed));
@@ -43,7 +46,8 @@ MemberTrainer::MemberTrainer(RunContext& ctx, int64_t member, int64_t seed, bool
         param_names_.push_back(p.key());
         params.push_back(p.value());
     }
-    sgd_ = std::make_unique<MomentumSgd>(params, ctx.config.train.lr, ctx.config.train.momentum, ctx.config.train.weight_decay);
+    sgd_ = std::make_unique<MomentumSgd>(params, ctx.config.train.lr, ctx.config.train.momentum,
+                                         ctx.config.train.weight_decay);
     if (sparse) {
         masking_ = std::make_unique<Masking>(model_->maskable_layers(), ctx.config.sparse);
         masking_->init_random();
@@ -130,18 +134,21 @@ void MemberTrainer::begin_stage() {
     best_meta_ = nlohmann::json();
 }
 
-bool MemberTrainer::run(const Stage& stage, const std::function<void(Ticket&&)>& on_ticket,
+bool MemberTrainer::run(const StagePlan& stage, const std::function<void(Ticket&&)>& on_ticket,
                         const std::function<void()>& on_epoch_checkpoint) {
     const auto& cfg = ctx_.config;
-    const int64_t total_stage_steps = stage.epochs * train_loader_.batches_per_epoch();
+    const auto epochs = int64_t(stage.epochs.size());
+    const int64_t total_stage_steps = epochs * train_loader_.batches_per_epoch();
     const auto stop_step = static_cast<int64_t>(std::floor(cfg.sparse.stop_fraction * double(total_stage_steps)));
+    if (epochs == 0) return true;
     if (epoch_ == 0 && batch_in_epoch_ == 0)
-        ctx_.sink.on_event(PhaseChange{member_, step_, 1, stage.phase, stage.ticket_of ? stage.ticket_of(1) : -1});
+        ctx_.sink.on_event(PhaseChange{member_, step_, 1, stage.epochs[0].phase, stage.epochs[0].ticket});
 
-    while (epoch_ < stage.epochs) {
+    while (epoch_ < epochs) {
         const int64_t e = epoch_ + 1;
+        const EpochPlan& plan = stage.epochs[size_t(e - 1)];
         const auto t0 = std::chrono::steady_clock::now();
-        const double lr = stage.lr_of(e);
+        const double lr = plan.lr;
         if (lr != sgd_->lr() || (epoch_ == 0 && batch_in_epoch_ == 0))
             ctx_.sink.on_event(LrChange{member_, step_, e, lr});
         sgd_->set_lr(lr);
@@ -171,11 +178,12 @@ bool MemberTrainer::run(const Stage& stage, const std::function<void(Ticket&&)>&
             epoch_correct_ += batch_correct;
             epoch_seen_ += y.size(0);
             const double rate = prune_rate_at(cfg.sparse, stage_step_, total_stage_steps);
-            if (masking_ && stage.dynamic && step_ % cfg.sparse.update_frequency == 0 && stage_step_ <= stop_step) {
+            if (masking_ && stage.dynamic_masks && step_ % cfg.sparse.update_frequency == 0 &&
+                stage_step_ <= stop_step) {
                 publish_mask_update(masking_->update(rate, layer_momentum()), e, rate, false);
             }
             ctx_.sink.on_event(StepMetrics{member_, step_, e, batch_loss, batch_correct / double(y.size(0)), lr,
-                                           masking_ && stage.dynamic ? rate : 0.0});
+                                           masking_ && stage.dynamic_masks ? rate : 0.0});
             if (ctx_.control.take_checkpoint_request()) on_epoch_checkpoint();
             const double max_rate = ctx_.control.max_steps_per_second();
             if (max_rate > 0) {
@@ -186,8 +194,15 @@ bool MemberTrainer::run(const Stage& stage, const std::function<void(Ticket&&)>&
         }
 
         // End of epoch: validate, keep the best ticket candidate, then the schedule's action (spec §4.1 order).
-        EpochEnd end{member_, e, step_, epoch_seen_ ? epoch_loss_sum_ / double(epoch_seen_) : 0.0,
-                     epoch_seen_ ? epoch_correct_ / double(epoch_seen_) : 0.0, 0, 0, lr, 0};
+        EpochEnd end{member_,
+                     e,
+                     step_,
+                     epoch_seen_ ? epoch_loss_sum_ / double(epoch_seen_) : 0.0,
+                     epoch_seen_ ? epoch_correct_ / double(epoch_seen_) : 0.0,
+                     0,
+                     0,
+                     lr,
+                     0};
         const bool has_val = val_loader_.has_value();
         if (has_val) {
             const auto v = evaluate_loader(*model_, *val_loader_, epochs_in_loader_, ctx_.device);
@@ -195,11 +210,14 @@ bool MemberTrainer::run(const Stage& stage, const std::function<void(Ticket&&)>&
             end.val_accuracy = v.accuracy;
         }
         last_val_accuracy_ = end.val_accuracy;
-        const int64_t ticket = stage.ticket_of ? stage.ticket_of(e) : -1;
+        const int64_t ticket = plan.ticket;
         const bool improved = !has_val || end.val_accuracy > best_val_ || !have_best_;
         if ((ticket >= 0 || stage.keep_best) && (!has_val || end.val_accuracy > best_val_)) {
             best_state_ = network_state();
-            best_meta_ = {{"ticket", ticket}, {"epoch", e}, {"step", step_}, {"val_accuracy", end.val_accuracy},
+            best_meta_ = {{"ticket", ticket},
+                          {"epoch", e},
+                          {"step", step_},
+                          {"val_accuracy", end.val_accuracy},
                           {"reason", has_val ? "best validation accuracy" : "last epoch (no validation split)"}};
         }
         if (improved && has_val) best_val_ = std::max(best_val_, end.val_accuracy);
@@ -213,26 +231,28 @@ bool MemberTrainer::run(const Stage& stage, const std::function<void(Ticket&&)>&
         ctx_.sink.on_event(end);
         if (epoch_hook_) epoch_hook_(epochs_in_loader_);
 
-        const int64_t next_ticket = (epoch_ < stage.epochs && stage.ticket_of) ? stage.ticket_of(e + 1) : -2;
-        if (ticket >= 0 && next_ticket != ticket) finish_ticket(ticket, stage, on_ticket);
-        if (stage.explore_after && stage.explore_after(e)) {
+        const EpochPlan* next = epoch_ < epochs ? &stage.epochs[size_t(e)] : nullptr;
+        const int64_t next_ticket = next ? next->ticket : -2;
+        if (ticket >= 0 && next_ticket != ticket) finish_ticket(ticket, plan.phase, on_ticket);
+        if (plan.explore_after) {
             best_val_ = 0;
-            if (masking_ && stage.dynamic) {
+            if (masking_ && stage.dynamic_masks) {
                 // Global exploration: the same layer-wise prune-and-regrow with the large rate q (spec §4.2); the
                 // gradients are those of the epoch's last mini-batch.
                 publish_mask_update(masking_->update(cfg.edst.exploration_rate, layer_momentum()), e,
                                     cfg.edst.exploration_rate, true);
             }
         }
-        if (stage.reset_best_after && stage.reset_best_after(e)) best_val_ = 0;
-        if (epoch_ < stage.epochs && next_ticket != ticket && next_ticket >= 0)
-            ctx_.sink.on_event(PhaseChange{member_, step_, e + 1, "refinement", next_ticket});
+        if (plan.reset_best_after) best_val_ = 0;
+        // A new phase (EDST: the next refinement phase) is announced where its first epoch starts.
+        if (next && next_ticket >= 0 && (next_ticket != ticket || next->phase != plan.phase))
+            ctx_.sink.on_event(PhaseChange{member_, step_, e + 1, next->phase, next_ticket});
         on_epoch_checkpoint();
     }
     return true;
 }
 
-void MemberTrainer::finish_ticket(int64_t ticket, const Stage& stage, const std::function<void(Ticket&&)>& on_ticket) {
+void MemberTrainer::finish_ticket(int64_t ticket, Phase phase, const std::function<void(Ticket&&)>& on_ticket) {
     Ticket t;
     t.index = ticket;
     if (!best_state_.empty()) {
@@ -249,8 +269,8 @@ void MemberTrainer::finish_ticket(int64_t ticket, const Stage& stage, const std:
         t.step = step_;
         t.val_accuracy = last_val_accuracy_;
         t.reason = "last epoch of the phase: no epoch beat the best validation accuracy so far";
-        ctx_.sink.on_event(LogLine{LogLine::Warning, "ticket " + std::to_string(ticket) + " of phase \"" + stage.phase +
-                                                         "\": " + t.reason});
+        ctx_.sink.on_event(LogLine{LogLine::Warning, "ticket " + std::to_string(ticket) + " of phase \"" +
+                                                         to_string(phase) + "\": " + t.reason});
     }
     best_state_.clear();
     best_meta_ = nlohmann::json();
@@ -306,14 +326,22 @@ void MemberTrainer::load_network_state(const TensorMap& state) {
 }
 
 nlohmann::json MemberTrainer::state_meta() const {
-    return {{"member", member_},         {"seed", seed_},
-            {"step", step_},             {"stage_step", stage_step_},
-            {"epoch", epoch_},           {"batch_in_epoch", batch_in_epoch_},
-            {"epoch_loss_sum", epoch_loss_sum_}, {"epoch_correct", epoch_correct_},
-            {"epoch_seen", epoch_seen_}, {"best_val", best_val_},
-            {"have_best", have_best_},   {"best_meta", best_meta_},
-            {"epochs_in_loader", epochs_in_loader_}, {"lr", sgd_->lr()},
-            {"sparse", masking_ != nullptr}, {"mask_distances", mask_distances_json()}};
+    return {{"member", member_},
+            {"seed", seed_},
+            {"step", step_},
+            {"stage_step", stage_step_},
+            {"epoch", epoch_},
+            {"batch_in_epoch", batch_in_epoch_},
+            {"epoch_loss_sum", epoch_loss_sum_},
+            {"epoch_correct", epoch_correct_},
+            {"epoch_seen", epoch_seen_},
+            {"best_val", best_val_},
+            {"have_best", have_best_},
+            {"best_meta", best_meta_},
+            {"epochs_in_loader", epochs_in_loader_},
+            {"lr", sgd_->lr()},
+            {"sparse", masking_ != nullptr},
+            {"mask_distances", mask_distances_json()}};
 }
 
 nlohmann::json MemberTrainer::mask_distances_json() const {
@@ -335,8 +363,10 @@ TensorMap MemberTrainer::state_tensors() const {
 void MemberTrainer::restore(const nlohmann::json& meta, const TensorMap& tensors) {
     TensorMap network, best;
     for (const auto& [k, v] : tensors) {
-        if (k.rfind("best.", 0) == 0) best[k.substr(5)] = v;
-        else if (k.rfind("momentum.", 0) != 0 && k.rfind("ever.", 0) != 0) network[k] = v;
+        if (k.rfind("best.", 0) == 0)
+            best[k.substr(5)] = v;
+        else if (k.rfind("momentum.", 0) != 0 && k.rfind("ever.", 0) != 0)
+            network[k] = v;
     }
     if (meta.at("sparse").get<bool>() && !masking_)
         masking_ = std::make_unique<Masking>(model_->maskable_layers(), ctx_.config.sparse);

@@ -1,6 +1,7 @@
-// MemberTrainer: trains one network through a sequence of epochs (a "stage"), with masks or without, publishing
-// events, capturing best-validation tickets and saving / restoring its full state. The methods of spec §3-§5 are
-// built from stages in experiment.cpp.
+// SPDX-License-Identifier: GPL-3.0-or-later
+// MemberTrainer: trains one network through the epochs of a stage of the run plan (run_plan.h), with masks or
+// without, publishing events, capturing best-validation tickets and saving / restoring its full state. What the
+// stages are is the method's business (core/train/methods/); the trainer only follows them.
 #pragma once
 
 #include <chrono>
@@ -11,14 +12,15 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 #include <torch/types.h>
+#include <nlohmann/json.hpp>
 
 #include "data/batch_loader.h"
 #include "data/dataset.h"
 #include "ft/config/run_config.h"
 #include "ft/train/events.h"
 #include "ft/train/run_control.h"
+#include "ft/train/run_plan.h"
 #include "nn/model.h"
 #include "sparse/masking.h"
 #include "train/checkpoint.h"
@@ -27,26 +29,15 @@
 
 namespace ft {
 
-// What the whole run shares: config, data, device, sinks.
+// What the whole run shares: config, plan, data, device, sinks.
 struct RunContext {
     const RunConfig& config;
+    const RunPlan& plan;
     const DatasetBundle& data;
     torch::Device device;
     EventSink& sink;
     RunControl& control;
     bool capture_masks = false;
-};
-
-// One stage of a member's training: a number of epochs with an LR per epoch and ticket bookkeeping.
-struct Stage {
-    std::string phase;                           // event name of the stage
-    int64_t epochs = 0;
-    bool dynamic = false;                        // DST mask updates every ΔT iterations
-    std::function<double(int64_t)> lr_of;        // LR used during epoch e (1-based, within the stage)
-    std::function<int64_t(int64_t)> ticket_of;   // ticket an epoch competes for, -1 for none
-    std::function<bool(int64_t)> explore_after;  // EDST global exploration at the end of epoch e
-    std::function<bool(int64_t)> reset_best_after;
-    bool keep_best = false;                      // track the best-validation state without a ticket (PF pretraining)
 };
 
 // A captured ticket: the network state of its best epoch.
@@ -64,7 +55,7 @@ public:
 
     // Runs `stage` from where it stands (epoch 0 or a resumed position). Returns false when cancelled (the
     // caller then checkpoints). Finished tickets are handed to on_ticket.
-    bool run(const Stage& stage, const std::function<void(Ticket&&)>& on_ticket,
+    bool run(const StagePlan& stage, const std::function<void(Ticket&&)>& on_ticket,
              const std::function<void()>& on_epoch_checkpoint);
 
     // Makes the network sparse by global magnitude (PF) and freezes the mask.
@@ -99,7 +90,7 @@ public:
 private:
     void publish_initial_mask();
     void publish_mask_update(const std::vector<LayerMaskChange>& changes, int64_t epoch, double rate, bool exploration);
-    void finish_ticket(int64_t ticket, const Stage& stage, const std::function<void(Ticket&&)>& on_ticket);
+    void finish_ticket(int64_t ticket, Phase phase, const std::function<void(Ticket&&)>& on_ticket);
     std::vector<torch::Tensor> layer_momentum();
     void remember_masks();
 
@@ -113,16 +104,16 @@ private:
     std::optional<BatchLoader> val_loader_;
 
     // Position (checkpointed).
-    int64_t step_ = 0;          // iterations over all stages of this member (drives ΔT, as the reference's global t)
-    int64_t stage_step_ = 0;    // iterations within the stage (drives the cosine prune rate and the stop fraction)
-    int64_t epoch_ = 0;         // epochs completed in the current stage
+    int64_t step_ = 0;        // iterations over all stages of this member (drives ΔT, as the reference's global t)
+    int64_t stage_step_ = 0;  // iterations within the stage (drives the cosine prune rate and the stop fraction)
+    int64_t epoch_ = 0;       // epochs completed in the current stage
     int64_t batch_in_epoch_ = 0;
     double epoch_loss_sum_ = 0, epoch_correct_ = 0;
     int64_t epoch_seen_ = 0;
     double best_val_ = 0;
     double last_val_accuracy_ = 0;  // of the last finished epoch (not checkpointed: set again by every epoch)
     bool have_best_ = false;
-    TensorMap best_state_;      // best-validation state of the open ticket window
+    TensorMap best_state_;  // best-validation state of the open ticket window
     nlohmann::json best_meta_;
     int64_t epochs_in_loader_ = 0;  // loader epochs consumed over all stages (distinct data order per epoch)
     std::function<void(int64_t)> epoch_hook_;

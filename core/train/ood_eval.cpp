@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Out-of-distribution sets and scores (see ood_eval.h).
 #include "train/ood_eval.h"
 
@@ -7,6 +8,7 @@
 #include "data/corruptions.h"
 #include "data/npy_reader.h"
 #include "ft/config/validation.h"
+#include "ft/train/run_plan.h"
 
 namespace ft {
 
@@ -42,7 +44,7 @@ nlohmann::json result_json(const OodResult& r) {
 
 std::vector<OodSet> load_ood_sets(const RunConfig& config, const DatasetBundle& data) {
     const int64_t n = config.eval.ood_samples > 0 ? config.eval.ood_samples : data.test.size();
-    const uint64_t seed = uint64_t(member_seed(config, 0));
+    const uint64_t seed = uint64_t(run_seed(config, 0));  // the first run's, as the data split
     std::vector<OodSet> out;
     for (const auto& spec : ood_set_list(config.eval)) {
         OodSet set{spec.name, spec.text, {}};
@@ -71,8 +73,8 @@ std::vector<OodSet> load_ood_sets(const RunConfig& config, const DatasetBundle& 
                     throw DataError(std::string(e.what()) + " (" + where + ")");
                 }
                 if (other.input_shape != data.input_shape)
-                    throw DataError(where + ": inputs are " + shape_text(other.input_shape) + ", the training data's are " +
-                                    shape_text(data.input_shape));
+                    throw DataError(where + ": inputs are " + shape_text(other.input_shape) +
+                                    ", the training data's are " + shape_text(data.input_shape));
                 set.split = {renormalised(other.test.x, other, data), other.test.y};
                 break;
             }
@@ -107,7 +109,7 @@ OodEvaluation evaluate_ood(const std::vector<OodSet>& sets, const std::vector<st
     const auto in_ensemble = mean_probabilities(in_member_probs);
     out.n_in = int64_t(in_ensemble.size()) / classes;
     if (out.n_in == 0) return out;
-    auto report = [&sink](int64_t member, const std::string& split, int64_t n, const OodResult& r) {
+    auto report = [&sink](int64_t member, const EvalSplit& split, int64_t n, const OodResult& r) {
         EvalReport e;
         e.member = member;
         e.split = split;
@@ -116,14 +118,15 @@ OodEvaluation evaluate_ood(const std::vector<OodSet>& sets, const std::vector<st
         sink.on_event(e);
     };
     std::string names;
-    for (const auto& set : sets) names += (names.empty() ? "" : ", ") + set.name + " (" + std::to_string(set.split.size()) + ")";
+    for (const auto& set : sets)
+        names += (names.empty() ? "" : ", ") + set.name + " (" + std::to_string(set.split.size()) + ")";
     sink.on_event(LogLine{LogLine::Info, "out-of-distribution detection against " + names});
     for (const auto& set : sets) {
         const auto probs = predict(set.split);
         OodSetResult r;
         r.name = set.name;
         r.n = set.split.size();
-        const std::string split = "ood/" + set.name;
+        const EvalSplit split = EvalSplit::ood(set.name);
         for (size_t k = 0; k < probs.size(); ++k) {
             r.members.push_back(ood_metrics(in_member_probs[k], probs[k], classes));
             report(int64_t(k), split, r.n, r.members.back());

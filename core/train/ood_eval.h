@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Out-of-distribution detection (spec §6.5): the sets of eval.ood_sets are prepared before training (so a missing
 // file fails early), normalised exactly like the training data; after training the tickets and their ensemble
 // are scored against the test set with the maximum softmax probability and the predictive entropy (AUROC and FPR

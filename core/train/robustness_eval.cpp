@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Corruption robustness (see robustness_eval.h).
 #include "train/robustness_eval.h"
 
@@ -9,6 +10,7 @@
 #include "data/npy_reader.h"
 #include "ft/config/eval_sets.h"
 #include "ft/config/validation.h"
+#include "ft/train/run_plan.h"
 #include "train/evaluator.h"
 
 namespace ft {
@@ -48,8 +50,9 @@ std::vector<std::string> cifar_c_files(const std::string& folder) {
     if (!fs::is_directory(folder, ec))
         throw DataError(folder + ": no such folder (eval.cifar_c_path names the CIFAR-10-C / CIFAR-100-C folder)");
     if (!fs::exists(fs::path(folder) / "labels.npy", ec))
-        throw DataError((fs::path(folder) / "labels.npy").string() + ": no such file (a CIFAR-C folder holds "
-                                                                     "labels.npy and one <corruption>.npy per type)");
+        throw DataError((fs::path(folder) / "labels.npy").string() +
+                        ": no such file (a CIFAR-C folder holds "
+                        "labels.npy and one <corruption>.npy per type)");
     std::vector<std::string> files;
     for (const auto& e : fs::directory_iterator(folder, ec)) {
         const auto name = e.path().filename().string();
@@ -81,16 +84,16 @@ RobustnessResult evaluate_robustness(const RunConfig& config, const DatasetBundl
                                 " images; a CIFAR-C file holds 5 severities of equally many images");
             const int64_t per_severity = h.shape[0] / 5;
             for (int64_t s : e.severities)
-                sources.push_back({fs::path(file).stem().string(), int(s), [&data, &e, file, labels, s, per_severity] {
-                                       return first(read_corruption_npy(file, labels, int(s), data.mean, data.stdev,
-                                                                        per_severity),
-                                                    e.corruption_samples);
-                                   }});
+                sources.push_back(
+                    {fs::path(file).stem().string(), int(s), [&data, &e, file, labels, s, per_severity] {
+                         return first(read_corruption_npy(file, labels, int(s), data.mean, data.stdev, per_severity),
+                                      e.corruption_samples);
+                     }});
         }
     } else {
         out.source = "generated";
         base = first(data.test, e.corruption_samples);
-        const uint64_t seed = uint64_t(member_seed(config, 0));
+        const uint64_t seed = uint64_t(run_seed(config, 0));  // the first run's, as the data split
         for (const auto& type : corruption_list(e))
             for (int64_t s : e.severities)
                 sources.push_back({type, int(s), [&base, &data, type, s, seed] {
@@ -102,14 +105,14 @@ RobustnessResult evaluate_robustness(const RunConfig& config, const DatasetBundl
         return out;
     }
 
-    sink.on_event(LogLine{LogLine::Info, "robustness: " + std::to_string(sources.size()) + " corrupted test sets (" +
-                                             out.source + (e.corruption_samples > 0
-                                                               ? ", at most " + std::to_string(e.corruption_samples) +
-                                                                     " images each)"
-                                                               : ", whole sets)")});
+    sink.on_event(
+        LogLine{LogLine::Info,
+                "robustness: " + std::to_string(sources.size()) + " corrupted test sets (" + out.source +
+                    (e.corruption_samples > 0 ? ", at most " + std::to_string(e.corruption_samples) + " images each)"
+                                              : ", whole sets)")});
     std::vector<CalibrationMeter> pooled(size_t(members), CalibrationMeter(data.classes, bins));
     CalibrationMeter pooled_ensemble(data.classes, bins);
-    auto report = [&sink](int64_t member, const std::string& split, const ClassificationMetrics& m) {
+    auto report = [&sink](int64_t member, const EvalSplit& split, const ClassificationMetrics& m) {
         EvalReport r;
         r.member = member;
         r.split = split;
@@ -125,7 +128,7 @@ RobustnessResult evaluate_robustness(const RunConfig& config, const DatasetBundl
         out.samples_per_set = std::max(out.samples_per_set, set.size());
         const auto labels = labels_of(set);
         const auto probs = predict(set);
-        const std::string split = "corrupted/" + source.type + "/" + std::to_string(source.severity);
+        const EvalSplit split = EvalSplit::corrupted(source.type, source.severity);
         CorruptedSetResult r{source.type, source.severity, {}, {}};
         for (int64_t k = 0; k < members; ++k) {
             auto m = classification_metrics(probs[size_t(k)], labels, data.classes, bins);
@@ -143,10 +146,10 @@ RobustnessResult evaluate_robustness(const RunConfig& config, const DatasetBundl
     }
     for (int64_t k = 0; k < members; ++k) {
         out.pooled_members.push_back(pooled[size_t(k)].value());
-        report(k, "corrupted", out.pooled_members.back());
+        report(k, EvalSplit::corrupted_pooled(), out.pooled_members.back());
     }
     out.pooled_ensemble = pooled_ensemble.value();
-    report(-1, "corrupted", out.pooled_ensemble);
+    report(-1, EvalSplit::corrupted_pooled(), out.pooled_ensemble);
     return out;
 }
 
@@ -156,7 +159,9 @@ nlohmann::json robustness_json(const RobustnessResult& r) {
     for (const auto& s : r.sets) {
         nlohmann::json members = nlohmann::json::array();
         for (const auto& m : s.members) members.push_back(short_metrics(m));
-        sets.push_back({{"type", s.type}, {"severity", s.severity}, {"ensemble", short_metrics(s.ensemble)},
+        sets.push_back({{"type", s.type},
+                        {"severity", s.severity},
+                        {"ensemble", short_metrics(s.ensemble)},
                         {"members", members}});
     }
     nlohmann::json pooled_members = nlohmann::json::array();

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Corruption robustness of the tickets and their ensemble (spec §6.3): accuracy, NLL and ECE on every corrupted
 // test set (type x severity) and pooled over all of them. The sets are generated on the fly from the first
 // eval.corruption_samples test images (data/corruptions.h, seeded, deterministic), or read from a CIFAR-10-C /
@@ -30,8 +31,8 @@ struct CorruptedSetResult {
 };
 
 struct RobustnessResult {
-    std::string source;   // "generated" or the CIFAR-C folder
-    std::string skipped;  // why nothing was evaluated (2-D data, no corruption selected); empty otherwise
+    std::string source;      // "generated" or the CIFAR-C folder
+    std::string skipped;     // why nothing was evaluated (2-D data, no corruption selected); empty otherwise
     bool cancelled = false;  // stopped early (RunControl): the sets so far are reported
     int64_t samples_per_set = 0;
     std::vector<CorruptedSetResult> sets;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // RunControl: cross-thread pause / resume / cancel.
 #include "ft/train/run_control.h"
 

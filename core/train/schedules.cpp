@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // EDST timeline (spec §4.1) and the LR / prune-rate schedules (spec §2.4, §3).
 #include "ft/train/schedules.h"
 
@@ -8,8 +9,12 @@ namespace ft {
 
 EdstSchedule::EdstSchedule(int64_t epochs, int64_t explore_epochs, int64_t members, double lr_explore,
                            double lr_refine_high, double lr_refine_low)
-    : epochs_(epochs), explore_epochs_(explore_epochs), members_(members), lr_explore_(lr_explore),
-      lr_high_(lr_refine_high), lr_low_(lr_refine_low) {
+    : epochs_(epochs),
+      explore_epochs_(explore_epochs),
+      members_(members),
+      lr_explore_(lr_explore),
+      lr_high_(lr_refine_high),
+      lr_low_(lr_refine_low) {
     t_re_ = double(epochs - explore_epochs) / double(members);
     for (int64_t k = 0; k < members; ++k)
         lr_low_at_.push_back(static_cast<int64_t>(std::ceil(double(explore_epochs) + double(k) * t_re_ + t_re_ / 2.0)));
@@ -57,6 +62,7 @@ std::vector<EdstEpoch> EdstSchedule::timeline() const {
 
 std::vector<int64_t> multistep_milestones(const std::vector<double>& fractions, int64_t epochs) {
     std::vector<int64_t> out;
+    out.reserve(fractions.size());
     for (double f : fractions) out.push_back(static_cast<int64_t>(std::floor(f * double(epochs))));
     return out;
 }

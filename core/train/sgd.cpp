@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // MomentumSgd: see sgd.h for why it is ours.
 #include "train/sgd.h"
 
@@ -8,8 +9,8 @@ namespace ft {
 namespace {
 
 bool fusable(const torch::Tensor& t, const torch::Tensor& like) {
-    return !t.defined() || (t.device().is_cpu() && t.scalar_type() == torch::kFloat && t.is_contiguous() &&
-                            t.numel() == like.numel());
+    return !t.defined() ||
+           (t.device().is_cpu() && t.scalar_type() == torch::kFloat && t.is_contiguous() && t.numel() == like.numel());
 }
 
 // The step of one parameter and its mask in a single pass over memory: the formula of the tensor path below, in the
@@ -32,9 +33,12 @@ template <bool First>
 void fused_step(float* pw, const float* pg, float* pb, const float* pm, bool mask_momentum, int64_t n, float lr,
                 float momentum, float weight_decay) {
     at::parallel_for(0, n, 32768, [&](int64_t begin, int64_t end) {
-        if (!pm) fused_range<First, false, false>(pw, pg, pb, pm, begin, end, lr, momentum, weight_decay);
-        else if (!mask_momentum) fused_range<First, true, false>(pw, pg, pb, pm, begin, end, lr, momentum, weight_decay);
-        else fused_range<First, true, true>(pw, pg, pb, pm, begin, end, lr, momentum, weight_decay);
+        if (!pm)
+            fused_range<First, false, false>(pw, pg, pb, pm, begin, end, lr, momentum, weight_decay);
+        else if (!mask_momentum)
+            fused_range<First, true, false>(pw, pg, pb, pm, begin, end, lr, momentum, weight_decay);
+        else
+            fused_range<First, true, true>(pw, pg, pb, pm, begin, end, lr, momentum, weight_decay);
     });
 }
 
@@ -62,15 +66,17 @@ void MomentumSgd::step(const std::vector<torch::Tensor>& masks, bool mask_moment
             if (first) buf = torch::empty_like(p);
             const auto g = p.grad().contiguous();
             const float* pm = mask.defined() ? mask.data_ptr<float>() : nullptr;
-            (first ? fused_step<true> : fused_step<false>)(p.data_ptr<float>(), g.data_ptr<float>(), buf.data_ptr<float>(),
-                                                           pm, mask_momentum, p.numel(), float(lr_), float(momentum_),
-                                                           float(weight_decay_));
+            (first ? fused_step<true> : fused_step<false>)(p.data_ptr<float>(), g.data_ptr<float>(),
+                                                           buf.data_ptr<float>(), pm, mask_momentum, p.numel(),
+                                                           float(lr_), float(momentum_), float(weight_decay_));
             continue;
         }
         auto d = weight_decay_ != 0 ? p.grad().add(p, weight_decay_) : p.grad();
         if (momentum_ != 0) {
-            if (!buf.defined()) buf = d.clone().detach();
-            else buf.mul_(momentum_).add_(d);
+            if (!buf.defined())
+                buf = d.clone().detach();
+            else
+                buf.mul_(momentum_).add_(d);
             d = buf;
         }
         p.add_(d, -lr_);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // SGD with momentum and weight decay, arithmetically identical to torch.optim.SGD (dampening 0, no Nesterov):
 //   d = g + wd * w;  buf = d on the first step, else momentum * buf + d;  w -= lr * buf.
 // Written here, not taken from torch::optim, because the masking rules need the momentum buffers by layer

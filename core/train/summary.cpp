@@ -1,10 +1,10 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Summary JSON (see summary.h) and the training-cost accounting of spec §7.
 #include "train/summary.h"
 
 #include <cmath>
 
 #include "ft/config/config_json.h"
-#include "ft/config/validation.h"
 #include "ft/eval/flops.h"
 
 namespace ft {
@@ -13,23 +13,15 @@ namespace {
 // JSON has no infinity; an infinite NLL (some p(y|x) == 0) is written as null.
 nlohmann::json number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
-// Training cost of the whole run in units of (dense forward FLOPs x training examples) per epoch (spec §7).
-double training_cost(const RunConfig& c, double ratio) {
-    const double dynamic = c.sparse.growth == Growth::Gradient
-                               ? dst_step_cost(ratio, c.sparse.update_frequency, true)
-                               : static_step_cost(ratio);
-    const double E = double(c.train.epochs), M = double(member_count(c));
-    switch (c.method) {
-        case Method::Dense:
-        case Method::DeepEnsemble: return M * E * dense_step_cost();
-        case Method::Static: return E * static_step_cost(ratio);
-        case Method::Dst:
-        case Method::DstEnsemble: return M * E * dynamic;
-        case Method::Edst: return E * dynamic;  // one run; the M - 1 explorations cost practically nothing
-        case Method::PfEnsemble:
-            return M * (E * dense_step_cost() + double(c.pf.finetune_epochs) * static_step_cost(ratio));
-    }
-    return 0;
+// Training cost of the whole run in units of (dense forward FLOPs x training examples) per epoch (spec §7): the
+// cost of each kind of step, combined by the method's rule over the plan.
+double training_cost(const RunConfig& c, const RunPlan& plan, double ratio) {
+    StepCosts costs;
+    costs.dense = dense_step_cost();
+    costs.sparse = static_step_cost(ratio);
+    costs.dynamic = c.sparse.growth == Growth::Gradient ? dst_step_cost(ratio, c.sparse.update_frequency, true)
+                                                        : static_step_cost(ratio);
+    return training_cost(plan, costs);
 }
 
 int64_t element_count(const std::vector<int64_t>& shape) {
@@ -78,14 +70,14 @@ nlohmann::json diversity_json(const EnsembleResult& e) {
 }
 
 // Per-layer parameters and forward FLOPs (RigL: MACs per example), with the members' mean active weights.
-void add_layer_costs(nlohmann::json& flops, const RunConfig& config, const std::vector<LayerInfo>& layers,
+void add_layer_costs(nlohmann::json& flops, const RunPlan& plan, const std::vector<LayerInfo>& layers,
                      const std::vector<MemberResult>& members) {
     nlohmann::json jl = nlohmann::json::array();
     double active_total = 0, ensemble_active = 0;
     int64_t maskable = 0;
     for (size_t i = 0; i < layers.size(); ++i) {
         const int64_t n = element_count(layers[i].shape);
-        double active = is_sparse(config.method) ? layers[i].target_density * double(n) : double(n);
+        double active = plan.sparse ? layers[i].target_density * double(n) : double(n);
         double sum = 0;
         int64_t counted = 0;
         for (const auto& m : members)
@@ -94,7 +86,7 @@ void add_layer_costs(nlohmann::json& flops, const RunConfig& config, const std::
                 ++counted;
             }
         if (counted > 0) active = sum / double(counted);
-        ensemble_active += counted > 0 ? sum : active * double(member_count(config));
+        ensemble_active += counted > 0 ? sum : active * double(plan.members);
         active_total += active;
         maskable += n;
         const double dense_flops = double(n) * double(layers[i].macs_per_weight);
@@ -105,7 +97,7 @@ void add_layer_costs(nlohmann::json& flops, const RunConfig& config, const std::
                       {"sparse_flops", n > 0 ? dense_flops * active / double(n) : 0.0}});
     }
     flops["layers"] = jl;
-    const double M = double(member_count(config));
+    const double M = double(plan.members);
     flops["params"] = {{"maskable", maskable},
                        {"active_per_member", active_total},
                        {"ensemble_active", ensemble_active},
@@ -155,24 +147,32 @@ MaskDiversity ticket_mask_distances(const std::vector<std::vector<std::vector<ui
 }
 
 nlohmann::json metrics_json(const ClassificationMetrics& m, bool with_reliability) {
-    nlohmann::json j = {{"n", m.n},           {"accuracy", m.accuracy}, {"nll", number(m.nll)},
-                        {"ece", m.ece},       {"mce", m.mce},           {"brier", m.brier}};
+    nlohmann::json j = {{"n", m.n},     {"accuracy", m.accuracy}, {"nll", number(m.nll)},
+                        {"ece", m.ece}, {"mce", m.mce},           {"brier", m.brier}};
     if (with_reliability) {
         j["reliability"] = nlohmann::json::array();
         for (const auto& b : m.reliability)
-            j["reliability"].push_back({{"lo", b.lo}, {"hi", b.hi}, {"count", b.count}, {"confidence", b.confidence},
+            j["reliability"].push_back({{"lo", b.lo},
+                                        {"hi", b.hi},
+                                        {"count", b.count},
+                                        {"confidence", b.confidence},
                                         {"accuracy", b.accuracy}});
     }
     return j;
 }
 
-nlohmann::json summary_json(const RunConfig& config, const std::vector<LayerInfo>& layers,
-                            const std::vector<MemberResult>& members, const EnsembleResult& ensemble,
-                            const std::string& status, double seconds, int64_t threads, const std::string& device) {
+nlohmann::json summary_json(const RunConfig& config, const RunPlan& plan, const std::vector<LayerInfo>& layers,
+                            const std::vector<MemberResult>& members, const EnsembleResult& ensemble, RunStatus status,
+                            double seconds, int64_t threads, const std::string& device) {
     nlohmann::json out;
-    out["run"] = {{"name", config.name},      {"method", to_string(config.method)}, {"status", status},
-                  {"seconds", seconds},       {"device", device},                   {"threads", threads},
-                  {"version", FT_VERSION},    {"config_hash", config_hash(config)}};
+    out["run"] = {{"name", config.name},
+                  {"method", to_string(config.method)},
+                  {"status", to_string(status)},
+                  {"seconds", seconds},
+                  {"device", device},
+                  {"threads", threads},
+                  {"version", FT_VERSION},
+                  {"config_hash", config_hash(config)}};
     out["config"] = config_to_json(config);
 
     // Densities: of the tickets when there are any (PF's global pruning is not an allocation), else the target.
@@ -182,18 +182,24 @@ nlohmann::json summary_json(const RunConfig& config, const std::vector<LayerInfo
     for (size_t i = 0; i < layers.size(); ++i) {
         int64_t n = 1;
         for (auto s : layers[i].shape) n *= s;
-        double density = is_sparse(config.method) ? layers[i].target_density : 1.0;
+        double density = plan.sparse ? layers[i].target_density : 1.0;
         if (!members.empty() && i < members[0].layer_density.size()) density = members[0].layer_density[i];
         maskable += n;
         costs.push_back({layers[i].name, n, layers[i].macs_per_weight, density});
-        jl.push_back({{"name", layers[i].name}, {"shape", layers[i].shape}, {"density", density}, {"weights", n},
+        jl.push_back({{"name", layers[i].name},
+                      {"shape", layers[i].shape},
+                      {"density", density},
+                      {"weights", n},
                       {"macs_per_weight", layers[i].macs_per_weight}});
     }
     out["model"] = {{"name", config.model.name}, {"layers", jl}, {"maskable_weights", maskable}};
 
     out["members"] = nlohmann::json::array();
     for (const auto& m : members) {
-        nlohmann::json jm = {{"index", m.index}, {"seed", m.seed}, {"epoch", m.epoch}, {"val_accuracy", m.val_accuracy},
+        nlohmann::json jm = {{"index", m.index},
+                             {"seed", m.seed},
+                             {"epoch", m.epoch},
+                             {"val_accuracy", m.val_accuracy},
                              {"test", metrics_json(m.test, false)}};
         out["members"].push_back(jm);
     }
@@ -223,13 +229,15 @@ nlohmann::json summary_json(const RunConfig& config, const std::vector<LayerInfo
     out["diversity"] = diversity_json(ensemble);
 
     const double ratio = costs.empty() ? 1.0 : sparse_forward_ratio(costs);
-    const int64_t reference_epochs = config.eval.flops_reference_epochs > 0 ? config.eval.flops_reference_epochs : config.train.epochs;
-    out["flops"] = {{"sparse_forward_ratio", ratio},
-                    {"train_vs_dense", training_cost(config, ratio) / (double(reference_epochs) * dense_step_cost())},
-                    {"inference_vs_dense", double(member_count(config)) * ratio},
-                    {"reference_epochs", reference_epochs},
-                    {"convention", "RigL (spec 7): dense step 3 f_D, sparse 3 f_S, dense gradient every update"}};
-    add_layer_costs(out["flops"], config, layers, members);
+    const int64_t reference_epochs =
+        config.eval.flops_reference_epochs > 0 ? config.eval.flops_reference_epochs : config.train.epochs;
+    out["flops"] = {
+        {"sparse_forward_ratio", ratio},
+        {"train_vs_dense", training_cost(config, plan, ratio) / (double(reference_epochs) * dense_step_cost())},
+        {"inference_vs_dense", double(plan.members) * ratio},
+        {"reference_epochs", reference_epochs},
+        {"convention", "RigL (spec 7): dense step 3 f_D, sparse 3 f_S, dense gradient every update"}};
+    add_layer_costs(out["flops"], plan, layers, members);
     return out;
 }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The summary JSON of a run: what `freetickets train --out` writes and what tests and the README read.
 #pragma once
 
@@ -10,6 +11,8 @@
 #include "ft/eval/calibration.h"
 #include "ft/eval/diversity.h"
 #include "ft/train/events.h"
+#include "ft/train/run_plan.h"
+#include "ft/train/run_status.h"
 
 namespace ft {
 
@@ -40,8 +43,8 @@ MaskDiversity ticket_mask_distances(const std::vector<std::vector<std::vector<ui
 struct EnsembleResult {
     ClassificationMetrics test;
     Matrix disagreement, kl;
-    MaskDiversity masks;               // empty for dense methods
-    std::vector<double> ever_active;   // per training run (sparse methods)
+    MaskDiversity masks;                                        // empty for dense methods
+    std::vector<double> ever_active;                            // per training run (sparse methods)
     std::vector<std::vector<MaskUpdateDistance>> mask_updates;  // per training run (dynamic sparse methods)
 };
 
@@ -56,8 +59,9 @@ nlohmann::json metrics_json(const ClassificationMetrics& m, bool with_reliabilit
 // params {maskable, active_per_member, ensemble_active, ensemble_dense}, layers[] {name, params, active_params,
 // dense_flops, sparse_flops}}. Robustness and OoD are added by evaluate_tickets (ticket_evaluation.h).
 // FLOPs follow RigL: one multiply-accumulate counts as one FLOP, per example, maskable layers only.
-nlohmann::json summary_json(const RunConfig& config, const std::vector<LayerInfo>& layers,
-                            const std::vector<MemberResult>& members, const EnsembleResult& ensemble,
-                            const std::string& status, double seconds, int64_t threads, const std::string& device);
+// The training cost comes from the plan and the method's rule (run_plan.h, training_cost).
+nlohmann::json summary_json(const RunConfig& config, const RunPlan& plan, const std::vector<LayerInfo>& layers,
+                            const std::vector<MemberResult>& members, const EnsembleResult& ensemble, RunStatus status,
+                            double seconds, int64_t threads, const std::string& device);
 
 }  // namespace ft

@@ -1,12 +1,13 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The end-of-run evaluation (see ticket_evaluation.h).
 #include "train/ticket_evaluation.h"
 
 #include <chrono>
 
-#include "ft/config/validation.h"
 #include "train/checkpoint.h"
 #include "train/evaluator.h"
 #include "train/robustness_eval.h"
+#include "train/run_checkpoint.h"
 
 namespace ft {
 
@@ -19,11 +20,12 @@ void load_ticket_states(const std::string& dir, std::vector<Ticket>& tickets) {
             throw std::runtime_error((dir.empty() ? std::string("(no checkpoint folder)") : dir) + "/ticket-" +
                                      std::to_string(k) + ".json: ticket " + std::to_string(k) +
                                      " was never written (has the run finished training?)");
+        const TicketMeta saved = TicketMeta::from_json(meta, dir + "/ticket-" + std::to_string(k) + ".json");
         t.index = int64_t(k);
-        t.epoch = meta.value("epoch", int64_t{0});
-        t.step = meta.value("step", int64_t{0});
-        t.val_accuracy = meta.value("val_accuracy", 0.0);
-        t.reason = meta.value("reason", std::string());
+        t.epoch = saved.epoch;
+        t.step = saved.step;
+        t.val_accuracy = saved.val_accuracy;
+        t.reason = saved.reason;
     }
 }
 
@@ -32,7 +34,7 @@ nlohmann::json evaluate_tickets(RunContext& ctx, std::vector<Ticket>& tickets, c
     const RunConfig& config = ctx.config;
     const DatasetBundle& data = ctx.data;
     const int64_t M = int64_t(tickets.size());
-    MemberTrainer evaluator(ctx, 0, member_seed(config, 0), false);  // masks come with each ticket's state
+    MemberTrainer evaluator(ctx, 0, ctx.plan.first_seed(), false);  // masks come with each ticket's state
     const auto layers = input.layers.empty() ? evaluator.layer_info() : input.layers;
     const auto labels = labels_of(data.test);
     const BinningOptions bins{config.eval.ece_bins, config.eval.true_bins};
@@ -48,7 +50,7 @@ nlohmann::json evaluate_tickets(RunContext& ctx, std::vector<Ticket>& tickets, c
         if (input.grid) grid_probs.push_back(grid_probabilities(evaluator.model(), *input.grid, batch, ctx.device));
         MemberResult m;
         m.index = k;
-        m.seed = config.method == Method::Edst ? member_seed(config, 0) : member_seed(config, k);
+        m.seed = ctx.plan.ticket_seed(k);
         m.epoch = t.epoch;
         m.val_accuracy = t.val_accuracy;
         m.test = classification_metrics(member_probs.back(), labels, data.classes, bins);
@@ -62,7 +64,7 @@ nlohmann::json evaluate_tickets(RunContext& ctx, std::vector<Ticket>& tickets, c
         }
         EvalReport r;
         r.member = k;
-        r.split = "test";
+        r.split = EvalSplit::test();
         r.metrics = m.test;
         ctx.sink.on_event(r);
         members.push_back(std::move(m));
@@ -79,7 +81,7 @@ nlohmann::json evaluate_tickets(RunContext& ctx, std::vector<Ticket>& tickets, c
     {
         EvalReport r;
         r.member = -1;
-        r.split = "test";
+        r.split = EvalSplit::test();
         r.metrics = ensemble.test;
         if (M >= 2) {
             r.disagreement = ensemble.disagreement;
@@ -88,8 +90,8 @@ nlohmann::json evaluate_tickets(RunContext& ctx, std::vector<Ticket>& tickets, c
         ctx.sink.on_event(r);
     }
     if (input.grid)
-        ctx.sink.on_event(make_boundary(*input.grid, mean_probabilities(grid_probs), data.classes, -1, input.step,
-                                        "ensemble"));
+        ctx.sink.on_event(
+            make_boundary(*input.grid, mean_probabilities(grid_probs), data.classes, -1, input.step, "ensemble"));
 
     const MemberPredictor predict = [&](const Split& split) {
         std::vector<std::vector<float>> out;
@@ -102,12 +104,11 @@ nlohmann::json evaluate_tickets(RunContext& ctx, std::vector<Ticket>& tickets, c
     const auto robustness = evaluate_robustness(config, data, M, predict, ctx.sink, &ctx.control);
     const auto ood = evaluate_ood(input.ood_sets, member_probs, data.classes, predict, ctx.sink);
 
-    auto summary = summary_json(config, layers, members, ensemble, "finished", input.seconds, input.threads,
-                                ctx.device.str());
+    auto summary = summary_json(config, ctx.plan, layers, members, ensemble, RunStatus::Finished, input.seconds,
+                                input.threads, ctx.device.str());
     summary["robustness"] = robustness_json(robustness);
     summary["ood"] = ood_json(ood);
-    summary["run"]["eval_seconds"] =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    summary["run"]["eval_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return summary;
 }
 

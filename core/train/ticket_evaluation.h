@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The evaluation at the end of a run, shared by run_experiment and evaluate_checkpoint: every ticket and the
 // probability-mean ensemble on the test set (spec §6.1, §6.2), prediction and mask diversity (§6.4), corruption
 // robustness (§6.3), out-of-distribution detection (§6.5), the ensemble's decision boundary on 2-D data, and the
@@ -18,13 +19,13 @@
 namespace ft {
 
 struct TicketEvaluationInput {
-    std::vector<LayerInfo> layers;             // empty: taken from a freshly built network
-    std::vector<double> ever_active;           // per training run
+    std::vector<LayerInfo> layers;                              // empty: taken from a freshly built network
+    std::vector<double> ever_active;                            // per training run
     std::vector<std::vector<MaskUpdateDistance>> mask_updates;  // per training run
     std::vector<OodSet> ood_sets;
-    const BoundaryGrid* grid = nullptr;        // 2-D data: publish the ensemble's decision boundary
-    int64_t step = 0;                          // the run's last step (for the boundary event)
-    double seconds = 0;                        // training time
+    const BoundaryGrid* grid = nullptr;  // 2-D data: publish the ensemble's decision boundary
+    int64_t step = 0;                    // the run's last step (for the boundary event)
+    double seconds = 0;                  // training time
     int64_t threads = 1;
 };
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Makes the README's screenshots as a person sees the workbench: on a real X server (Xvfb) at 1366x768 and
 # 1920x1080, with an empty HOME, every perspective of a stored run, grabbed from the screen with ImageMagick.
 # The runs (a shortened fashion-edst and spirals-teach) are trained first by the CLI into a throw-away store.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Running the freetickets binary from a test as a user would: exact argv bytes (no shell), its own environment
 // additions, stdout and stderr captured in files, optionally as an unprivileged user (so that file permissions
 // hold when the tests run as root). FREETICKETS_BIN is the binary's path (a compile definition).
@@ -21,14 +22,14 @@
 namespace cli_test {
 
 struct Command {
-    std::vector<std::string> args;              // after the program name
-    std::map<std::string, std::string> env;     // added to (or replacing in) the test's environment
-    std::string out_file, err_file;             // where stdout and stderr go
-    bool as_nobody = false;                     // drop root to uid/gid 65534 first (no effect when not root)
+    std::vector<std::string> args;           // after the program name
+    std::map<std::string, std::string> env;  // added to (or replacing in) the test's environment
+    std::string out_file, err_file;          // where stdout and stderr go
+    bool as_nobody = false;                  // drop root to uid/gid 65534 first (no effect when not root)
 };
 
 struct Outcome {
-    int rc = -1;         // exit status, or 128 + signal
+    int rc = -1;  // exit status, or 128 + signal
     std::string out, err;
 };
 
@@ -82,8 +83,9 @@ inline Outcome run(const Command& c) { return finish(spawn(c), c); }
 // The tiny config of these tests: EDST on two spirals, 2 tickets, 40 epochs of 29 steps, one thread (so that a
 // resumed run ends with exactly the numbers of an uninterrupted one). About a second of training.
 inline std::vector<std::string> tiny_train(const std::vector<std::string>& extra) {
-    std::vector<std::string> a = {"train",  "spirals-teach", "--set", "train.epochs=40", "--set",
-                                  "edst.explore_epochs=20", "--set", "ensemble.members=2", "--set", "threads=1", "-q"};
+    std::vector<std::string> a = {
+        "train", "spirals-teach",      "--set", "train.epochs=40", "--set", "edst.explore_epochs=20",
+        "--set", "ensemble.members=2", "--set", "threads=1",       "-q"};
     a.insert(a.end(), extra.begin(), extra.end());
     return a;
 }

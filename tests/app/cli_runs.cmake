@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The `freetickets runs` commands as a user runs them, on two tiny trained runs: list/show --json carry id and
 # status, diff shows only the differing keys, export writes the long CSV and the JSON, delete/restore/purge, tags,
 # notes and names with quotes, SQL, newlines and non-ASCII text come back unchanged, import, and errors that name

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The freetickets CLI as a user runs it: exit codes, error messages naming the field or file, the summary JSON.
 # Run by CTest: cmake -DFREETICKETS=<binary> -DWORKDIR=<dir> -P cli_smoke.cmake
 file(REMOVE_RECURSE ${WORKDIR})

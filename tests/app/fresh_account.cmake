@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Both programs on an account that has never run either: an empty HOME, no XDG folders set. Each must create its
 # data folder and the default run store, train a short spirals-teach into it and leave it finished there.
 # Run by CTest: cmake -DFREETICKETS=<cli> -DWORKBENCH=<workbench or empty> -DWORKDIR=<dir> -P fresh_account.cmake

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Shared by the CTest scripts that drive a program as its users do (cli_smoke, cli_runs, workbench_cli): run it
 # and check the exit code, check what it printed. Set PROGRAM (the binary) and WORKDIR before including, and
 # RUN_TIMEOUT (seconds) to bound each run.

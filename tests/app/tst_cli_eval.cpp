@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // `freetickets eval` and `freetickets compare` as a user runs them, on a tiny trained spirals run: re-evaluating
 // by run id records the evaluations, the decision boundary and the summary in the store; by checkpoint folder it
 // writes the summary; compare prints the table as text, CSV and Markdown; bad input exits non-zero naming what
@@ -50,15 +51,16 @@ protected:
         dir = fs::temp_directory_path() / ("ft-cli-eval-" + std::to_string(::getpid()));
         fs::remove_all(dir);
         fs::create_directories(dir / "xdg");
-        const auto r = cli("train spirals-teach --set train.epochs=12 --set edst.explore_epochs=6 --set "
-                           "ensemble.members=2 --set eval.every_epochs=0 --checkpoint-dir '" + file("ckpt") +
-                           "' --out '" + file("train.json") + "' -q");
+        const auto r =
+            cli("train spirals-teach --set train.epochs=12 --set edst.explore_epochs=6 --set "
+                "ensemble.members=2 --set eval.every_epochs=0 --checkpoint-dir '" +
+                file("ckpt") + "' --out '" + file("train.json") + "' -q");
         ASSERT_EQ(r.rc, 0) << r.err;
         trained = nlohmann::json::parse(slurp(file("train.json")));
         auto store = ft::RunStore::open(file("runs.sqlite"));
         auto config = ft::config_from_json(trained["config"], "summary");
         run = store.create_run(ft::new_run_for(config, "spirals", file("ckpt")));
-        store.set_status(run, "finished");
+        store.set_status(run, ft::RunStatus::Finished);
     }
     static void TearDownTestSuite() { fs::remove_all(dir); }
 };
@@ -70,8 +72,8 @@ int64_t CliEval::run = 0;
 }  // namespace
 
 TEST_F(CliEval, EvalByRunIdRecordsInTheStore) {
-    const auto r = cli("eval " + std::to_string(run) + " --db '" + file("runs.sqlite") + "' --out '" +
-                       file("eval.json") + "' -q");
+    const auto r =
+        cli("eval " + std::to_string(run) + " --db '" + file("runs.sqlite") + "' --out '" + file("eval.json") + "' -q");
     ASSERT_EQ(r.rc, 0) << r.err;
     EXPECT_NE(r.out.find("ensemble"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("OoD AUROC"), std::string::npos) << r.out;
@@ -81,13 +83,13 @@ TEST_F(CliEval, EvalByRunIdRecordsInTheStore) {
 
     auto store = ft::RunStore::open(file("runs.sqlite"), ft::StoreMode::ReadOnly);
     std::map<std::string, int> splits;
-    for (const auto& e : store.evaluations(run)) ++splits[e.split];
+    for (const auto& e : store.evaluations(run)) ++splits[to_string(e.split)];
     EXPECT_EQ(splits["test"], 3);
     EXPECT_EQ(splits["ood/gaussian"], 3);
     EXPECT_EQ(splits["ood/uniform"], 3);
     EXPECT_EQ(store.summary(run)["ensemble"]["test"], evaluated["ensemble"]["test"]);
     EXPECT_EQ(store.decision_boundaries(run, "ensemble").size(), 1u);
-    EXPECT_EQ(store.get_run(run).status, "finished");
+    EXPECT_EQ(store.get_run(run).status, ft::RunStatus::Finished);
 }
 
 TEST_F(CliEval, EvalByFolderWithEvalOverrides) {

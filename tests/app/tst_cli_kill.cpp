@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The run store's crash guarantees, end to end through `freetickets`: a training process killed with SIGKILL at
 // 20+ random moments (seeded) never leaves a store that fails to open, fails PRAGMA integrity_check, loses a
 // committed row or shows the run as anything but interrupted; `freetickets resume RUN` then finishes it with the
@@ -71,9 +72,8 @@ TEST(CliKill, SigkillAtRandomMomentsThenResumeEqualsAnUninterruptedRun) {
 
     // The uninterrupted run, for its final numbers and its length in steps.
     const std::string plain_db = dir.file("plain.sqlite");
-    const auto plain = cli_test::run(
-        {cli_test::tiny_train({"--db", plain_db, "--out", dir.file("plain.json")}), env, dir.file("plain.out"),
-         dir.file("plain.err")});
+    const auto plain = cli_test::run({cli_test::tiny_train({"--db", plain_db, "--out", dir.file("plain.json")}), env,
+                                      dir.file("plain.out"), dir.file("plain.err")});
     ASSERT_EQ(plain.rc, 0) << plain.err;
     const auto reference = read_json(dir.file("plain.json"));
     const int64_t total_steps = RunStore::open(plain_db, StoreMode::ReadOnly).get_run(1).total_steps;
@@ -99,8 +99,9 @@ TEST(CliKill, SigkillAtRandomMomentsThenResumeEqualsAnUninterruptedRun) {
     int kills = 0, polls = 0, timed_kills = 0;
     for (int attempt = 0; kills < kKills; ++attempt) {
         ASSERT_LT(attempt, 3 * kKills) << "the run could not be killed " << kKills << " times";
-        std::vector<std::string> args =
-            run == 0 ? cli_test::tiny_train({"--db", db}) : std::vector<std::string>{"resume", std::to_string(run), "--db", db, "-q"};
+        std::vector<std::string> args = run == 0
+                                            ? cli_test::tiny_train({"--db", db})
+                                            : std::vector<std::string>{"resume", std::to_string(run), "--db", db, "-q"};
         const Command c{args, env, dir.file("attempt.out"), dir.file("attempt.err")};
         const bool at_random_time = unit(rng) < 0.25;
         const double deadline = at_random_time ? 0.05 + 1.0 * unit(rng) : 1e9;
@@ -151,7 +152,7 @@ TEST(CliKill, SigkillAtRandomMomentsThenResumeEqualsAnUninterruptedRun) {
         }
         ASSERT_EQ(store.list_runs().size(), 1u) << "a resumed run must not create another run";
         const ft::RunRecord r = store.get_run(run);
-        EXPECT_EQ(r.status, "interrupted") << "after kill " << kills << ": " << r.message;
+        EXPECT_EQ(r.status, ft::RunStatus::Interrupted) << "after kill " << kills << ": " << r.message;
         const Counts now = counts(store, run);
         EXPECT_GE(now.metric_rows, before.metric_rows) << "after kill " << kills;
         EXPECT_GE(now.mask_updates, before.mask_updates) << "after kill " << kills;
@@ -165,8 +166,11 @@ TEST(CliKill, SigkillAtRandomMomentsThenResumeEqualsAnUninterruptedRun) {
               << " reads of the store while it was written\n";
 
     // Resumed to the end: the same numbers as the uninterrupted run, and a finished run in the store.
-    const auto done = cli_test::run({{"resume", std::to_string(run), "--db", db, "--out", dir.file("resumed.json"), "-q"},
-                                     env, dir.file("resumed.out"), dir.file("resumed.err")});
+    const auto done =
+        cli_test::run({{"resume", std::to_string(run), "--db", db, "--out", dir.file("resumed.json"), "-q"},
+                       env,
+                       dir.file("resumed.out"),
+                       dir.file("resumed.err")});
     ASSERT_EQ(done.rc, 0) << done.err;
     const auto resumed = read_json(dir.file("resumed.json"));
     EXPECT_EQ(resumed["run"]["status"], "finished");
@@ -176,7 +180,7 @@ TEST(CliKill, SigkillAtRandomMomentsThenResumeEqualsAnUninterruptedRun) {
     EXPECT_EQ(resumed["ensemble"]["test"], reference["ensemble"]["test"]);
 
     const RunStore store = RunStore::open(db, StoreMode::ReadOnly);
-    EXPECT_EQ(store.get_run(run).status, "finished");
+    EXPECT_EQ(store.get_run(run).status, ft::RunStatus::Finished);
     EXPECT_EQ(store.get_run(run).last_step, total_steps);
     EXPECT_EQ(store_test::RawDb(db, false).text("PRAGMA integrity_check"), "ok");
     // Every step's loss is stored once, with no gap, although many steps were trained more than once.
@@ -184,6 +188,6 @@ TEST(CliKill, SigkillAtRandomMomentsThenResumeEqualsAnUninterruptedRun) {
     // The ensemble's final test evaluation in the store is the summary's.
     double stored_accuracy = -1;
     for (const auto& e : store.evaluations(run))
-        if (e.member == -1 && e.split == "test") stored_accuracy = e.metrics["accuracy"].get<double>();
+        if (e.member == -1 && e.split == ft::EvalSplit::test()) stored_accuracy = e.metrics["accuracy"].get<double>();
     EXPECT_EQ(stored_accuracy, reference["ensemble"]["test"]["accuracy"].get<double>());
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Store files the CLI must refuse, end to end: a file that is not a store, a store with a newer schema, a
 // read-only file. Every command that would use them exits non-zero with a message naming the file, trains
 // nothing, and leaves the file's bytes (and its folder) exactly as they were. And a store that fills up during a
@@ -64,8 +65,8 @@ void make_store(const std::string& path) {
     RunStore store = RunStore::open(path);
     ft::NewRun run;
     run.name = "kept";
-    run.method = "dst";
-    store.set_status(store.create_run(run), "finished");
+    run.method = ft::Method::Dst;
+    store.set_status(store.create_run(run), ft::RunStatus::Finished);
 }
 
 }  // namespace
@@ -79,7 +80,8 @@ TEST(CliStoreErrors, FileThatIsNotAStoreIsRefusedBeforeTrainingAndUntouched) {
     expect_refused_untouched(dir, text, other, "not a FreeTickets run store");
 
     const std::string foreign = dir.file("contacts.db");
-    store_test::RawDb(foreign).exec("CREATE TABLE runs(id INTEGER PRIMARY KEY, name TEXT); INSERT INTO runs(name) VALUES ('theirs')");
+    store_test::RawDb(foreign).exec(
+        "CREATE TABLE runs(id INTEGER PRIMARY KEY, name TEXT); INSERT INTO runs(name) VALUES ('theirs')");
     expect_refused_untouched(dir, foreign, other, "another application");
 }
 
@@ -155,8 +157,8 @@ TEST(CliStoreErrors, FullStoreStopsTrainingWithTheErrorAndResumeFinishesTheRun) 
     EXPECT_EQ(store_test::RawDb(db, false).text("PRAGMA integrity_check"), "ok");
     EXPECT_LE(store_test::RawDb(db, false).integer("PRAGMA page_count"), cap);
     ft::RunRecord stopped = RunStore::open(db, StoreMode::ReadOnly).get_run(1);
-    EXPECT_NE(stopped.status, "finished");
-    EXPECT_NE(stopped.status, "running");
+    EXPECT_NE(stopped.status, ft::RunStatus::Finished);
+    EXPECT_NE(stopped.status, ft::RunStatus::Running);
     ASSERT_FALSE(stopped.checkpoint_dir.empty());
     EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(stopped.checkpoint_dir) / "state.json"));
 
@@ -174,5 +176,5 @@ TEST(CliStoreErrors, FullStoreStopsTrainingWithTheErrorAndResumeFinishesTheRun) 
     const auto reference = nlohmann::json::parse(cli_test::read_text(dir.file("reference.json")));
     const auto resumed = nlohmann::json::parse(cli_test::read_text(dir.file("done.json")));
     EXPECT_EQ(resumed["ensemble"]["test"], reference["ensemble"]["test"]);
-    EXPECT_EQ(RunStore::open(db, StoreMode::ReadOnly).get_run(1).status, "finished");
+    EXPECT_EQ(RunStore::open(db, StoreMode::ReadOnly).get_run(1).status, ft::RunStatus::Finished);
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Legibility probe (legibility_probe.h).
 #include "legibility_probe.h"
 
@@ -57,28 +58,18 @@ public:
 protected:
     int metric(PaintDeviceMetric m) const override {
         switch (m) {
-            case PdmWidth:
-                return size_.width();
-            case PdmHeight:
-                return size_.height();
-            case PdmWidthMM:
-                return int(size_.width() * 25.4 / dpiX_);
-            case PdmHeightMM:
-                return int(size_.height() * 25.4 / dpiY_);
-            case PdmNumColors:
-                return 0x7fffffff;
-            case PdmDepth:
-                return 32;
+            case PdmWidth: return size_.width();
+            case PdmHeight: return size_.height();
+            case PdmWidthMM: return int(size_.width() * 25.4 / dpiX_);
+            case PdmHeightMM: return int(size_.height() * 25.4 / dpiY_);
+            case PdmNumColors: return 0x7fffffff;
+            case PdmDepth: return 32;
             case PdmDpiX:
-            case PdmPhysicalDpiX:
-                return dpiX_;
+            case PdmPhysicalDpiX: return dpiX_;
             case PdmDpiY:
-            case PdmPhysicalDpiY:
-                return dpiY_;
-            case PdmDevicePixelRatio:
-                return 1;
-            case PdmDevicePixelRatioScaled:
-                return int(QPaintDevice::devicePixelRatioFScale());
+            case PdmPhysicalDpiY: return dpiY_;
+            case PdmDevicePixelRatio: return 1;
+            case PdmDevicePixelRatioScaled: return int(QPaintDevice::devicePixelRatioFScale());
         }
         return 0;
     }

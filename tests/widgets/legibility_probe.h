@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What a person can read on a window: every text the window draws, where it lands, and whether it collides with
 // another text, is cut off by its own widget, or whether a plot's legend sits on plotted data.
 //

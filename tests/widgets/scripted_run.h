@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Scripted runs for the view tests: events built by hand (no training), with masks whose every bit the test
 // knows, so a test can say exactly what a view must show.
 #pragma once
@@ -6,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "ft/config/config_json.h"
 #include "ft/train/events.h"
 
 namespace scripted {
@@ -39,10 +41,10 @@ inline void setBlock(Bits& b, int64_t cols, int64_t r0, int64_t r1, int64_t c0, 
 inline ft::RunStarted runStarted(const std::vector<ft::LayerInfo>& layers, int64_t members = 1,
                                  const std::string& method = "dst-ensemble") {
     ft::RunStarted s;
-    s.method = method;
-    s.members = members;
-    s.total_steps = 1000;
-    s.steps_per_epoch = 100;
+    s.method = ft::method_from_string(method);
+    s.plan.members = members;
+    s.plan.total_steps = 1000;
+    s.plan.steps_per_epoch = 100;
     s.layers = layers;
     s.device = "cpu";
     return s;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // BoundaryView: a panel per ticket, then the ensemble, in that order; a grid whose left half is class 0 and right
 // half class 1 shows the class colours on the correct sides (grid row 0 at the bottom), and training points are
 // drawn where their coordinates fall.
@@ -95,7 +96,8 @@ private slots:
         const double s = shot.width() / double(view.canvas()->width());
         // (0.5, 0.5) in a [-1, 1] grid whose pixels are centred on the grid points.
         const double h = 2.0 / 63.0, x0 = -1 - h / 2, span = 2 + h;
-        const QPoint p(int((r.x() + (0.5 - x0) / span * r.width()) * s), int((r.y() + (1 + h / 2 - 0.5) / span * r.height()) * s));
+        const QPoint p(int((r.x() + (0.5 - x0) / span * r.width()) * s),
+                       int((r.y() + (1 + h / 2 - 0.5) / span * r.height()) * s));
         QCOMPARE(QColor(shot.pixel(p)).rgb(), classColor(0).rgb());
         const QPoint away(int((r.x() + 0.9 * r.width()) * s), int((r.y() + 0.1 * r.height()) * s));
         QCOMPARE(QColor(shot.pixel(away)).rgb(), classColor(1).rgb());

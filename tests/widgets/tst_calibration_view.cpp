@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // CalibrationView: the reliability bars and the confidence histogram equal the ensemble's bins, each member's line
 // its own bins, the table its metrics; a later evaluation replaces the earlier one; the view follows the run from
 // "val" to "test" unless the user chose a split; overlay runs add their rows.
@@ -36,9 +37,10 @@ QVector<QPointF> pointsOf(QCPGraph* g) {
 
 void evaluate(RunData& data, int64_t step, double shift) {
     data.apply(ft::StepMetrics{0, step, 1, 1.0, 0.5, 0.1, 0.0});
-    data.apply(ft::EvalReport{0, "test", metrics(0.7, 0.04 + shift, bins(shift - 0.05)), {}, {}});
-    data.apply(ft::EvalReport{1, "test", metrics(0.72, 0.05 + shift, bins(shift + 0.02)), {}, {}});
-    data.apply(ft::EvalReport{-1, "test", metrics(0.8, 0.03 + shift, bins(shift)), {{0, 0.1}, {0.1, 0}}, {{0, 1}, {1, 0}}});
+    data.apply(ft::EvalReport{0, ft::EvalSplit::test(), metrics(0.7, 0.04 + shift, bins(shift - 0.05)), {}, {}});
+    data.apply(ft::EvalReport{1, ft::EvalSplit::test(), metrics(0.72, 0.05 + shift, bins(shift + 0.02)), {}, {}});
+    data.apply(ft::EvalReport{
+        -1, ft::EvalSplit::test(), metrics(0.8, 0.03 + shift, bins(shift)), {{0, 0.1}, {0.1, 0}}, {{0, 1}, {1, 0}}});
 }
 
 }  // namespace
@@ -107,12 +109,12 @@ private slots:
         RunData data;
         data.apply(runStarted({}, 2));
         data.apply(ft::StepMetrics{0, 50, 1, 1.0, 0.5, 0.1, 0.0});
-        data.apply(ft::EvalReport{-1, "val", metrics(0.6, 0.09, bins(-0.1)), {}, {}});
+        data.apply(ft::EvalReport{-1, ft::EvalSplit::live(true), metrics(0.6, 0.09, bins(-0.1)), {}, {}});
         CalibrationView view;
         view.setRunData(&data);
         view.refreshNow();
         QCOMPARE(view.split(), QStringLiteral("val"));  // all there is while training
-        evaluate(data, 100, 0.0);                         // the final test evaluation arrives
+        evaluate(data, 100, 0.0);                       // the final test evaluation arrives
         view.refreshNow();
         QCOMPARE(view.split(), QStringLiteral("test"));
         QCOMPARE(pointsOf(view.reliabilityBars())[0].y(), 0.3);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The experiment form: generated from the core's schema, it rejects each invalid knob of spec §11 with the core's
 // own message shown under that field, never clamps, and becomes valid again once the value is fixed.
 #include <QLabel>
@@ -58,27 +59,48 @@ private slots:
         // Spec §11, one row per invalid value. Enum knobs (method, sparse.init, growth, schedule) and the model and
         // dataset names are picked from closed lists, so they cannot be entered wrong (see closedChoices).
         const char* rows[][2] = {
-            {"sparse.density", "0"},           {"sparse.density", "-0.1"},
-            {"sparse.density", "1.5"},         {"sparse.density", "abc"},
-            {"sparse.erk_power_scale", "-1"},  {"sparse.update_frequency", "0"},
-            {"sparse.update_frequency", "-5"}, {"sparse.update_frequency", "2.5"},
-            {"sparse.prune_rate", "1.01"},     {"sparse.prune_rate", "-0.1"},
-            {"sparse.prune_rate_min", "2"},    {"sparse.stop_fraction", "0"},
-            {"sparse.stop_fraction", "1.2"},   {"edst.exploration_rate", "0"},
-            {"edst.exploration_rate", "1.5"},  {"ensemble.members", "0"},
-            {"edst.explore_epochs", "0"},      {"edst.explore_epochs", "450"},
-            {"train.epochs", "155"},           {"train.epochs", "0"},
-            {"train.lr", "0"},                 {"train.lr", "-1"},
-            {"edst.lr_refine_high", "-0.01"},  {"edst.lr_refine_low", "0"},
-            {"train.milestones", "[0.75, 0.5]"}, {"train.milestones", "[0.5, 1]"},
-            {"train.gamma", "0"},              {"train.gamma", "2"},
-            {"train.momentum", "1"},           {"train.momentum", "-0.5"},
-            {"train.weight_decay", "-0.0001"}, {"train.batch_size", "0"},
-            {"data.validation_split", "1"},    {"data.validation_split", "-0.1"},
-            {"eval.ece_bins", "0"},            {"device", "tpu"},
-            {"threads", "-2"},                 {"model.hidden", "[10]"},
-            {"ensemble.seeds", "[]"},          {"pf.finetune_lr", "0"},
-            {"pf.finetune_epochs", "0"},       {"data.synthetic_samples", "5"},
+            {"sparse.density", "0"},
+            {"sparse.density", "-0.1"},
+            {"sparse.density", "1.5"},
+            {"sparse.density", "abc"},
+            {"sparse.erk_power_scale", "-1"},
+            {"sparse.update_frequency", "0"},
+            {"sparse.update_frequency", "-5"},
+            {"sparse.update_frequency", "2.5"},
+            {"sparse.prune_rate", "1.01"},
+            {"sparse.prune_rate", "-0.1"},
+            {"sparse.prune_rate_min", "2"},
+            {"sparse.stop_fraction", "0"},
+            {"sparse.stop_fraction", "1.2"},
+            {"edst.exploration_rate", "0"},
+            {"edst.exploration_rate", "1.5"},
+            {"ensemble.members", "0"},
+            {"edst.explore_epochs", "0"},
+            {"edst.explore_epochs", "450"},
+            {"train.epochs", "155"},
+            {"train.epochs", "0"},
+            {"train.lr", "0"},
+            {"train.lr", "-1"},
+            {"edst.lr_refine_high", "-0.01"},
+            {"edst.lr_refine_low", "0"},
+            {"train.milestones", "[0.75, 0.5]"},
+            {"train.milestones", "[0.5, 1]"},
+            {"train.gamma", "0"},
+            {"train.gamma", "2"},
+            {"train.momentum", "1"},
+            {"train.momentum", "-0.5"},
+            {"train.weight_decay", "-0.0001"},
+            {"train.batch_size", "0"},
+            {"data.validation_split", "1"},
+            {"data.validation_split", "-0.1"},
+            {"eval.ece_bins", "0"},
+            {"device", "tpu"},
+            {"threads", "-2"},
+            {"model.hidden", "[10]"},
+            {"ensemble.seeds", "[]"},
+            {"pf.finetune_lr", "0"},
+            {"pf.finetune_epochs", "0"},
+            {"data.synthetic_samples", "5"},
             {"model.name", "wrn-28-2"},
         };
         for (const auto& r : rows)
@@ -125,7 +147,8 @@ private slots:
         ConfigForm form;
         QVERIFY(form.setFieldText(QStringLiteral("train.lr"), QStringLiteral("fast")));
         QVERIFY(form.setFieldText(QStringLiteral("sparse.density"), QStringLiteral("1.5")));
-        QCOMPARE(form.errorText(QStringLiteral("train.lr")), coreMessages(QStringLiteral("train.lr"), QStringLiteral("fast")));
+        QCOMPARE(form.errorText(QStringLiteral("train.lr")),
+                 coreMessages(QStringLiteral("train.lr"), QStringLiteral("fast")));
         QCOMPARE(form.errorText(QStringLiteral("sparse.density")),
                  coreMessages(QStringLiteral("sparse.density"), QStringLiteral("1.5")));
     }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // ControlBar: one row when there is room; narrower than that, the groups wrap onto more rows, none sticks out of
 // the bar, a label stays beside its control, the bar grows in height instead of forcing the view wider, and a
 // stretching control takes its row's spare width.
@@ -53,7 +54,8 @@ private slots:
         Fixture f;
         f.showAt(f.bar->sizeHint().width() + 200);
         const int y = f.in_bar(f.member).center().y();
-        for (QWidget* w : {static_cast<QWidget*>(f.layer), static_cast<QWidget*>(f.log), static_cast<QWidget*>(f.events)})
+        for (QWidget* w :
+             {static_cast<QWidget*>(f.layer), static_cast<QWidget*>(f.log), static_cast<QWidget*>(f.events)})
             QCOMPARE(f.in_bar(w).center().y(), y);
         // The stretching layer box took the spare width.
         QVERIFY(f.layer->width() >= f.layer->sizeHint().width() + 150);
@@ -66,8 +68,8 @@ private slots:
         f.showAt(narrow);
         QVERIFY(f.bar->height() > f.bar->sizeHint().height());  // more rows
         QSet<int> rows;
-        for (QWidget* w : {static_cast<QWidget*>(f.member), static_cast<QWidget*>(f.layer), static_cast<QWidget*>(f.log),
-                           static_cast<QWidget*>(f.events)}) {
+        for (QWidget* w : {static_cast<QWidget*>(f.member), static_cast<QWidget*>(f.layer),
+                           static_cast<QWidget*>(f.log), static_cast<QWidget*>(f.events)}) {
             const QRect r = f.in_bar(w);
             QVERIFY2(r.right() < f.bar->width() + 1, qPrintable(w->metaObject()->className()));
             QVERIFY(r.bottom() <= f.bar->height());

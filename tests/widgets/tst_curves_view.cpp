@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // CurvesView and decimation: 200k steps are drawn with at most two points per pixel column and still show their
 // minimum and maximum; smoothing is an EMA drawn over the faint raw series with its weight in the legend; events
 // are markers at their steps; log axes leave non-positive values out instead of clamping them.
@@ -102,7 +103,8 @@ private slots:
         const int columns = rect->width();
         QVERIFY(columns > 100);
         const QVector<double> keys = keysOf(g), values = valuesOf(g);
-        QVERIFY2(keys.size() <= 2 * columns, qPrintable(QString("%1 points, %2 columns").arg(keys.size()).arg(columns)));
+        QVERIFY2(keys.size() <= 2 * columns,
+                 qPrintable(QString("%1 points, %2 columns").arg(keys.size()).arg(columns)));
         std::map<int, int> per_column;
         for (double k : keys) ++per_column[int(std::floor(g->keyAxis()->coordToPixel(k)))];
         for (const auto& [column, count] : per_column) QVERIFY2(count <= 2, qPrintable(QString::number(column)));
@@ -153,7 +155,7 @@ private slots:
     void eventsAreMarkersAtTheirSteps() {
         RunData data;
         for (int64_t s = 1; s <= 300; ++s) data.apply(ft::StepMetrics{0, s, 1, 1.0, 0.5, 0.1, 0.0});
-        data.apply(ft::PhaseChange{0, 100, 2, "exploration", 1});
+        data.apply(ft::PhaseChange{0, 100, 2, ft::Phase::Exploration, 1});
         data.apply(ft::LrChange{0, 150, 2, 0.01});
         data.apply(ft::TicketCaptured{0, 0, 200, 2, 0.7, "best validation"});
         data.apply(scripted::maskUpdate(0, 50, {"fc"}, {scripted::allOn(10)}, {10}));

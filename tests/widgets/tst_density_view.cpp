@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // DensityView: the per-layer density lines, the targets, the pruned/regrown bars, the ever-active share and the
 // heatmap cells all equal the counts of the scripted mask updates.
 #include <qcustomplot.h>
@@ -44,9 +45,9 @@ Script apply(RunData& data) {
     data.apply(maskUpdate(0, 0, {"conv1.weight", "fc.weight"}, {allOn(200), allOn(90)}, s.totals));
     for (size_t k = 0; k < s.steps.size(); ++k) {
         s.masks.push_back({random(200, 30 + 5 * int(k)), random(90, 50 - 10 * int(k))});
-        auto u = k == 0 ? maskUpdate(1, s.steps[k], {"conv1.weight", "fc.weight"}, s.masks[k], s.totals)
-                        : maskUpdate(1, s.steps[k], {"conv1.weight", "fc.weight"}, s.masks[k], s.totals,
-                                     s.masks[k - 1]);
+        auto u = k == 0
+                     ? maskUpdate(1, s.steps[k], {"conv1.weight", "fc.weight"}, s.masks[k], s.totals)
+                     : maskUpdate(1, s.steps[k], {"conv1.weight", "fc.weight"}, s.masks[k], s.totals, s.masks[k - 1]);
         u.ever_active = s.ever[k];
         data.apply(u);
     }

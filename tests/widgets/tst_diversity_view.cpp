@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // DiversityView: the Hamming and Jaccard cells equal the distances between the tickets' masks at capture; the
 // disagreement and KL cells equal the evaluation's matrices; diversity versus accuracy follows the evaluations.
 #include <qcustomplot.h>
@@ -49,8 +50,9 @@ std::vector<Bits> script(RunData& data) {
     for (int e = 0; e < 2; ++e) {  // two evaluations of the ensemble, each after its members' reports
         data.apply(ft::StepMetrics{0, 400 + 100 * e, 5, 1.0, 0.5, 0.1, 0.0});
         for (int m = 0; m < 3; ++m)
-            data.apply(ft::EvalReport{m, "test", metrics(0.6 + 0.05 * m + 0.01 * e, 0.05, {{0, 1, 10, 0.7, 0.6}}), {}, {}});
-        data.apply(ft::EvalReport{-1, "test", metrics(0.8 + 0.05 * e, 0.03, {{0, 1, 10, 0.8, 0.8}}),
+            data.apply(ft::EvalReport{
+                m, ft::EvalSplit::test(), metrics(0.6 + 0.05 * m + 0.01 * e, 0.05, {{0, 1, 10, 0.7, 0.6}}), {}, {}});
+        data.apply(ft::EvalReport{-1, ft::EvalSplit::test(), metrics(0.8 + 0.05 * e, 0.03, {{0, 1, 10, 0.8, 0.8}}),
                                   disagreementOf(1.0 + e), klOf(1.0 + e)});
     }
     return tickets;
@@ -77,8 +79,7 @@ private slots:
                 QCOMPARE(hamming->data()->cell(j, i), d.hamming);
                 QCOMPARE(jaccard->data()->cell(j, i), d.jaccard);
             }
-        QCOMPARE(view.matrixLabels(DiversityView::Hamming),
-                 (QStringList{"ticket 0", "ticket 1", "ticket 2"}));
+        QCOMPARE(view.matrixLabels(DiversityView::Hamming), (QStringList{"ticket 0", "ticket 1", "ticket 2"}));
     }
 
     void predictionMatricesAreTheEvaluationsMatrices() {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // JobTracker: results come back on the tracker's thread; a newer job of the same kind makes the older one stale
 // and its result is dropped, not delivered; cancel() drops a running job's result; other kinds are unaffected;
 // a tracker destroyed with a job running waits for it and delivers nothing.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // MaskView and its image building: a scripted layer that is all on except one block shows that block pruned
 // (vermillion) right after the update that pruned it and regrown (green) when it comes back, at 1:1 and when
 // downsampled; the scrubber steps through every update, follows the latest only until the user scrubs; hover
@@ -32,7 +33,7 @@ void scriptBlockRun(RunData& data, bool finish = true) {
     data.apply(maskUpdate(0, 0, {"fc1.weight"}, {on}, {kTotal}));
     data.apply(maskUpdate(0, 10, {"fc1.weight"}, {pruned}, {kTotal}, {on}));
     data.apply(maskUpdate(0, 20, {"fc1.weight"}, {on}, {kTotal}, {pruned}));
-    if (finish) data.apply(ft::RunFinished{"finished", "", 1.0, ""});
+    if (finish) data.apply(ft::RunFinished{ft::RunStatus::Finished, "", 1.0, ""});
 }
 
 bool inBlock(int64_t r, int64_t c) { return r >= kR0 && r < kR1 && c >= kC0 && c < kC1; }

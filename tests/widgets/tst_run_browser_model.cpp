@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The run browser's model over a store built in the test: it passes QAbstractItemModelTester through every kind
 // of change (new runs, edits, trash, purge, filters), refreshes in place (rows keep their place, no reset), and
 // writes renames and stars to the store.
@@ -6,6 +7,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "ft/config/config_json.h"
 #include "ft/store/run_store.h"
 #include "run_browser_model.h"
 
@@ -16,7 +18,7 @@ namespace {
 ft::NewRun newRun(const std::string& name, const std::string& method) {
     ft::NewRun r;
     r.name = name;
-    r.method = method;
+    r.method = ft::method_from_string(method);
     r.config = {{"name", name}, {"method", method}};
     r.config_hash = "hash-" + name;
     r.seeds = {1, 2};
@@ -35,8 +37,8 @@ private slots:
         a_ = store_->create_run(newRun("alpha", "edst"));
         b_ = store_->create_run(newRun("beta", "dst-ensemble"));
         c_ = store_->create_run(newRun("gamma", "edst"));
-        store_->set_status(a_, "finished", "", 12.5);
-        store_->set_status(c_, "failed", "data file missing", 1.0);
+        store_->set_status(a_, ft::RunStatus::Finished, "", 12.5);
+        store_->set_status(c_, ft::RunStatus::Failed, "data file missing", 1.0);
         store_->add_tag(b_, "baseline");
     }
     void cleanup() {
@@ -85,12 +87,13 @@ private slots:
         QCOMPARE(inserted.at(0).at(1).toInt(), 3);  // appended: the store lists by id
         QCOMPARE(model.runId(3), d);
 
-        store_->set_status(b_, "cancelled");
+        store_->set_status(b_, ft::RunStatus::Cancelled);
         QVERIFY(model.refresh());
         QCOMPARE(changed.count(), 1);
         QCOMPARE(changed.at(0).at(0).toModelIndex().row(), model.rowOfRun(b_));
-        QCOMPARE(model.index(model.rowOfRun(b_), RunBrowserModel::StatusColumn).data(RunBrowserModel::StatusRole).toString(),
-                 QStringLiteral("cancelled"));
+        QCOMPARE(
+            model.index(model.rowOfRun(b_), RunBrowserModel::StatusColumn).data(RunBrowserModel::StatusRole).toString(),
+            QStringLiteral("cancelled"));
 
         store_->purge(b_);
         QVERIFY(model.refresh());
@@ -105,11 +108,11 @@ private slots:
         RunBrowserModel model;
         model.setStore(store_.get());
         ft::RunFilter f;
-        f.method = "edst";
+        f.method = ft::Method::Edst;
         model.setFilter(f);
         QCOMPARE(model.rowCount(), 2);
         f = {};
-        f.status = "failed";
+        f.status = ft::RunStatus::Failed;
         model.setFilter(f);
         QCOMPARE(model.rowCount(), 1);
         QCOMPARE(model.runId(0), c_);

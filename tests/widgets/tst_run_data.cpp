@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // RunData: events applied live give the series, masks, markers, tickets and evaluations they describe; a run
 // recorded by StoreWriter and loaded back gives exactly the same RunData as the same events applied live.
 #include <QSignalSpy>
@@ -175,7 +176,7 @@ private slots:
         QCOMPARE(data.memberCount(), int(spec.members));
         QCOMPARE(data.layers().size(), spec.layer_sizes.size());
         QCOMPARE(data.layers()[1].name, QString::fromStdString(spec.layer_names[1]));
-        QCOMPARE(data.status(), QStringLiteral("finished"));
+        QCOMPARE(data.status(), std::optional(ft::RunStatus::Finished));
         for (int m = 0; m < spec.members; ++m) {
             const Series* loss = data.series(m, "loss");
             QVERIFY(loss);
@@ -219,7 +220,7 @@ private slots:
         const std::string path = dir.filePath("runs.sqlite").toStdString();
         ft::NewRun run;
         run.name = "sim";
-        run.method = "dst-ensemble";
+        run.method = ft::Method::DstEnsemble;
         run.seeds = {1, 2};
         int64_t id = 0;
         {

@@ -1,10 +1,11 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Export of every view: PNG with the PNG signature at the requested size, SVG that parses as XML with an <svg>
 // root, PDF that starts with %PDF and has the requested page size, CSV with the view's header and data rows; bad
 // paths and formats fail with a message naming the file. The mask view's PNG shows the pruned block.
 #include <QFile>
-#include <QTableWidget>
 #include <QImage>
 #include <QRegularExpression>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QXmlStreamReader>
 #include <QtTest>
@@ -42,11 +43,12 @@ void script(RunData& data) {
         data.apply(ft::TicketCaptured{m, m, 100, 1, 0.6, "best validation"});
     }
     const std::vector<ft::ReliabilityBin> bins = {{0, 0.5, 40, 0.4, 0.35}, {0.5, 1, 60, 0.8, 0.75}};
-    for (int m = 0; m < 2; ++m) data.apply(ft::EvalReport{m, "test", metrics(0.6, 0.05, bins), {}, {}});
-    data.apply(ft::EvalReport{-1, "test", metrics(0.7, 0.04, bins), {{0, 0.2}, {0.2, 0}}, {{0, 0.5}, {0.4, 0}}});
+    for (int m = 0; m < 2; ++m) data.apply(ft::EvalReport{m, ft::EvalSplit::test(), metrics(0.6, 0.05, bins), {}, {}});
+    data.apply(ft::EvalReport{
+        -1, ft::EvalSplit::test(), metrics(0.7, 0.04, bins), {{0, 0.2}, {0.2, 0}}, {{0, 0.5}, {0.4, 0}}});
     ft::DecisionBoundary b{0, 100, "ticket", -1, 1, -1, 1, 2, 2, {0.9f, 0.1f, 0.2f, 0.8f, 0.7f, 0.3f, 0.1f, 0.9f}};
     data.apply(b);
-    data.apply(ft::RunFinished{"finished", "", 1.0, ""});
+    data.apply(ft::RunFinished{ft::RunStatus::Finished, "", 1.0, ""});
 }
 
 using Factory = std::function<RunView*()>;

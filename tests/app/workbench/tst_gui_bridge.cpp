@@ -1,13 +1,14 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The GUI bridge: events published on another thread arrive on the GUI thread in order, in batches no more often
 // than the interval; only step metrics are thinned (the latest value of each member survives), mask updates,
 // tickets, evaluations and phase changes never are; "step to next mask update" pauses the run after a real update.
+#include <time.h>
 #include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QtTest>
 #include <atomic>
 #include <chrono>
 #include <thread>
-#include <time.h>
 
 #include "gui_bridge.h"
 
@@ -28,7 +29,7 @@ ft::MaskUpdate maskUpdate(int64_t member, int64_t step, bool initial) {
 void publish(ft::EventSink& sink, int members, int steps) {
     for (int m = 0; m < members; ++m) {
         sink.on_event(maskUpdate(m, 0, true));
-        sink.on_event(ft::PhaseChange{m, 0, 1, "exploration", -1});
+        sink.on_event(ft::PhaseChange{m, 0, 1, ft::Phase::Exploration, -1});
         for (int s = 1; s <= steps; ++s) {
             sink.on_event(ft::StepMetrics{m, s, 1, 1.0 / s, 0.5, 0.1, 0.3});
             if (s % 50 == 0) sink.on_event(maskUpdate(m, s, false));
@@ -37,7 +38,7 @@ void publish(ft::EventSink& sink, int members, int steps) {
     }
     ft::EvalReport report;
     report.member = -1;
-    report.split = "test";
+    report.split = ft::EvalSplit::test();
     sink.on_event(report);
 }
 
@@ -95,7 +96,8 @@ private slots:
         connect(&bridge, &GuiBridge::eventsReady, this,
                 [&](std::vector<ft::Event>& batch) { received.insert(received.end(), batch.begin(), batch.end()); });
         // A slow trickle: fewer steps per batch than the cap, so every one arrives.
-        for (int s = 1; s <= GuiBridge::kMaxStepsPerBatch - 1; ++s) bridge.on_event(ft::StepMetrics{0, s, 1, 1, 1, 1, 0});
+        for (int s = 1; s <= GuiBridge::kMaxStepsPerBatch - 1; ++s)
+            bridge.on_event(ft::StepMetrics{0, s, 1, 1, 1, 1, 0});
         bridge.flush();
         QCOMPARE(int(received.size()), GuiBridge::kMaxStepsPerBatch - 1);
         QCOMPARE(bridge.stepsThinned(), qint64(0));
@@ -121,8 +123,7 @@ private slots:
         connect(&bridge, &GuiBridge::eventsReady, this, [&](std::vector<ft::Event>&) {
             if (!burn) return;
             const double until = cpuMs() + 20;  // a redraw that costs 20 ms of CPU per batch
-            while (cpuMs() < until) {
-            }
+            while (cpuMs() < until) {}
         });
         std::atomic<bool> stop{false};
         std::thread producer([&] {

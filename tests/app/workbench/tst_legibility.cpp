@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Legibility of the workbench window as a person sees it: two short real runs (an EDST ensemble of LeNet-5 on
 // Fashion-MNIST and spirals-teach) are trained into a store, then for every perspective at 1280x720, 1366x768 and
 // 1920x1080 the window is laid out and every text it draws is collected (legibility_probe.h): no text may overlap
@@ -83,7 +84,7 @@ qint64 TestLegibility::train(const QString& preset, const QStringList& overrides
         qFatal("%s", qPrintable(error));
     QSignalSpy finished(window_.get(), &MainWindow::runFinished);
     if (!window_->startRun(&error)) qFatal("%s", qPrintable(error));
-    if (!finished.wait(300000) || finished.at(0).at(0).toString() != QLatin1String("finished"))
+    if (!finished.wait(300000) || finished.at(0).at(0).value<ft::RunStatus>() != ft::RunStatus::Finished)
         qFatal("%s did not finish", qPrintable(preset));
     return window_->currentRun()->runId();
 }

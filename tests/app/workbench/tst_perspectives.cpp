@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The window by task: each perspective shows its views; a user's arrangement of a perspective is kept when
 // switching and across windows, Reset brings the default back, and a layout saved by another layout version is
 // ignored; focusing a view fills the window and restores it; Ctrl+1..6 switch; teaching mode is the Teach
@@ -183,7 +184,7 @@ private slots:
         const QString path = dir_.filePath(QStringLiteral("form.sqlite"));
         ft::NewRun nr;
         nr.name = "mlp-run";
-        nr.method = "dst";
+        nr.method = ft::Method::Dst;
         nr.seeds = {1};
         nlohmann::json config = nlohmann::json::parse(R"({"name": "mlp-run", "method": "dst",
             "model": {"name": "mlp", "hidden": [32, 16]}, "data": {"name": "moons"}})");
@@ -193,10 +194,10 @@ private slots:
             ft::StoreWriter writer(path.toStdString(), nr);
             id = writer.run_id();
             ft::RunStarted s;
-            s.method = "dst";
-            s.total_steps = 10;
+            s.method = ft::Method::Dst;
+            s.plan.total_steps = 10;
             writer.on_event(s);
-            writer.on_event(ft::RunFinished{"finished", "", 1.0});
+            writer.on_event(ft::RunFinished{ft::RunStatus::Finished, "", 1.0});
             writer.close();
         }
         MainWindow::Setup setup = quietSetup();

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // User presets: saved with the teaching settings and read back exactly; built-in names are protected; bad names and
 // broken files give errors that name the preset or the file.
 #include <QFile>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // End to end, offscreen: the workbench trains a shortened spirals-teach on its training thread and the stored run is
 // complete (finished, three tickets, mask updates, evaluations) and shown by the views; a run is paused at the next
 // mask update on request; a cancelled run is checkpointed and resumes to the end; closing during a run asks first.
@@ -79,20 +80,21 @@ private slots:
         QVERIFY2(w->startRun(&error), qPrintable(error));
         QVERIFY(w->isRunning());
         QVERIFY(finished.wait(120000));
-        QCOMPARE(finished.at(0).at(0).toString(), QStringLiteral("finished"));
+        QCOMPARE(finished.at(0).at(0).value<ft::RunStatus>(), ft::RunStatus::Finished);
         QVERIFY(evaluations.count() >= 1);
         const qint64 id = w->session()->runId();
 
         auto store =
             ft::RunStore::open(dir_.filePath(QStringLiteral("runs.sqlite")).toStdString(), ft::StoreMode::ReadOnly);
         const auto run = store.get_run(id);
-        QCOMPARE(QString::fromStdString(run.status), QStringLiteral("finished"));
-        QCOMPARE(QString::fromStdString(run.method), QStringLiteral("edst"));
+        QCOMPARE(run.status, ft::RunStatus::Finished);
+        QCOMPARE(QString::fromStdString(ft::to_string(run.method)), QStringLiteral("edst"));
         QCOMPARE(store.tickets(id).size(), size_t(3));
         const int64_t updates = store.mask_update_count(id, 0);
         QVERIFY2(updates > 3, qPrintable(QString::number(updates)));
         bool ensemble = false;
-        for (const auto& e : store.evaluations(id)) ensemble = ensemble || (e.member == -1 && e.split == "test");
+        for (const auto& e : store.evaluations(id))
+            ensemble = ensemble || (e.member == -1 && e.split == ft::EvalSplit::test());
         QVERIFY(ensemble);
         QVERIFY(!run.checkpoint_dir.empty());
 
@@ -102,7 +104,7 @@ private slots:
         QCOMPARE(data->runId(), id);
         QCOMPARE(int64_t(data->maskUpdates(0).size()), updates);
         QCOMPARE(data->tickets().size(), size_t(3));
-        QCOMPARE(data->status(), QStringLiteral("finished"));
+        QCOMPARE(data->status(), std::optional(ft::RunStatus::Finished));
         QVERIFY(data->hasDataPoints());
         for (const auto& name : w->viewNames())
             if (RunView* v = w->runView(name)) QCOMPARE(v->runData(), data);
@@ -175,12 +177,12 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(w->currentRun()->lastStep() >= 8, 30000);
         w->session()->cancel();
         QVERIFY(finished.wait(60000));
-        QCOMPARE(finished.at(0).at(0).toString(), QStringLiteral("cancelled"));
+        QCOMPARE(finished.at(0).at(0).value<ft::RunStatus>(), ft::RunStatus::Cancelled);
         {
             auto store =
                 ft::RunStore::open(dir_.filePath(QStringLiteral("runs.sqlite")).toStdString(), ft::StoreMode::ReadOnly);
             const auto run = store.get_run(id);
-            QCOMPARE(QString::fromStdString(run.status), QStringLiteral("cancelled"));
+            QCOMPARE(run.status, ft::RunStatus::Cancelled);
             QVERIFY(QFileInfo::exists(
                 QDir(QString::fromStdString(run.checkpoint_dir)).filePath(QStringLiteral("state.json"))));
         }
@@ -189,10 +191,10 @@ private slots:
         QVERIFY2(w->resumeRun(id, &error), qPrintable(error));
         QCOMPARE(w->session()->runId(), id);
         QVERIFY(finished.wait(120000));
-        QCOMPARE(finished.at(0).at(0).toString(), QStringLiteral("finished"));
+        QCOMPARE(finished.at(0).at(0).value<ft::RunStatus>(), ft::RunStatus::Finished);
         auto store =
             ft::RunStore::open(dir_.filePath(QStringLiteral("runs.sqlite")).toStdString(), ft::StoreMode::ReadOnly);
-        QCOMPARE(QString::fromStdString(store.get_run(id).status), QStringLiteral("finished"));
+        QCOMPARE(store.get_run(id).status, ft::RunStatus::Finished);
         QCOMPARE(store.tickets(id).size(), size_t(3));
     }
 
@@ -215,7 +217,7 @@ private slots:
         answer(QMessageBox::Yes);
         QVERIFY(!w->close());  // the window waits for the checkpoint, then closes itself
         QVERIFY(finished.wait(60000));
-        QCOMPARE(finished.at(0).at(0).toString(), QStringLiteral("cancelled"));
+        QCOMPARE(finished.at(0).at(0).value<ft::RunStatus>(), ft::RunStatus::Cancelled);
         QTRY_VERIFY_WITH_TIMEOUT(!w->isVisible(), 5000);
     }
 
@@ -265,13 +267,13 @@ private slots:
         const QString path = dir_.filePath(QStringLiteral("headless.sqlite"));
         ft::NewRun nr;
         nr.name = "headless";
-        nr.method = "dst";
+        nr.method = ft::Method::Dst;
         nr.seeds = {1};
         auto writer = std::make_unique<ft::StoreWriter>(path.toStdString(), nr);
         const int64_t id = writer->run_id();
         ft::RunStarted started;
-        started.method = "dst";
-        started.total_steps = 100;
+        started.method = ft::Method::Dst;
+        started.plan.total_steps = 100;
         started.layers.push_back({"fc", {10, 10}, 0.5, 1});
         writer->on_event(started);
         for (int64_t s = 1; s <= 20; ++s) writer->on_event(ft::StepMetrics{0, s, 1, 1.0 / double(s), 0.5, 0.1, 0.3});
@@ -290,9 +292,9 @@ private slots:
         writer->flush();
         QTRY_COMPARE_WITH_TIMEOUT(w.currentRun()->lastStep(), int64_t(60), 5000);  // polled once a second
         QCOMPARE(w.currentRun()->runId(), id);
-        writer->on_event(ft::RunFinished{"finished", "", 3.0});
+        writer->on_event(ft::RunFinished{ft::RunStatus::Finished, "", 3.0});
         writer->close();
-        QTRY_COMPARE_WITH_TIMEOUT(w.currentRun()->status(), QStringLiteral("finished"), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(w.currentRun()->status(), std::optional(ft::RunStatus::Finished), 5000);
         QTRY_VERIFY_WITH_TIMEOUT(!w.follower()->isFollowing(), 5000);  // a finished run is not polled any more
     }
 

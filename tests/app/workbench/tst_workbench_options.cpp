@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The workbench's command line: each flag is read, bad values are refused with a message naming the flag and the
 // value, and the store defaults to the CLI's file.
 #include <QtTest>

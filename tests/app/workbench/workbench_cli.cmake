@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # freetickets-workbench as a script runs it (offscreen): exit codes and messages of bad flags, a shortened
 # spirals-teach trained to the end with a screenshot made by the app, a stored run reopened for one view's
 # screenshot, and the German translation built in.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Config JSON: round trip, unknown keys, wrong types, overrides; every error names field, value and expectation.
 #include <gtest/gtest.h>
 
@@ -170,5 +171,31 @@ TEST(ConfigFile, MissingFileAndBadSyntaxNameTheFile) {
         FAIL();
     } catch (const ConfigException& e) {
         EXPECT_NE(std::string(e.what()).find(missing), std::string::npos);
+    }
+}
+
+TEST(ConfigJson, MethodNamesRoundTripAndUnknownOnesAreErrors) {
+    for (Method m : {Method::Dense, Method::DeepEnsemble, Method::Static, Method::StaticEnsemble, Method::Dst,
+                     Method::DstEnsemble, Method::Edst, Method::PfEnsemble}) {
+        EXPECT_EQ(method_from_string(to_string(m)), m);
+        EXPECT_EQ(nlohmann::json(m), nlohmann::json(to_string(m)));  // JSON holds the name, never the number
+        EXPECT_EQ(nlohmann::json(to_string(m)).get<Method>(), m);
+    }
+    EXPECT_EQ(to_string(Method::StaticEnsemble), "static-ensemble");
+    try {
+        method_from_string("edts");
+        FAIL() << "no error";
+    } catch (const std::invalid_argument& e) {
+        EXPECT_NE(std::string(e.what()).find("unknown method \"edts\"; expected one of {dense, deep-ensemble"),
+                  std::string::npos)
+            << e.what();
+    }
+    // The config reader names the field.
+    try {
+        config_from_json({{"method", "edts"}}, "x.json");
+        FAIL() << "no error";
+    } catch (const ConfigException& e) {
+        EXPECT_NE(std::string(e.what()).find("method = \"edts\": expected one of {dense"), std::string::npos)
+            << e.what();
     }
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The config schema lists every field the JSON writer writes, with the right type, default and allowed values, and
 // states each range in validate()'s own words.
 #include <gtest/gtest.h>
@@ -17,8 +18,10 @@ namespace {
 void collect_leaves(const json& node, const std::string& prefix, std::set<std::string>& out) {
     for (auto it = node.begin(); it != node.end(); ++it) {
         const std::string key = prefix.empty() ? it.key() : prefix + "." + it.key();
-        if (it->is_object()) collect_leaves(*it, key, out);
-        else out.insert(key);
+        if (it->is_object())
+            collect_leaves(*it, key, out);
+        else
+            out.insert(key);
     }
 }
 
@@ -59,8 +62,8 @@ TEST(ConfigSchema, ChoicesAreTheNamesTheReaderAccepts) {
     const auto* method = find_field_schema("method");
     ASSERT_NE(method, nullptr);
     EXPECT_TRUE(method->closed_choices);
-    EXPECT_EQ(method->choices, (std::vector<std::string>{"dense", "deep-ensemble", "static", "dst", "dst-ensemble",
-                                                         "edst", "pf-ensemble"}));
+    EXPECT_EQ(method->choices, (std::vector<std::string>{"dense", "deep-ensemble", "static", "static-ensemble", "dst",
+                                                         "dst-ensemble", "edst", "pf-ensemble"}));
     // Each choice of each enum field is read back by config_from_json.
     for (const auto& f : config_schema()) {
         if (f.type != FieldType::Choice) continue;

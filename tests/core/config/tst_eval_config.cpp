@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The evaluation settings of issue 4 (corruptions, severities, OoD sets, live cadence): defaults that keep every
 // preset valid, parsing of the comma-separated lists, and errors that name the field, the value and what is valid.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Every shipped preset is a valid config, and the ones the issue names exist.
 #include <gtest/gtest.h>
 
@@ -7,8 +8,9 @@
 using namespace ft;
 
 TEST(Presets, RequiredPresetsExist) {
-    for (const char* name : {"fashion-edst", "fashion-dst-ensemble", "fashion-dense", "fashion-deep-ensemble",
-                             "spirals-teach", "cifar10-wrn28-10-edst", "cifar10-wrn28-10-dst", "cifar10-wrn28-10-dense"})
+    for (const char* name :
+         {"fashion-edst", "fashion-dst-ensemble", "fashion-dense", "fashion-deep-ensemble", "spirals-teach",
+          "cifar10-wrn28-10-edst", "cifar10-wrn28-10-dst", "cifar10-wrn28-10-dense"})
         EXPECT_TRUE(has_preset(name)) << name;
     EXPECT_TRUE(has_preset(default_preset()));
 }

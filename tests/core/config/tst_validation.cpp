@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Every invalid knob of spec §11 is rejected with an error naming the field, the value and the valid range.
 #include <gtest/gtest.h>
 
@@ -5,6 +6,7 @@
 #include <limits>
 
 #include "ft/config/validation.h"
+#include "ft/train/run_plan.h"
 
 using namespace ft;
 
@@ -26,7 +28,8 @@ const Case kCases[] = {
     {"density NaN", [](RunConfig& c) { c.sparse.density = kNaN; }, "sparse.density", "NaN"},
     {"erk power negative", [](RunConfig& c) { c.sparse.erk_power_scale = -1; }, "sparse.erk_power_scale", "-1"},
     {"update frequency 0", [](RunConfig& c) { c.sparse.update_frequency = 0; }, "sparse.update_frequency", "0"},
-    {"update frequency negative", [](RunConfig& c) { c.sparse.update_frequency = -5; }, "sparse.update_frequency", "-5"},
+    {"update frequency negative", [](RunConfig& c) { c.sparse.update_frequency = -5; }, "sparse.update_frequency",
+     "-5"},
     {"prune rate above 1", [](RunConfig& c) { c.sparse.prune_rate = 1.01; }, "sparse.prune_rate", "1.01"},
     {"prune rate negative", [](RunConfig& c) { c.sparse.prune_rate = -0.1; }, "sparse.prune_rate", "-0.1"},
     {"stop fraction 0", [](RunConfig& c) { c.sparse.stop_fraction = 0; }, "sparse.stop_fraction", "0"},
@@ -38,12 +41,25 @@ const Case kCases[] = {
     {"explore epochs 0", [](RunConfig& c) { c.edst.explore_epochs = 0; }, "edst.explore_epochs", "0"},
     {"explore epochs >= E", [](RunConfig& c) { c.edst.explore_epochs = 450; }, "edst.explore_epochs", "450"},
     {"t_re below 2", [](RunConfig& c) { c.train.epochs = 155; }, "train.epochs", "155"},
-    {"epochs 0", [](RunConfig& c) { c.method = Method::Dense; c.train.epochs = 0; }, "train.epochs", "0"},
+    {"epochs 0",
+     [](RunConfig& c) {
+         c.method = Method::Dense;
+         c.train.epochs = 0;
+     },
+     "train.epochs", "0"},
     {"lr 0", [](RunConfig& c) { c.train.lr = 0; }, "train.lr", "0"},
     {"refine high lr negative", [](RunConfig& c) { c.edst.lr_refine_high = -0.01; }, "edst.lr_refine_high", "-0.01"},
     {"refine low lr 0", [](RunConfig& c) { c.edst.lr_refine_low = 0; }, "edst.lr_refine_low", "0"},
-    {"milestones not increasing", [](RunConfig& c) { c.train.milestones = {0.75, 0.5}; }, "train.milestones", "[0.75, 0.5]"},
-    {"milestone at 1", [](RunConfig& c) { c.train.milestones = {0.5, 1.0}; }, "train.milestones", "[0.5, 1]"},
+    {"milestones not increasing",
+     [](RunConfig& c) {
+         c.train.milestones = {0.75, 0.5};
+     },
+     "train.milestones", "[0.75, 0.5]"},
+    {"milestone at 1",
+     [](RunConfig& c) {
+         c.train.milestones = {0.5, 1.0};
+     },
+     "train.milestones", "[0.5, 1]"},
     {"gamma 0", [](RunConfig& c) { c.train.gamma = 0; }, "train.gamma", "0"},
     {"gamma above 1", [](RunConfig& c) { c.train.gamma = 2; }, "train.gamma", "2"},
     {"momentum 1", [](RunConfig& c) { c.train.momentum = 1.0; }, "train.momentum", "1"},
@@ -51,7 +67,8 @@ const Case kCases[] = {
     {"weight decay negative", [](RunConfig& c) { c.train.weight_decay = -1e-4; }, "train.weight_decay", "-0.0001"},
     {"batch 0", [](RunConfig& c) { c.train.batch_size = 0; }, "train.batch_size", "0"},
     {"validation split 1", [](RunConfig& c) { c.data.validation_split = 1.0; }, "data.validation_split", "1"},
-    {"validation split negative", [](RunConfig& c) { c.data.validation_split = -0.1; }, "data.validation_split", "-0.1"},
+    {"validation split negative", [](RunConfig& c) { c.data.validation_split = -0.1; }, "data.validation_split",
+     "-0.1"},
     {"ece bins 0", [](RunConfig& c) { c.eval.ece_bins = 0; }, "eval.ece_bins", "0"},
     {"device", [](RunConfig& c) { c.device = "tpu"; }, "device", "\"tpu\""},
     {"threads negative", [](RunConfig& c) { c.threads = -2; }, "threads", "-2"},
@@ -111,11 +128,53 @@ TEST(Validation, FewerSeedsThanMembersContinueFromTheLast) {
     c.ensemble.seeds = {18, 19};
     std::vector<std::string> warnings;
     EXPECT_TRUE(validate(c, &warnings).empty());
-    EXPECT_FALSE(warnings.empty());
-    EXPECT_EQ(member_seed(c, 0), 18);
-    EXPECT_EQ(member_seed(c, 1), 19);
-    EXPECT_EQ(member_seed(c, 2), 20);
-    EXPECT_EQ(member_seed(c, 4), 22);
+    ASSERT_FALSE(warnings.empty());
+    EXPECT_NE(warnings[0].find("2 seeds for 5 members"), std::string::npos) << warnings[0];
+    EXPECT_EQ(run_seed(c, 0), 18);
+    EXPECT_EQ(run_seed(c, 1), 19);
+    EXPECT_EQ(run_seed(c, 2), 20);
+    EXPECT_EQ(run_seed(c, 4), 22);
+}
+
+TEST(Validation, EdstNeedsOneSeedForItsOneRun) {
+    RunConfig c;  // EDST, M = 3, one seed: one training run yields all three tickets
+    c.ensemble.seeds = {18};
+    std::vector<std::string> warnings;
+    EXPECT_TRUE(validate(c, &warnings).empty());
+    for (const auto& w : warnings) EXPECT_EQ(w.find("seeds"), std::string::npos) << w;
+}
+
+TEST(Validation, StaticEnsembleIsAMethod) {
+    RunConfig c;
+    c.method = Method::StaticEnsemble;
+    c.train.epochs = 10;
+    std::vector<std::string> warnings;
+    EXPECT_TRUE(validate(c, &warnings).empty());
+    EXPECT_TRUE(warnings.empty());
+    c.ensemble.members = 1;
+    EXPECT_TRUE(validate(c, &warnings).empty());
+    ASSERT_EQ(warnings.size(), 1u);
+    EXPECT_NE(warnings[0].find("ensemble.members = 1"), std::string::npos);
+}
+
+TEST(Validation, ModelNamesComeFromTheModelRegistry) {
+    RunConfig c;
+    c.model.name = "resnet-9000";
+    const auto errors = validate(c);
+    ASSERT_FALSE(errors.empty());
+    EXPECT_EQ(errors[0].field, "model.name");
+    EXPECT_EQ(errors[0].expected, model_choices());
+    for (const auto& spec : model_specs())
+        EXPECT_NE(errors[0].expected.find(spec.name), std::string::npos) << spec.name;
+    // The input a row declares is the one validation holds the dataset to.
+    c.model.name = "wrn-28-2";  // 3x32x32
+    c.data.name = "fashion-mnist";
+    const auto mismatch = validate(c);
+    ASSERT_FALSE(mismatch.empty());
+    EXPECT_EQ(mismatch[0].field, "model.name");
+    EXPECT_NE(mismatch[0].expected.find("wrn-28-2 expects " + find_model_spec("wrn-28-2")->input_text()),
+              std::string::npos)
+        << mismatch[0].expected;
 }
 
 TEST(Validation, EdstRulesOnlyApplyToEdst) {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // BatchLoader: coverage, determinism per (seed, epoch), file order, augmentation, and no use of torch's RNG.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // CIFAR binary reader and the CIFAR branch of load_dataset, on small files generated in a temp folder.
 #include <gtest/gtest.h>
 
@@ -44,7 +45,8 @@ uint8_t pixel(int record, int index) { return static_cast<uint8_t>((record * 101
 void write_cifar(const std::string& path, const std::vector<std::vector<uint8_t>>& label_bytes, int first_id = 0) {
     std::ofstream f(path, std::ios::binary);
     for (size_t r = 0; r < label_bytes.size(); ++r) {
-        f.write(reinterpret_cast<const char*>(label_bytes[r].data()), static_cast<std::streamsize>(label_bytes[r].size()));
+        f.write(reinterpret_cast<const char*>(label_bytes[r].data()),
+                static_cast<std::streamsize>(label_bytes[r].size()));
         for (int i = 0; i < kPixels; ++i) f.put(static_cast<char>(pixel(first_id + static_cast<int>(r), i)));
     }
     ASSERT_TRUE(f.good()) << path;

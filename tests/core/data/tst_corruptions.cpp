@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Corruptions (spec §6.3) and OoD noise sets (spec §6.5): determinism, range, shape, monotone severity, hand
 // values, and the exactness of the de-/re-normalisation pipeline.
 #include <gtest/gtest.h>
@@ -29,8 +30,8 @@ torch::Tensor test_images(int64_t n, int64_t c, int64_t h, int64_t w) {
                     const double smooth = 0.5 + 0.2 * std::sin(0.3 * static_cast<double>(xx + 2 * i) + 0.5 * ch) *
                                                     std::cos(0.2 * static_cast<double>(y));
                     const double edge = (xx + y > h + i) ? 0.1 : -0.1;
-                    const uint64_t hsh = (static_cast<uint64_t>(i * 7919 + ch * 104729 + y * 131 + xx) *
-                                          0x9E3779B97F4A7C15ull) >> 40;
+                    const uint64_t hsh =
+                        (static_cast<uint64_t>(i * 7919 + ch * 104729 + y * 131 + xx) * 0x9E3779B97F4A7C15ull) >> 40;
                     const double texture = 0.08 * (static_cast<double>(hsh % 1000) / 1000.0 - 0.5);
                     *p++ = static_cast<float>(std::clamp(smooth + edge + texture, 0.0, 1.0));
                 }
@@ -60,8 +61,8 @@ TEST(Corruptions, Names) {
     EXPECT_GE(names.size(), 8u);
     const std::set<std::string> set(names.begin(), names.end());
     EXPECT_EQ(set.size(), names.size()) << "duplicate names";
-    for (const char* want : {"gaussian_noise", "shot_noise", "impulse_noise", "gaussian_blur", "contrast",
-                             "brightness", "pixelate", "rotation"})
+    for (const char* want : {"gaussian_noise", "shot_noise", "impulse_noise", "gaussian_blur", "contrast", "brightness",
+                             "pixelate", "rotation"})
         EXPECT_TRUE(set.count(want)) << want;
 }
 
@@ -126,7 +127,7 @@ TEST(Corruptions, InvalidArgumentsThrow) {
         EXPECT_NE(msg.find("fog_of_war"), std::string::npos) << msg;
         for (const auto& name : ft::corruption_names()) EXPECT_NE(msg.find(name), std::string::npos) << msg;
     }
-    EXPECT_THROW(ft::corrupt(x[0], "contrast", 1, 0), std::invalid_argument);                // not 4-D
+    EXPECT_THROW(ft::corrupt(x[0], "contrast", 1, 0), std::invalid_argument);                 // not 4-D
     EXPECT_THROW(ft::corrupt(x.to(torch::kUInt8), "contrast", 1, 0), std::invalid_argument);  // not floating
     // An empty batch is fine.
     EXPECT_EQ(ft::corrupt(torch::zeros({0, 3, 8, 8}), "rotation", 3, 0).size(0), 0);
@@ -149,8 +150,7 @@ TEST(Corruptions, BrightnessIsAnHsvValueShift) {
     // RGB pixel (0.4, 0.2, 0.1): V = 0.4 -> 0.45 at severity 1 (+0.05); hue and saturation kept, so every channel
     // scales by 0.45 / 0.4. A black pixel becomes grey V' = 0.05. A pixel with V = 0.9 saturates at severity 3
     // (+0.15): V' = 1.
-    const torch::Tensor x =
-        torch::tensor({0.4f, 0.0f, 0.9f, 0.2f, 0.0f, 0.45f, 0.1f, 0.0f, 0.3f}).view({1, 3, 1, 3});
+    const torch::Tensor x = torch::tensor({0.4f, 0.0f, 0.9f, 0.2f, 0.0f, 0.45f, 0.1f, 0.0f, 0.3f}).view({1, 3, 1, 3});
     const torch::Tensor y = ft::corrupt(x, "brightness", 1, 0);
     EXPECT_NEAR(y[0][0][0][0].item<float>(), 0.45f, 1e-6);
     EXPECT_NEAR(y[0][1][0][0].item<float>(), 0.225f, 1e-6);
@@ -216,7 +216,8 @@ TEST(Corruptions, RotationKeepsTheCentreAndBlackensCorners) {
 
 TEST(Corruptions, NormalisationRoundTripIsExactToFloatPrecision) {
     // Pixels as load_dataset makes them (k / 255), normalised with the same float32 operations.
-    const torch::Tensor pixels = torch::arange(3 * 16 * 16, torch::kFloat32).remainder(256).div(255.0).view({1, 3, 16, 16});
+    const torch::Tensor pixels =
+        torch::arange(3 * 16 * 16, torch::kFloat32).remainder(256).div(255.0).view({1, 3, 16, 16});
     const torch::Tensor mean = torch::tensor(kMean).view({1, 3, 1, 1}), stdev = torch::tensor(kStd).view({1, 3, 1, 1});
     const torch::Tensor x = (pixels - mean) / stdev;
     EXPECT_TRUE(torch::equal(ft::normalised_from_pixels(pixels, kMean, kStd), x)) << "not the training normalisation";

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // IDX reader and the MNIST / Fashion-MNIST branch of load_dataset. Small files are generated in a temp folder.
 #include <gtest/gtest.h>
 #include <zlib.h>
@@ -22,8 +23,8 @@ class TempDir {
 public:
     TempDir() {
         static std::atomic<int> counter{0};
-        path_ = fs::temp_directory_path() /
-                ("ft_tst_idx_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+        path_ =
+            fs::temp_directory_path() / ("ft_tst_idx_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
         fs::remove_all(path_);
         fs::create_directories(path_);
     }
@@ -97,8 +98,8 @@ void write_mnist_folder(const TempDir& dir, int n_train, int n_test, bool gz) {
         }
         write_file(dir.file(prefix + "-images-idx3-ubyte" + ext),
                    idx_bytes(0x803, {static_cast<uint32_t>(n), 28, 28}, pixels), gz);
-        write_file(dir.file(prefix + "-labels-idx1-ubyte" + ext),
-                   idx_bytes(0x801, {static_cast<uint32_t>(n)}, labels), gz);
+        write_file(dir.file(prefix + "-labels-idx1-ubyte" + ext), idx_bytes(0x801, {static_cast<uint32_t>(n)}, labels),
+                   gz);
     }
 }
 
@@ -156,11 +157,13 @@ TEST(IdxReader, WrongMagic) {
     TempDir dir;
     const auto labels_as_images = dir.file("labels.gz");
     write_file(labels_as_images, idx_bytes(0x801, {3}, {1, 2, 3}), true);
-    expect_data_error([&] { ft::read_idx_images(labels_as_images); }, {labels_as_images, "magic", "0x00000801", "0x00000803"});
+    expect_data_error([&] { ft::read_idx_images(labels_as_images); },
+                      {labels_as_images, "magic", "0x00000801", "0x00000803"});
 
     const auto images_as_labels = dir.file("images");
     write_file(images_as_labels, idx_bytes(0x803, {1, 2, 2}, {1, 2, 3, 4}), false);
-    expect_data_error([&] { ft::read_idx_labels(images_as_labels); }, {images_as_labels, "magic", "0x00000803", "0x00000801"});
+    expect_data_error([&] { ft::read_idx_labels(images_as_labels); },
+                      {images_as_labels, "magic", "0x00000803", "0x00000801"});
 
     const auto garbage = dir.file("garbage");
     write_file(garbage, {'h', 'e', 'l', 'l', 'o', ' ', 'w', 'o', 'r', 'l', 'd'}, false);

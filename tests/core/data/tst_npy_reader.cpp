@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // .npy reader (CIFAR-10-C / CIFAR-100-C format, spec §6.3) on small files written here byte by byte, as
 // numpy.save writes them.
 #include <gtest/gtest.h>
@@ -25,8 +26,8 @@ class TempDir {
 public:
     TempDir() {
         static std::atomic<int> counter{0};
-        path_ = fs::temp_directory_path() /
-                ("ft_tst_npy_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+        path_ =
+            fs::temp_directory_path() / ("ft_tst_npy_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
         fs::remove_all(path_);
         fs::create_directories(path_);
     }
@@ -50,8 +51,8 @@ std::string shape_literal(const std::vector<int64_t>& shape) {
 // data start at a multiple of 64.
 std::string npy_bytes(const std::string& descr, const std::vector<int64_t>& shape, const std::string& data,
                       int major = 1, const std::string& fortran = "False") {
-    std::string dict = "{'descr': '" + descr + "', 'fortran_order': " + fortran + ", 'shape': " + shape_literal(shape) +
-                       ", }";
+    std::string dict =
+        "{'descr': '" + descr + "', 'fortran_order': " + fortran + ", 'shape': " + shape_literal(shape) + ", }";
     const size_t prefix = major == 1 ? 10 : 12;
     size_t total = prefix + dict.size() + 1;
     const size_t padded = (total + 63) / 64 * 64;
@@ -75,7 +76,9 @@ void write_file(const std::string& path, const std::string& bytes) {
     ASSERT_TRUE(f.good()) << path;
 }
 
-uint8_t pixel(int64_t n, int64_t h, int64_t w, int64_t c) { return static_cast<uint8_t>((n * 37 + h * 11 + w * 5 + c * 101) % 256); }
+uint8_t pixel(int64_t n, int64_t h, int64_t w, int64_t c) {
+    return static_cast<uint8_t>((n * 37 + h * 11 + w * 5 + c * 101) % 256);
+}
 
 // NHWC uint8 bytes for n images of h x w x c.
 std::string image_bytes(int64_t n, int64_t h, int64_t w, int64_t c) {
@@ -262,5 +265,6 @@ TEST(NpyReader, CorruptionSliceIsNormalisedLikeTraining) {
     expect_data_error([&] { ft::read_corruption_npy(imgs, labels, 5, mean, stdev, 3); }, {imgs, "10 rows"});
     const std::string short_labels = dir.file("short_labels.npy");
     write_file(short_labels, npy_bytes("<i8", {9}, int64_bytes({0, 1, 2, 3, 4, 5, 6, 7, 8})));
-    expect_data_error([&] { ft::read_corruption_npy(imgs, short_labels, 1, mean, stdev, 2); }, {short_labels, "9 labels"});
+    expect_data_error([&] { ft::read_corruption_npy(imgs, short_labels, 1, mean, stdev, 2); },
+                      {short_labels, "9 labels"});
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Synthetic 2-D sets and their load_dataset branch.
 #include <gtest/gtest.h>
 

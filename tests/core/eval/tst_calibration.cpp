@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Tests of ft/eval/calibration.h against hand-computed values (spec §6.1, §6.2).
 #include <gtest/gtest.h>
 
@@ -151,7 +152,7 @@ TEST(ClassificationMetrics, Float32ConfidencesAgainstFloat64Edges) {
     EXPECT_EQ(single({10.0f / 14.0f, 4.0f / 14.0f}), 10);
     EXPECT_EQ(single({0.5f, 0.5f}), 6);
     EXPECT_EQ(single(std::vector<float>(14, 1.0f / 14.0f)), 1);  // 14 tied classes, conf = float(1/14)
-    EXPECT_EQ(single({1.0f, 0.0f}), 13);                          // conf 1 = last edge -> last bin
+    EXPECT_EQ(single({1.0f, 0.0f}), 13);                         // conf 1 = last edge -> last bin
     static_assert(static_cast<double>(1.0f / 14.0f) > 1.0 / 14.0, "float(1/14) rounds up");
 }
 

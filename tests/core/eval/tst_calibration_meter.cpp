@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // CalibrationMeter: metrics accumulated batch by batch equal the metrics of the concatenation (pooled corrupted
 // sets rely on it), on hand-computed values with a tie and an empty bin, and reset starts over.
 #include <gtest/gtest.h>
@@ -12,7 +13,7 @@ using namespace ft;
 TEST(CalibrationMeter, TwoBatchesByHand) {
     // Reference binning with 3 edges {0, 0.5, 1}: intervals (0, 0.5] and (0.5, 1].
     CalibrationMeter meter(2, {3, false});
-    meter.add({0.8f, 0.2f}, {0});               // correct, confidence 0.8
+    meter.add({0.8f, 0.2f}, {0});                 // correct, confidence 0.8
     meter.add({0.3f, 0.7f, 0.5f, 0.5f}, {0, 1});  // wrong (0.7); a tie goes to class 0: wrong (0.5)
     const auto m = meter.value();
     EXPECT_EQ(m.n, 3);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Tests of ft/eval/diversity.h against hand-computed values (spec §6.4).
 #include <gtest/gtest.h>
 
@@ -59,9 +60,9 @@ TEST(Disagreement, SingleMemberAndEmpty) {
 }
 
 TEST(Disagreement, InvalidInputsThrow) {
-    EXPECT_THROW(ft::disagreement_matrix({{0.5f, 0.5f}, {1.f}}, 1), std::invalid_argument);         // sizes differ
-    EXPECT_THROW(ft::disagreement_matrix({{0.5f, 0.5f, 0.f}}, 2), std::invalid_argument);           // not n x 2
-    EXPECT_THROW(ft::disagreement_matrix({{0.5f, 0.5f}}, 0), std::invalid_argument);                // classes 0
+    EXPECT_THROW(ft::disagreement_matrix({{0.5f, 0.5f}, {1.f}}, 1), std::invalid_argument);  // sizes differ
+    EXPECT_THROW(ft::disagreement_matrix({{0.5f, 0.5f, 0.f}}, 2), std::invalid_argument);    // not n x 2
+    EXPECT_THROW(ft::disagreement_matrix({{0.5f, 0.5f}}, 0), std::invalid_argument);         // classes 0
     EXPECT_THROW(ft::kl_matrix({{0.5f, 0.5f}, {0.2f, 0.3f, 0.5f}}, 1), std::invalid_argument);
     EXPECT_THROW(ft::kl_matrix({{0.5f, 0.5f, 0.f}}, 2), std::invalid_argument);
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Tests of ft/eval/flops.h against hand-computed values (spec §7, RigL convention).
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Tests of ft/eval/ood.h (spec §6.5) against hand-computed values and a brute-force pair count.
 #include <gtest/gtest.h>
 
@@ -156,8 +157,7 @@ TEST(OodMetrics, SeparatedSets) {
 // FPR@95 (k = ceil(1.9) = 2, the threshold is the less confident in-sample): MSP 0.5 accepts 0.55 -> 1;
 // entropy 1.040 accepts 1.000 -> 1.
 TEST(OodMetrics, HandMixedCase) {
-    const ft::OodResult r =
-        ft::ood_metrics({0.6f, 0.4f, 0.f, 0.5f, 0.25f, 0.25f}, {0.55f, 0.225f, 0.225f}, 3);
+    const ft::OodResult r = ft::ood_metrics({0.6f, 0.4f, 0.f, 0.5f, 0.25f, 0.25f}, {0.55f, 0.225f, 0.225f}, 3);
     EXPECT_DOUBLE_EQ(r.auroc_msp, 0.5);
     EXPECT_DOUBLE_EQ(r.auroc_entropy, 0.5);
     EXPECT_DOUBLE_EQ(r.fpr95_msp, 1.0);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The model zoo: every registered model builds and returns log-probabilities; the maskable layers (spec §1.1) have
 // the reference's names, shapes, counts (spec §1.2, §8) and forward MACs (spec §7); initialisation follows the seed.
 #include <gtest/gtest.h>
@@ -17,7 +18,7 @@
 #include <torch/types.h>
 #include <torch/utils.h>
 
-#include "ft/config/validation.h"
+#include "ft/nn/model_specs.h"
 #include "nn/model.h"
 
 namespace {
@@ -38,18 +39,9 @@ std::shared_ptr<Model> build(const std::string& name, std::vector<int64_t> input
     return ft::make_model(config, input, classes);
 }
 
-// Per-example shape of a registry input string: "1x28x28" -> {1, 28, 28}; "any" -> a 2-D point.
-std::vector<int64_t> parse_input(const std::string& text) {
-    if (text == "any") return {2};
-    std::vector<int64_t> shape;
-    size_t start = 0;
-    while (start <= text.size()) {
-        const size_t x = text.find('x', start);
-        shape.push_back(std::stoll(text.substr(start, x == std::string::npos ? std::string::npos : x - start)));
-        if (x == std::string::npos) break;
-        start = x + 1;
-    }
-    return shape;
+// The per-example input of a registry row; a row that takes any shape gets a 2-D point.
+std::vector<int64_t> input_of(const ft::ModelSpec& spec) {
+    return spec.input.empty() ? std::vector<int64_t>{2} : spec.input;
 }
 
 std::vector<int64_t> batch_shape(int64_t batch, const std::vector<int64_t>& input) {
@@ -118,7 +110,7 @@ TEST(Models, EveryRegisteredModelBuildsAndReturnsLogProbabilities) {
     ASSERT_FALSE(ft::model_specs().empty());
     for (const auto& spec : ft::model_specs()) {
         SCOPED_TRACE(spec.name);
-        const auto input = parse_input(spec.input);
+        const auto input = input_of(spec);
         std::shared_ptr<Model> owned;
         Model* model = nullptr;
         if (spec.name == "wrn-28-10") {
@@ -187,16 +179,16 @@ TEST(Models, MaskableWeightCountsMatchTheSpec) {
     EXPECT_EQ(total_weights(*build("lenet5", mnist())), 430500);
     EXPECT_EQ(total_weights(*build("mlp-cifar", cifar())), 3675136);
     EXPECT_EQ(total_weights(wrn28_10()), 36461232);
-    EXPECT_EQ(total_weights(*build("wrn-28-2", cifar())), 1463984);    // "1.46M"
-    EXPECT_EQ(total_weights(*build("wrn-16-8", cifar())), 10954160);   // "10.95M"
-    EXPECT_EQ(total_weights(*build("vgg-like", cifar())), 14977728);   // "~15M"
+    EXPECT_EQ(total_weights(*build("wrn-28-2", cifar())), 1463984);   // "1.46M"
+    EXPECT_EQ(total_weights(*build("wrn-16-8", cifar())), 10954160);  // "10.95M"
+    EXPECT_EQ(total_weights(*build("vgg-like", cifar())), 14977728);  // "~15M"
 }
 
 TEST(Models, MaskableLayersAreExactlyTheReferenceSelectionInOrder) {
     for (const auto& spec : ft::model_specs()) {
         if (spec.name == "wrn-28-10") continue;  // same code as wrn-28-2 / wrn-16-8; checked below
         SCOPED_TRACE(spec.name);
-        auto model = build(spec.name, parse_input(spec.input));
+        auto model = build(spec.name, input_of(spec));
         std::vector<std::string> weights;
         for (const auto& n : layer_names(*model)) weights.push_back(n + ".weight");
         EXPECT_EQ(weights, reference_masked_names(*model));
@@ -204,6 +196,25 @@ TEST(Models, MaskableLayersAreExactlyTheReferenceSelectionInOrder) {
     std::vector<std::string> weights;
     for (const auto& n : layer_names(wrn28_10())) weights.push_back(n + ".weight");
     EXPECT_EQ(weights, reference_masked_names(wrn28_10()));
+}
+
+// The registry's layer names (what validation and the views know without torch) are the built network's.
+TEST(Models, RegistryLayerNamesAreTheBuiltNetworksLayers) {
+    for (const auto& spec : ft::model_specs()) {
+        SCOPED_TRACE(spec.name);
+        ModelConfig config;
+        config.name = spec.name;
+        std::shared_ptr<Model> owned;  // wrn-28-10 is built once for the whole file (36.5M weights)
+        if (spec.name != "wrn-28-10") owned = build(spec.name, input_of(spec));
+        EXPECT_EQ(ft::model_layer_names(config), layer_names(owned ? *owned : wrn28_10()));
+    }
+    ModelConfig mlp;
+    mlp.name = "mlp";
+    mlp.hidden = {7, 5, 3};
+    EXPECT_EQ(ft::model_layer_names(mlp), layer_names(*build("mlp", {2}, 10, {7, 5, 3})));
+    EXPECT_EQ(ft::model_layer_names(mlp), (std::vector<std::string>{"fc1", "fc2", "fc3", "fc4"}));
+    mlp.name = "resnet-9000";
+    EXPECT_THROW(ft::model_layer_names(mlp), std::invalid_argument);
 }
 
 TEST(Models, MaskableWeightsAreTheModelParameters) {
@@ -274,7 +285,7 @@ TEST(Models, WideResNetNamesAndStructure) {
 
     EXPECT_EQ(layer(model, "conv1").macs_per_weight, 32 * 32);
     EXPECT_EQ(layer(model, "block1.layer.3.conv2").macs_per_weight, 32 * 32);
-    EXPECT_EQ(layer(model, "block2.layer.0.conv1").macs_per_weight, 16 * 16);       // stride 2
+    EXPECT_EQ(layer(model, "block2.layer.0.conv1").macs_per_weight, 16 * 16);  // stride 2
     EXPECT_EQ(layer(model, "block2.layer.0.convShortcut").macs_per_weight, 16 * 16);
     EXPECT_EQ(layer(model, "block3.layer.2.conv1").macs_per_weight, 8 * 8);
     EXPECT_EQ(layer(model, "fc").macs_per_weight, 1);
@@ -322,10 +333,10 @@ TEST(Models, WideResNetInitialisation) {
 
 TEST(Models, VggLikeNamesShapesAndMacs) {
     auto model = build("vgg-like", cifar());
-    const std::vector<std::string> expected = {
-        "features.0",  "features.3",  "features.7",  "features.10", "features.14", "features.17", "features.20",
-        "features.24", "features.27", "features.30", "features.34", "features.37", "features.40", "classifier.0",
-        "classifier.3"};
+    const std::vector<std::string> expected = {"features.0",  "features.3",   "features.7",  "features.10",
+                                               "features.14", "features.17",  "features.20", "features.24",
+                                               "features.27", "features.30",  "features.34", "features.37",
+                                               "features.40", "classifier.0", "classifier.3"};
     EXPECT_EQ(layer_names(*model), expected);
     EXPECT_EQ(layer(*model, "features.0").weight.sizes(), (std::vector<int64_t>{64, 3, 3, 3}));
     EXPECT_EQ(layer(*model, "features.40").weight.sizes(), (std::vector<int64_t>{512, 512, 3, 3}));
@@ -397,9 +408,14 @@ TEST(Models, IndexingLeavesTrainingModeAndBatchNormStatisticsAlone) {
 }
 
 TEST(Models, MismatchedInputShapeIsRejected) {
-    const std::vector<std::pair<std::string, std::vector<int64_t>>> wrong = {
-        {"lenet5", {3, 32, 32}},   {"lenet300-100", {784}}, {"mlp-cifar", {1, 28, 28}}, {"vgg-like", {3, 28, 28}},
-        {"wrn-28-2", {1, 28, 28}}, {"wrn-16-8", {3, 32}},   {"mlp", {}},                 {"mlp", {2, 0}}};
+    const std::vector<std::pair<std::string, std::vector<int64_t>>> wrong = {{"lenet5", {3, 32, 32}},
+                                                                             {"lenet300-100", {784}},
+                                                                             {"mlp-cifar", {1, 28, 28}},
+                                                                             {"vgg-like", {3, 28, 28}},
+                                                                             {"wrn-28-2", {1, 28, 28}},
+                                                                             {"wrn-16-8", {3, 32}},
+                                                                             {"mlp", {}},
+                                                                             {"mlp", {2, 0}}};
     for (const auto& [name, shape] : wrong) {
         try {
             build(name, shape);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // ERK / ER / uniform allocation against the reference values of spec §1.2 (computed there from the formula).
 #include <gtest/gtest.h>
 
@@ -81,9 +82,18 @@ TEST(ErkAllocation, Wrn28x10MatchesSpecTableAt02And01) {
         double d02, d01;
     };
     const Expect expected[] = {
-        {0, 1.000, 1.000},   {1, 1.000, 1.000},   {2, 0.574, 0.277},  {3, 1.000, 1.000},
-        {10, 0.428, 0.206},  {11, 0.284, 0.137},  {12, 1.000, 1.000}, {13, 0.284, 0.137},
-        {19, 0.213, 0.102},  {20, 0.142, 0.068},  {21, 1.000, 0.918}, {22, 0.142, 0.068},
+        {0, 1.000, 1.000},
+        {1, 1.000, 1.000},
+        {2, 0.574, 0.277},
+        {3, 1.000, 1.000},
+        {10, 0.428, 0.206},
+        {11, 0.284, 0.137},
+        {12, 1.000, 1.000},
+        {13, 0.284, 0.137},
+        {19, 0.213, 0.102},
+        {20, 0.142, 0.068},
+        {21, 1.000, 0.918},
+        {22, 0.142, 0.068},
         {shapes.size() - 1, 1.000, 1.000},
     };
     // Two entries of the spec's table disagree with its own epsilon in the third decimal: block2 320x320 3x3 is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Masks and the DST update of spec §2.2 on small models: prune counts, exact gradient growth, the reference's
 // quirks as switches, inactive weights exactly zero.
 #include <gtest/gtest.h>
@@ -167,8 +168,7 @@ TEST(Masking, MaskMomentumZeroesBuffersOfInactiveWeights) {
     std::vector<torch::Tensor> buffers;
     for (const auto& l : masking.layers()) buffers.push_back(torch::ones_like(l.weight));
     masking.apply(buffers);
-    for (size_t i = 0; i < buffers.size(); ++i)
-        EXPECT_TRUE(torch::equal(buffers[i], masking.layers()[i].mask));
+    for (size_t i = 0; i < buffers.size(); ++i) EXPECT_TRUE(torch::equal(buffers[i], masking.layers()[i].mask));
 }
 
 TEST(Masking, RandomGrowthIsBernoulliAroundTheCount) {

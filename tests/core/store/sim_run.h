@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A synthetic run published to an EventSink exactly as the run loop does (RunStarted after the initial masks,
 // step metrics, mask updates with packed masks, epoch ends, tickets, evaluations, the end), with the truth kept
 // for checking what the store gives back.
@@ -71,10 +72,11 @@ inline SimTruth publish_sim_run(ft::EventSink& sink, const SimSpec& spec) {
         publish_mask(m, 0, true);
         if (m == 0) {
             ft::RunStarted s;
-            s.method = "dst-ensemble";
-            s.members = spec.members;
-            s.total_steps = spec.members * spec.steps;
-            s.steps_per_epoch = spec.steps_per_epoch;
+            s.method = ft::Method::DstEnsemble;
+            s.plan.method = ft::Method::DstEnsemble;
+            s.plan.members = spec.members;
+            s.plan.total_steps = spec.members * spec.steps;
+            s.plan.steps_per_epoch = spec.steps_per_epoch;
             s.device = "cpu";
             s.threads = 1;
             for (size_t l = 0; l < L; ++l)
@@ -82,7 +84,7 @@ inline SimTruth publish_sim_run(ft::EventSink& sink, const SimSpec& spec) {
                     {spec.layer_names[l % spec.layer_names.size()], {spec.layer_sizes[l]}, spec.density, 1});
             sink.on_event(s);
         }
-        sink.on_event(ft::PhaseChange{m, 0, 1, "training", -1});
+        sink.on_event(ft::PhaseChange{m, 0, 1, ft::Phase::Training, -1});
         for (int64_t step = 1; step <= spec.steps; ++step) {
             sink.on_event(
                 ft::StepMetrics{m, step, step / spec.steps_per_epoch + 1, truth.loss(m, step), 0.5, 0.1, spec.move});
@@ -105,10 +107,10 @@ inline SimTruth publish_sim_run(ft::EventSink& sink, const SimSpec& spec) {
     cm.ece = 0.05;
     cm.mce = 0.2;
     cm.reliability = {{0.0, 0.5, 40, 0.3, 0.25}, {0.5, 1.0, 60, 0.8, 0.85}};
-    for (int64_t m = 0; m < spec.members; ++m) sink.on_event(ft::EvalReport{m, "test", cm, {}, {}});
+    for (int64_t m = 0; m < spec.members; ++m) sink.on_event(ft::EvalReport{m, ft::EvalSplit::test(), cm, {}, {}});
     ft::Matrix d(size_t(spec.members), std::vector<double>(size_t(spec.members), 0.25));
-    sink.on_event(ft::EvalReport{-1, "test", cm, d, d});
-    if (spec.finish) sink.on_event(ft::RunFinished{"finished", "", 12.5});
+    sink.on_event(ft::EvalReport{-1, ft::EvalSplit::test(), cm, d, d});
+    if (spec.finish) sink.on_event(ft::RunFinished{ft::RunStatus::Finished, "", 12.5});
     return truth;
 }
 

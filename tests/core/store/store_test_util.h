@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Helpers for the run store tests: a temporary folder, file snapshots, raw SQLite access (to craft files the store
 // must refuse) and deterministic masks.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Mask snapshot codec: exact round trips (keyframes and XOR deltas, any n), damaged blobs refused, and the size of
 // a realistic update.
 #include <gtest/gtest.h>

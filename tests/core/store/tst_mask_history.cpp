@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // One weight across a run: mask_blob_bit reads single bits out of every kind of blob (keyframe and delta, bitset
 // and positions) exactly as a full decode does, and RunStore::mask_bit_history gives a weight's state after every
 // stored update, across keyframe boundaries, equal to the masks the run published.
@@ -59,7 +60,7 @@ TEST(MaskBitHistory, AWeightsStateAfterEveryUpdateEqualsThePublishedMasks) {
     spec.move = 0.2;
     ft::NewRun nr;
     nr.name = "history";
-    nr.method = "dst";
+    nr.method = ft::Method::Dst;
     nr.seeds = {1};
     store_test::SimTruth truth;
     int64_t id = 0;
@@ -78,8 +79,8 @@ TEST(MaskBitHistory, AWeightsStateAfterEveryUpdateEqualsThePublishedMasks) {
             const auto history = store.mask_bit_history(id, 0, int64_t(layer), index);
             ASSERT_EQ(history.size(), updates.size());
             for (size_t k = 0; k < updates.size(); ++k)
-                EXPECT_EQ(history[k], bit(updates[k][layer], index) ? 1 : 0) << "layer " << layer << " weight " << index
-                                                                             << " update " << k;
+                EXPECT_EQ(history[k], bit(updates[k][layer], index) ? 1 : 0)
+                    << "layer " << layer << " weight " << index << " update " << k;
         }
     }
     // Stepping a mask forward update by update (across keyframes too) gives what mask_at gives.
@@ -94,9 +95,9 @@ TEST(MaskBitHistory, AWeightsStateAfterEveryUpdateEqualsThePublishedMasks) {
     ft::MaskBits bits = store.mask_at(id, 0, 1, 3);
     EXPECT_TRUE(store.mask_advance(id, 0, 1, 3, 20, bits));  // several at once
     EXPECT_EQ(bits.bits, updates[20][1]);
-    EXPECT_FALSE(store.mask_advance(id, 0, 1, 20, 10, bits));  // backwards: not this way
+    EXPECT_FALSE(store.mask_advance(id, 0, 1, 20, 10, bits));                           // backwards: not this way
     EXPECT_FALSE(store.mask_advance(id, 0, 1, 20, int64_t(updates.size()) + 3, bits));  // past the end
-    EXPECT_EQ(bits.bits, updates[20][1]);  // untouched by a refusal
+    EXPECT_EQ(bits.bits, updates[20][1]);                                               // untouched by a refusal
     EXPECT_TRUE(store.mask_bit_history(id, 0, 0, spec.layer_sizes[0]).size() == updates.size());  // all unknown
     for (int8_t v : store.mask_bit_history(id, 0, 0, spec.layer_sizes[0])) EXPECT_EQ(v, -1);
     std::filesystem::remove_all(dir);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The store's evaluation results (schema 3): 2-D training points and decision boundaries round-trip exactly, the
 // summary JSON arrives with RunFinished and can be replaced, OoD scores are kept with their evaluation, events can
 // be recorded into a finished run without touching its status, a version-2 store is upgraded, and import, export
@@ -23,7 +24,7 @@ namespace {
 ft::NewRun new_run(const std::string& name) {
     ft::NewRun r;
     r.name = name;
-    r.method = "edst";
+    r.method = ft::Method::Edst;
     r.seeds = {18};
     return r;
 }
@@ -60,7 +61,7 @@ ft::DecisionBoundary boundary(int64_t member, int64_t step, const std::string& s
 ft::EvalReport ood_report() {
     ft::EvalReport r;
     r.member = -1;
-    r.split = "ood/gaussian";
+    r.split = ft::EvalSplit::ood("gaussian");
     r.metrics.n = 500;
     r.ood = ft::OodResult{0.875, 0.25, 0.8125, 0.5};
     return r;
@@ -82,7 +83,13 @@ void expect_same(const ft::DecisionBoundary& a, const ft::DecisionBoundary& b) {
 // A finished 2-D run: points, a boundary per ticket, the ensemble's, an OoD evaluation and the summary.
 int64_t write_2d_run(const std::string& path, const std::string& summary = R"({"run": {"status": "finished"}})") {
     StoreWriter w(path, new_run("2d"));
-    w.on_event(ft::RunStarted{"edst", 2, 100, 10, {}, "cpu", 1});
+    ft::RunStarted started;
+    started.method = ft::Method::Edst;
+    started.plan.members = 2;
+    started.plan.total_steps = 100;
+    started.plan.steps_per_epoch = 10;
+    started.device = "cpu";
+    w.on_event(started);
     w.on_event(points());
     w.on_event(ft::StepMetrics{0, 40, 4, 0.5, 0.9, 0.1, 0.5});
     w.on_event(boundary(0, 40, "ticket", 0.0f));
@@ -91,7 +98,7 @@ int64_t write_2d_run(const std::string& path, const std::string& summary = R"({"
     w.on_event(boundary(-1, 80, "ensemble", 0.03f));
     w.on_event(ood_report());
     ft::RunFinished f;
-    f.status = "finished";
+    f.status = ft::RunStatus::Finished;
     f.seconds = 3;
     f.summary = summary;
     w.on_event(f);
@@ -165,7 +172,8 @@ TEST(StoreEvaluation, ResumedRunReplacesItsPoints) {
 TEST(StoreEvaluation, SummaryArrivesWithRunFinishedAndCanBeReplaced) {
     TempDir dir;
     const std::string path = dir.file("runs.ftdb");
-    const int64_t run = write_2d_run(path, R"({"run": {"status": "finished"}, "ensemble": {"test": {"accuracy": 0.75}}})");
+    const int64_t run =
+        write_2d_run(path, R"({"run": {"status": "finished"}, "ensemble": {"test": {"accuracy": 0.75}}})");
     auto store = RunStore::open(path);
     EXPECT_EQ(store.summary(run)["ensemble"]["test"]["accuracy"], 0.75);
     store.set_summary(run, {{"ensemble", {{"test", {{"accuracy", 0.5}}}}}, {"robustness", {{"pooled", 1}}}});
@@ -176,7 +184,7 @@ TEST(StoreEvaluation, SummaryArrivesWithRunFinishedAndCanBeReplaced) {
 
     // A failed run publishes no summary and gets none.
     StoreWriter w(path, new_run("failed"));
-    w.on_event(ft::RunFinished{"failed", "loss is NaN", 1.0});
+    w.on_event(ft::RunFinished{ft::RunStatus::Failed, "loss is NaN", 1.0});
     w.close();
     EXPECT_TRUE(store.summary(w.run_id()).is_null());
 }
@@ -188,13 +196,13 @@ TEST(StoreEvaluation, OodScoresAreKeptWithTheEvaluation) {
     auto store = RunStore::open(path, StoreMode::ReadOnly);
     const auto evals = store.evaluations(run);
     ASSERT_EQ(evals.size(), 1u);
-    EXPECT_EQ(evals[0].split, "ood/gaussian");
+    EXPECT_EQ(evals[0].split, ft::EvalSplit::ood("gaussian"));
     EXPECT_EQ(evals[0].metrics["n"], 500);
     EXPECT_EQ(evals[0].metrics["ood"]["auroc_msp"], 0.875);
     EXPECT_EQ(evals[0].metrics["ood"]["fpr95_msp"], 0.25);
     EXPECT_EQ(evals[0].metrics["ood"]["auroc_entropy"], 0.8125);
     EXPECT_EQ(evals[0].metrics["ood"]["fpr95_entropy"], 0.5);
-    const auto events = store.events(run, INT64_MIN, INT64_MAX, {"evaluation"});
+    const auto events = store.events(run, INT64_MIN, INT64_MAX, {ft::EventKind::Evaluation});
     ASSERT_EQ(events.size(), 1u);
     EXPECT_EQ(events[0].payload["ood"]["auroc_msp"], 0.875);
 }
@@ -207,19 +215,19 @@ TEST(StoreEvaluation, RecordEventsAddsEvaluationsWithoutTouchingTheStatus) {
     const double finished = store.get_run(run).finished;
     ft::EvalReport r;
     r.member = 1;
-    r.split = "corrupted/contrast/3";
+    r.split = ft::EvalSplit::corrupted("contrast", 3);
     r.metrics.n = 10;
     r.metrics.accuracy = 0.4;
     r.metrics.reliability = {{0.0, 0.5, 4, 0.3, 0.25}, {0.5, 1.0, 6, 0.7, 0.5}};
     store.record_events(run, {r, ood_report()});
     const auto evals = store.evaluations(run);
     ASSERT_EQ(evals.size(), 3u);
-    EXPECT_EQ(evals[1].split, "corrupted/contrast/3");
+    EXPECT_EQ(evals[1].split, ft::EvalSplit::corrupted("contrast", 3));
     EXPECT_EQ(evals[1].member, 1);
     EXPECT_EQ(evals[1].step, 80);  // the run's last step
     EXPECT_EQ(evals[1].metrics["reliability"][1]["count"], 6);
     EXPECT_EQ(evals[2].metrics["ood"]["auroc_msp"], 0.875);
-    EXPECT_EQ(store.get_run(run).status, "finished");
+    EXPECT_EQ(store.get_run(run).status, ft::RunStatus::Finished);
     EXPECT_EQ(store.get_run(run).finished, finished);
     EXPECT_THROW(store.record_events(run + 100, {r}), StoreError);
 }
@@ -276,7 +284,9 @@ TEST(StoreEvaluation, MigratesAVersion2Store) {
         RawDb raw(path, false);
         EXPECT_EQ(raw.integer("PRAGMA user_version"), 2);
         EXPECT_EQ(raw.integer("SELECT count(*) FROM sqlite_master WHERE name = 'summaries'"), 0);
-        raw.exec("INSERT INTO runs(name, method, status, created, color) VALUES ('v2 run', 'edst', 'finished', 1, '#123456')");
+        raw.exec(
+            "INSERT INTO runs(name, method, status, created, color) VALUES ('v2 run', 'edst', 'finished', 1, "
+            "'#123456')");
     }
     EXPECT_THROW(RunStore::open(path, StoreMode::ReadOnly), StoreError);  // read-only never upgrades
     {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Files the store must refuse or must not change: not a store, another application's SQLite file, a newer schema,
 // read-only opens, write-protected files. Every error names the file; the file's bytes stay the same.
 #include <gtest/gtest.h>
@@ -96,7 +97,7 @@ TEST(StoreFiles, AnotherApplicationsSqliteFileIsRefusedAndUntouched) {
 TEST(StoreFiles, NewerSchemaIsRefusedAndUntouched) {
     TempDir dir;
     const std::string path = dir.file("future.ftdb");
-    { RunStore::open(path).create_run(ft::NewRun{"r", "dst", {}, "", {}, {}, ""}); }
+    { RunStore::open(path).create_run(ft::NewRun{"r", ft::Method::Dst, {}, "", {}, {}, ""}); }
     { RawDb(path, false).exec("PRAGMA user_version = " + std::to_string(ft::kStoreSchemaVersion + 1)); }
     expect_untouched_after_refusals(dir, path, "newer FreeTickets Workbench");
 }
@@ -152,7 +153,7 @@ TEST(StoreFiles, ReadOnlyModeNeverModifiesTheFile) {
     {
         auto store = RunStore::open(path, StoreMode::ReadOnly);
         EXPECT_EQ(store.list_runs().size(), 2u);
-        EXPECT_EQ(store.list_runs()[1].status, "interrupted");
+        EXPECT_EQ(store.list_runs()[1].status, ft::RunStatus::Interrupted);
         EXPECT_EQ(store.metric_series(run, 0, "loss", 10).steps.size(), 10u);
         EXPECT_EQ(store.mask_at(run, 1, 2, 3).n, 77);
         EXPECT_FALSE(store.events(run).empty());
@@ -179,7 +180,7 @@ TEST(StoreFiles, WriteProtectedFileIsRefusedForWritingAndReadableReadOnly) {
                         "(ReadOnlyModeNeverModifiesTheFile covers the read-only guarantee)";
     TempDir dir;
     const std::string path = dir.file("runs.ftdb");
-    { RunStore::open(path).create_run(ft::NewRun{"r", "dst", {}, "", {}, {}, ""}); }
+    { RunStore::open(path).create_run(ft::NewRun{"r", ft::Method::Dst, {}, "", {}, {}, ""}); }
     ASSERT_EQ(chmod(path.c_str(), 0444), 0);
     const std::string before = store_test::file_bytes(path);
     expect_refused(path, StoreMode::ReadWrite, "write-protected");
@@ -191,7 +192,7 @@ TEST(StoreFiles, WriteProtectedFileIsRefusedForWritingAndReadableReadOnly) {
     const std::string folder = dir.file("shared");
     std::filesystem::create_directory(folder);
     const std::string shared = folder + "/runs.ftdb";
-    { RunStore::open(shared).create_run(ft::NewRun{"shared run", "dst", {}, "", {}, {}, ""}); }
+    { RunStore::open(shared).create_run(ft::NewRun{"shared run", ft::Method::Dst, {}, "", {}, {}, ""}); }
     ASSERT_FALSE(std::filesystem::exists(shared + "-wal"));  // closed cleanly: the log was folded in
     ASSERT_EQ(chmod(folder.c_str(), 0555), 0);
     expect_refused(shared, StoreMode::ReadWrite, "write-protected");

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // StoreWriter: every event of a run lands in the store, batches are atomic for readers polling the file, the queue
 // is bounded, a full disk is reported without damaging the file, and a resumed run continues its records.
 #include <gtest/gtest.h>
@@ -24,7 +25,7 @@ namespace {
 ft::NewRun new_run(const std::string& name) {
     ft::NewRun r;
     r.name = name;
-    r.method = "dst-ensemble";
+    r.method = ft::Method::DstEnsemble;
     r.config = {{"method", "dst-ensemble"}};
     r.seeds = {18, 19};
     r.checkpoint_dir = "/ckpt/run";
@@ -32,8 +33,8 @@ ft::NewRun new_run(const std::string& name) {
     return r;
 }
 
-std::vector<std::string> kinds_of(const std::vector<ft::StoredEvent>& events) {
-    std::vector<std::string> out;
+std::vector<ft::EventKind> kinds_of(const std::vector<ft::StoredEvent>& events) {
+    std::vector<ft::EventKind> out;
     for (const auto& e : events) out.push_back(e.kind);
     return out;
 }
@@ -50,7 +51,7 @@ TEST(StoreWriter, RecordsEverythingARunPublishes) {
         StoreWriter w(path, new_run("sim"));
         EXPECT_TRUE(w.wants_masks());
         truth = store_test::publish_sim_run(w, spec);
-        w.annotate("pause", {{"by", "user"}}, -1, 120);
+        w.annotate(ft::EventKind::Pause, {{"by", "user"}}, -1, 120);
         w.close();
         EXPECT_FALSE(w.failed()) << w.error();
         EXPECT_EQ(w.error(), "");
@@ -59,7 +60,7 @@ TEST(StoreWriter, RecordsEverythingARunPublishes) {
     auto store = RunStore::open(path, StoreMode::ReadOnly);
     const auto r = store.get_run(run);
     EXPECT_EQ(r.name, "sim");
-    EXPECT_EQ(r.status, "finished");
+    EXPECT_EQ(r.status, ft::RunStatus::Finished);
     EXPECT_EQ(r.seconds, 12.5);
     EXPECT_GT(r.finished, 0);
     EXPECT_EQ(r.members, 2);
@@ -109,22 +110,24 @@ TEST(StoreWriter, RecordsEverythingARunPublishes) {
     }
 
     const auto events = store.events(run);
-    for (const char* kind :
-         {"run_started", "phase", "lr", "mask_update", "ticket", "evaluation", "log", "finished", "pause"}) {
+    using ft::EventKind;
+    for (EventKind kind :
+         {EventKind::RunStarted, EventKind::Phase, EventKind::Lr, EventKind::MaskUpdate, EventKind::Ticket,
+          EventKind::Evaluation, EventKind::Log, EventKind::Finished, EventKind::Pause}) {
         const auto kinds = kinds_of(events);
-        EXPECT_NE(std::find(kinds.begin(), kinds.end(), kind), kinds.end()) << kind;
+        EXPECT_NE(std::find(kinds.begin(), kinds.end(), kind), kinds.end()) << to_string(kind);
     }
     for (const auto& e : store.events(run, 50, 100)) {
         EXPECT_GE(e.step, 50);
         EXPECT_LE(e.step, 100);
     }
-    const auto updates_in_range = store.events(run, 41, 100, {"mask_update"});
+    const auto updates_in_range = store.events(run, 41, 100, {ft::EventKind::MaskUpdate});
     EXPECT_EQ(updates_in_range.size(), 2u * 3);  // steps 60, 80, 100 of both members
-    const auto pause = store.events(run, 0, 1000, {"pause"});
+    const auto pause = store.events(run, 0, 1000, {ft::EventKind::Pause});
     ASSERT_EQ(pause.size(), 1u);
     EXPECT_EQ(pause[0].step, 120);
     EXPECT_EQ(pause[0].payload["by"], "user");
-    const auto logs = store.events(run, INT64_MIN, INT64_MAX, {"log"});
+    const auto logs = store.events(run, INT64_MIN, INT64_MAX, {ft::EventKind::Log});
     ASSERT_EQ(logs.size(), 1u);
     EXPECT_EQ(logs[0].payload["text"], "a warning with \"quotes\"\nand a newline");
     EXPECT_EQ(logs[0].payload["level"], "warning");
@@ -142,7 +145,7 @@ TEST(StoreWriter, RecordsEverythingARunPublishes) {
     EXPECT_EQ(evals[0].member, 0);
     EXPECT_TRUE(evals[0].disagreement.is_null());
     EXPECT_EQ(evals[2].member, -1);
-    EXPECT_EQ(evals[2].split, "test");
+    EXPECT_EQ(evals[2].split, ft::EvalSplit::test());
     EXPECT_EQ(evals[2].metrics["accuracy"], 0.61);
     EXPECT_TRUE(evals[2].metrics["nll"].is_null());  // infinite
     ASSERT_EQ(evals[2].metrics["reliability"].size(), 2u);
@@ -198,11 +201,11 @@ TEST(StoreWriter, NanAndInfiniteMetricsAreKept) {
     EXPECT_EQ(loss.values[0], 2.3);
     EXPECT_EQ(loss.values[1], inf);
     EXPECT_TRUE(std::isnan(loss.values[2]));
-    EXPECT_EQ(store.get_run(w.run_id()).status, "running");  // flushed, still open
-    w.on_event(ft::RunFinished{"failed", "loss is NaN", 1.0});
+    EXPECT_EQ(store.get_run(w.run_id()).status, ft::RunStatus::Running);  // flushed, still open
+    w.on_event(ft::RunFinished{ft::RunStatus::Failed, "loss is NaN", 1.0});
     w.close();
     const auto r = store.get_run(w.run_id());
-    EXPECT_EQ(r.status, "failed");
+    EXPECT_EQ(r.status, ft::RunStatus::Failed);
     EXPECT_EQ(r.message, "loss is NaN");
 }
 
@@ -220,7 +223,7 @@ TEST(StoreWriter, ClosedWithoutAnEndTheRunIsInterruptedAndCanBeResumed) {
         first = store_test::publish_sim_run(w, spec);  // updates 0, 1, 2
         run = w.run_id();
     }  // destroyed without RunFinished
-    EXPECT_EQ(RunStore::open(path, StoreMode::ReadOnly).get_run(run).status, "interrupted");
+    EXPECT_EQ(RunStore::open(path, StoreMode::ReadOnly).get_run(run).status, ft::RunStatus::Interrupted);
 
     // `freetickets resume`: a new writer on the same run. The trainer publishes its (random) initial mask again,
     // then restores the checkpoint and goes on.
@@ -230,13 +233,13 @@ TEST(StoreWriter, ClosedWithoutAnEndTheRunIsInterruptedAndCanBeResumed) {
     store_test::SimTruth second;
     {
         StoreWriter w(path, run);
-        EXPECT_EQ(RunStore::open(path, StoreMode::ReadOnly).get_run(run).status, "running");
+        EXPECT_EQ(RunStore::open(path, StoreMode::ReadOnly).get_run(run).status, ft::RunStatus::Running);
         second = store_test::publish_sim_run(w, more);  // updates 3, 4, 5 (3 is a fresh keyframe)
         w.close();
         EXPECT_FALSE(w.failed()) << w.error();
     }
     auto store = RunStore::open(path, StoreMode::ReadOnly);
-    EXPECT_EQ(store.get_run(run).status, "finished");
+    EXPECT_EQ(store.get_run(run).status, ft::RunStatus::Finished);
     ASSERT_EQ(store.mask_update_count(run, 0), 6);
     for (int64_t k = 0; k < 6; ++k) {
         const auto& truth = k < 3 ? first.masks[0][size_t(k)] : second.masks[0][size_t(k - 3)];
@@ -378,7 +381,7 @@ TEST(StoreWriter, ConcurrentReaderNeverSeesAHalfWrittenUpdate) {
         static_cast<long long>(polls.load()), static_cast<long long>(mid_run_polls.load()),
         static_cast<long long>(masks_checked.load()));
     auto store = RunStore::open(path, StoreMode::ReadOnly);
-    EXPECT_EQ(store.get_run(run).status, "finished");
+    EXPECT_EQ(store.get_run(run).status, ft::RunStatus::Finished);
     EXPECT_EQ(store.mask_update_count(run, 1), 121);
 }
 
@@ -412,7 +415,7 @@ TEST(StoreWriter, FullDiskIsReportedAndTheFileStaysSound) {
     auto store = RunStore::open(path, StoreMode::ReadOnly);
     ASSERT_EQ(store.list_runs().size(), 2u);
     const auto r = store.get_run(run);
-    EXPECT_EQ(r.status, "failed");
+    EXPECT_EQ(r.status, ft::RunStatus::Failed);
     EXPECT_NE(r.message.find("stopped recording"), std::string::npos) << r.message;
     // Whole batches only: every committed step has its four metrics, steps 1..N without a gap.
     const auto loss = store.metric_series(run, 0, "loss");

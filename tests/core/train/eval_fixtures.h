@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Small data files for the evaluation tests, generated in the test: an MNIST-format folder (uncompressed IDX) and
 // NumPy .npy files of uint8 images, plus a temporary folder that removes itself.
 #pragma once
@@ -71,7 +72,8 @@ inline void write_mnist_folder(const std::string& folder, int n_train, int n_tes
 // numpy.save of a C-order array (format 1.0): descr '|u1' or '<i8'.
 inline std::string npy(const std::string& descr, const std::vector<int64_t>& shape, const std::string& data) {
     std::string dims;
-    for (size_t i = 0; i < shape.size(); ++i) dims += std::to_string(shape[i]) + (shape.size() == 1 || i + 1 < shape.size() ? "," : "");
+    for (size_t i = 0; i < shape.size(); ++i)
+        dims += std::to_string(shape[i]) + (shape.size() == 1 || i + 1 < shape.size() ? "," : "");
     std::string header = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + dims + "), }";
     const size_t total = 10 + header.size() + 1;
     header += std::string((64 - total % 64) % 64, ' ') + "\n";

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The smallest config that exercises every method in about a second: an MLP on 400 generated "moons" points.
 #pragma once
 

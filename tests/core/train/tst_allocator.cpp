@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // tune_allocator_for_training must change what glibc does, not just compile: a training-sized buffer comes from
 // the heap instead of its own mmap, and freeing it does not hand the memory back to the kernel.
 #include <gtest/gtest.h>

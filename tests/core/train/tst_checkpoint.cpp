@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Checkpoint files: round trip, generations replace each other, damage is reported with the file name.
 #include <gtest/gtest.h>
 

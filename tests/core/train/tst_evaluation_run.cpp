@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The evaluation inside run_experiment and evaluate_checkpoint, end to end on tiny data: a single member gives a
 // 1 x 1 zero disagreement, identical members give zero disagreement, KL and mask distance, live evaluation
 // publishes its reports and decision boundaries without changing what is trained, consecutive mask-update
@@ -71,8 +72,8 @@ TEST(EvaluationRun, LiveEvaluationReportsAndDrawsWithoutChangingTraining) {
 
     std::map<std::string, int> splits;
     for (const auto& r : events.of_type<EvalReport>()) {
-        ++splits[r.split];
-        if (r.split == "val" || r.split.rfind("val/ticket-", 0) == 0) {
+        ++splits[to_string(r.split)];
+        if (r.split.kind == SplitKind::Validation) {
             EXPECT_EQ(r.member, 0) << "member = the training run";
             EXPECT_EQ(r.metrics.n, 40);  // the validation split (10% of 400), all of it (< live_samples)
             EXPECT_EQ(r.metrics.reliability.size(), 14u);
@@ -88,7 +89,7 @@ TEST(EvaluationRun, LiveEvaluationReportsAndDrawsWithoutChangingTraining) {
     EXPECT_NE(with_live["robustness"]["skipped"].get<std::string>().find("feature"), std::string::npos);
     EXPECT_EQ(with_live["ood"]["sets"].size(), 2u);
     const double live_seconds = with_live["run"]["live_eval_seconds"].get<double>();
-    EXPECT_GT(live_seconds, 0.0);  // five evaluations and boundaries were timed
+    EXPECT_GT(live_seconds, 0.0);                                        // five evaluations and boundaries were timed
     EXPECT_LT(live_seconds, with_live["run"]["seconds"].get<double>());  // a part of the training time
 
     const auto points = events.of_type<DataPoints2D>();
@@ -124,7 +125,7 @@ TEST(EvaluationRun, LiveEvaluationReportsAndDrawsWithoutChangingTraining) {
     EXPECT_EQ(with_live["members"], without["members"]) << "live evaluation must not change the training";
     EXPECT_EQ(with_live["ensemble"]["test"], without["ensemble"]["test"]);
     int live = 0;
-    for (const auto& r : quiet.of_type<EvalReport>()) live += r.split == "val";
+    for (const auto& r : quiet.of_type<EvalReport>()) live += r.split == EvalSplit::live(true);
     EXPECT_EQ(live, 0);
 }
 
@@ -136,7 +137,7 @@ TEST(EvaluationRun, ConsecutiveMaskDistancesMatchThePublishedMasks) {
     const auto updates = events.of_type<MaskUpdate>();
     ASSERT_GE(updates.size(), 3u);
     const auto& d = s["diversity"]["mask_updates"];
-    ASSERT_EQ(d.size(), 1u);  // EDST: one training run
+    ASSERT_EQ(d.size(), 1u);                                // EDST: one training run
     ASSERT_EQ(d[0]["hamming"].size(), updates.size() - 1);  // every update after the initial mask
     int64_t total = 0;
     for (const auto& l : updates[0].layers) total += l.total;
@@ -194,7 +195,7 @@ TEST(EvaluationRun, ImageRunReportsRobustnessAndOod) {
     EXPECT_DOUBLE_EQ(o["sets"][1]["ensemble"]["auroc_msp"].get<double>(), 0.5);
     EXPECT_GE(s["run"]["eval_seconds"].get<double>(), 0.0);
     int corrupted = 0;
-    for (const auto& e : events.of_type<EvalReport>()) corrupted += e.split.rfind("corrupted", 0) == 0;
+    for (const auto& e : events.of_type<EvalReport>()) corrupted += e.split.kind == SplitKind::Corrupted;
     EXPECT_EQ(corrupted, 3 * (4 + 1));
     EXPECT_TRUE(events.of_type<DecisionBoundary>().empty());  // images: no boundary
 }
@@ -216,7 +217,7 @@ TEST(EvaluationRun, MissingOodFileFailsBeforeTraining) {
     }
     EXPECT_TRUE(events.of_type<StepMetrics>().empty());
     ASSERT_EQ(events.of_type<RunFinished>().size(), 1u);
-    EXPECT_EQ(events.of_type<RunFinished>()[0].status, "failed");
+    EXPECT_EQ(events.of_type<RunFinished>()[0].status, RunStatus::Failed);
     EXPECT_TRUE(events.of_type<RunFinished>()[0].summary.empty());
 }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Every method end to end on a tiny 2-D problem: tickets, phases, mask events, the summary's fields, the
 // inactive-weights-are-zero invariant, and resume == uninterrupted.
 #include <gtest/gtest.h>
@@ -6,6 +7,7 @@
 
 #include "ft/config/validation.h"
 #include "ft/train/experiment.h"
+#include "ft/train/run_plan.h"
 #include "tiny_config.h"
 #include "train/member_trainer.h"
 
@@ -35,13 +37,14 @@ struct CancelAt : EventSink {
 }  // namespace
 
 TEST(Experiment, EveryMethodRunsAndReportsItsMembers) {
-    for (Method m : {Method::Dense, Method::DeepEnsemble, Method::Static, Method::Dst, Method::DstEnsemble, Method::Edst,
-                     Method::PfEnsemble}) {
+    for (Method m : {Method::Dense, Method::DeepEnsemble, Method::Static, Method::StaticEnsemble, Method::Dst,
+                     Method::DstEnsemble, Method::Edst, Method::PfEnsemble}) {
         RunConfig c = tiny(m);
         EventRecorder events;
         RunControl control;
         const auto s = run_experiment(c, events, control, {});
-        const auto M = member_count(c);
+        const RunPlan plan = plan_run(c);
+        const auto M = plan.members;
         EXPECT_EQ(s["run"]["method"], to_string(m));
         EXPECT_EQ(s["run"]["status"], "finished");
         ASSERT_EQ(s["members"].size(), size_t(M)) << to_string(m);
@@ -52,18 +55,24 @@ TEST(Experiment, EveryMethodRunsAndReportsItsMembers) {
         EXPECT_EQ(t["reliability"].size(), 14u);  // reference binning: 15 edges
         EXPECT_EQ(s["model"]["layers"].size(), 3u);
         const auto updates = events.of_type<MaskUpdate>();
-        if (!is_sparse(m)) {
+        // RunStarted carries the plan the loop followed, with the step counts filled in.
+        const auto started = events.of_type<RunStarted>();
+        ASSERT_EQ(started.size(), 1u);
+        EXPECT_EQ(started[0].plan.members, M);
+        EXPECT_EQ(started[0].plan.total_steps, int64_t(events.of_type<StepMetrics>().size())) << to_string(m);
+        if (!plan.sparse) {
             EXPECT_TRUE(updates.empty()) << to_string(m);
             EXPECT_DOUBLE_EQ(s["flops"]["train_vs_dense"].get<double>(), double(M));
         } else {
             EXPECT_FALSE(updates.empty()) << to_string(m);
         }
-        if (m == Method::Static || m == Method::PfEnsemble) {
+        if (m == Method::Static || m == Method::StaticEnsemble || m == Method::PfEnsemble) {
             for (const auto& u : updates) EXPECT_TRUE(u.initial) << "fixed masks never change: " << to_string(m);
         }
         if (m == Method::PfEnsemble) {
             int restored = 0;
-            for (const auto& l : events.of_type<LogLine>()) restored += l.text.find("continues from its best epoch") != std::string::npos;
+            for (const auto& l : events.of_type<LogLine>())
+                restored += l.text.find("continues from its best epoch") != std::string::npos;
             EXPECT_EQ(restored, 2) << "each member's fine-tuning starts from its best pretraining epoch";
         }
         if (m == Method::Edst) {
@@ -106,11 +115,14 @@ TEST(Experiment, InactiveWeightsAreZeroAfterEveryStep) {
     } checker;
     RunControl control;
     const DatasetBundle data = load_dataset(c.data, 1);
-    RunContext ctx{c, data, torch::kCPU, checker, control, false};
+    const RunPlan plan = plan_run(c, data.train.size());
+    RunContext ctx{c, plan, data, torch::kCPU, checker, control, false};
     MemberTrainer trainer(ctx, 0, 1, true);
     checker.trainer = &trainer;
-    Stage stage{"training", c.train.epochs, true, [](int64_t) { return 0.1; }, [](int64_t) { return 0; }, {}, {}};
-    ASSERT_TRUE(trainer.run(stage, [](Ticket&&) {}, [] {}));
+    const StagePlan& stage = plan.runs[0].stages[0];
+    ASSERT_TRUE(stage.dynamic_masks);
+    ASSERT_TRUE(trainer.run(
+        stage, [](Ticket&&) {}, [] {}));
     EXPECT_EQ(checker.checked, c.train.epochs * trainer.steps_per_epoch());
     EXPECT_EQ(checker.violations, 0);
 }
@@ -122,7 +134,7 @@ TEST(Experiment, EdstPublishesPhasesAndExplorationWithRateQ) {
     RunControl control;
     run_experiment(c, events, control, {});
     std::vector<std::string> phases;
-    for (const auto& p : events.of_type<PhaseChange>()) phases.push_back(p.phase + std::to_string(p.index));
+    for (const auto& p : events.of_type<PhaseChange>()) phases.push_back(to_string(p.phase) + std::to_string(p.index));
     EXPECT_EQ(phases, (std::vector<std::string>{"exploration-1", "refinement0", "refinement1"}));
     for (const auto& u : events.of_type<MaskUpdate>())
         if (u.exploration) {
@@ -204,6 +216,6 @@ TEST(Experiment, InvalidConfigFailsBeforeTraining) {
     EXPECT_THROW(run_experiment(c, events, control, {}), std::exception);
     EXPECT_TRUE(events.of_type<StepMetrics>().empty());
     ASSERT_EQ(events.of_type<RunFinished>().size(), 1u);
-    EXPECT_EQ(events.of_type<RunFinished>()[0].status, "failed");
+    EXPECT_EQ(events.of_type<RunFinished>()[0].status, RunStatus::Failed);
     EXPECT_NE(events.of_type<RunFinished>()[0].message.find("sparse.prune_rate"), std::string::npos);
 }

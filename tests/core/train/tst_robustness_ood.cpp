@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Robustness and out-of-distribution evaluation on tiny data with a fixed predictor: pooled metrics over
 // corrupted sets of equal size equal the mean of the per-set accuracy and NLL, sets are deterministic and
 // reported per member and for the ensemble, CIFAR-C folders are read, OoD sets are normalised like the training
@@ -90,11 +91,11 @@ TEST(Robustness, PooledEqualsTheMeanOverSetsOfEqualSize) {
     // One report per member and for the ensemble, per set and pooled, with the reliability bins.
     const auto reports = events.of_type<EvalReport>();
     ASSERT_EQ(reports.size(), 3u * (9 + 1));
-    EXPECT_EQ(reports[0].split, "corrupted/gaussian_noise/1");
+    EXPECT_EQ(reports[0].split, EvalSplit::corrupted("gaussian_noise", 1));
     EXPECT_EQ(reports[0].member, 0);
     EXPECT_EQ(reports[2].member, -1);
     EXPECT_EQ(reports[2].metrics.reliability.size(), 14u);
-    EXPECT_EQ(reports.back().split, "corrupted");
+    EXPECT_EQ(reports.back().split, EvalSplit::corrupted_pooled());
     EXPECT_EQ(reports.back().member, -1);
     EXPECT_EQ(reports.back().metrics.ece, r.pooled_ensemble.ece);
 
@@ -135,7 +136,8 @@ TEST(Robustness, CancelledStopsBetweenSets) {
     RunControl control;
     control.cancel();
     EventRecorder events;
-    const auto r = evaluate_robustness(config_for("contrast", {1, 2}), tiny_images(10), 2, predict_two, events, &control);
+    const auto r =
+        evaluate_robustness(config_for("contrast", {1, 2}), tiny_images(10), 2, predict_two, events, &control);
     EXPECT_TRUE(r.cancelled);
     EXPECT_TRUE(r.sets.empty());
     EXPECT_TRUE(robustness_json(r)["cancelled"].get<bool>());
@@ -204,7 +206,7 @@ TEST(Ood, TestSetAgainstItselfGivesHalf) {
     EXPECT_GE(e.sets[0].ensemble.fpr95_msp, 0.95);
     const auto reports = events.of_type<EvalReport>();
     ASSERT_EQ(reports.size(), 3u);
-    EXPECT_EQ(reports[2].split, "ood/itself");
+    EXPECT_EQ(reports[2].split, EvalSplit::ood("itself"));
     EXPECT_EQ(reports[2].member, -1);
     ASSERT_TRUE(reports[2].ood.has_value());
     EXPECT_EQ(reports[2].metrics.n, 30);
@@ -225,8 +227,9 @@ TEST(Ood, SetsAreNormalisedLikeTheTrainingData) {
     TempFolder dir;
     const std::string mnist = dir.file("mnist");
     eval_test::write_mnist_folder(mnist, 4, 6, 3, 1);
-    eval_test::write_bytes(dir.file("other.npy"),
-                           eval_test::npy_images(5, 28, 28, 1, [](int64_t i, int64_t y, int64_t, int64_t) { return i + y; }));
+    eval_test::write_bytes(
+        dir.file("other.npy"),
+        eval_test::npy_images(5, 28, 28, 1, [](int64_t i, int64_t y, int64_t, int64_t) { return i + y; }));
     RunConfig c;
     c.data.name = "fashion-mnist";
     c.model.name = "lenet5";

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The EDST timeline of spec §4.1 (README configuration) and the LR / prune-rate schedules, checked on the
 // schedules themselves, without training.
 #include <gtest/gtest.h>
@@ -19,7 +20,7 @@ TEST(EdstSchedule, ReadmeConfigurationMatchesSpecTimeline) {
         double lr;
         int64_t ticket;
     };
-    const Window windows[] = {{1, 150, 0.1, -1},    {151, 200, 0.01, 0},  {201, 250, 0.001, 0}, {251, 300, 0.01, 1},
+    const Window windows[] = {{1, 150, 0.1, -1},    {151, 200, 0.01, 0}, {201, 250, 0.001, 0}, {251, 300, 0.01, 1},
                               {301, 350, 0.001, 1}, {351, 400, 0.01, 2}, {401, 450, 0.001, 2}};
     for (const auto& w : windows) {
         for (int64_t e = w.first; e <= w.last; ++e) {

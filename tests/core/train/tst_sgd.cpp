@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // MomentumSgd: the arithmetic of torch.optim.SGD (dampening 0, no Nesterov) followed by the mask (spec §2.1),
 // on the fused CPU path and on the tensor path, against the formula evaluated in double precision.
 #include <gtest/gtest.h>
@@ -39,7 +40,8 @@ std::pair<torch::Tensor, torch::Tensor> expected(const Case& c, bool mask_moment
 }
 
 // Trains `param` (a leaf sharing c.w's values, in whatever layout the caller made it) through MomentumSgd.
-std::pair<torch::Tensor, torch::Tensor> run(const Case& c, torch::Tensor param, torch::Tensor mask, bool mask_momentum) {
+std::pair<torch::Tensor, torch::Tensor> run(const Case& c, torch::Tensor param, torch::Tensor mask,
+                                            bool mask_momentum) {
     param.set_requires_grad(true);
     MomentumSgd sgd({param}, lr, momentum, wd);
     for (const auto& g : c.grads) {
@@ -51,15 +53,18 @@ std::pair<torch::Tensor, torch::Tensor> run(const Case& c, torch::Tensor param, 
     return {param.detach().contiguous(), sgd.buffers()[0].contiguous()};
 }
 
-void expect_matches(const std::pair<torch::Tensor, torch::Tensor>& got, const std::pair<torch::Tensor, torch::Tensor>& want,
-                    const torch::Tensor& mask, bool mask_momentum) {
+void expect_matches(const std::pair<torch::Tensor, torch::Tensor>& got,
+                    const std::pair<torch::Tensor, torch::Tensor>& want, const torch::Tensor& mask,
+                    bool mask_momentum) {
     EXPECT_TRUE(torch::allclose(got.first.to(torch::kDouble), want.first, 1e-5, 1e-6));
     EXPECT_TRUE(torch::allclose(got.second.to(torch::kDouble), want.second, 1e-5, 1e-6));
     const auto off = mask == 0;
     EXPECT_EQ(got.first.masked_select(off).count_nonzero().item<int64_t>(), 0) << "inactive weights exactly zero";
     const auto buffer_nonzero_off = got.second.masked_select(off).count_nonzero().item<int64_t>();
-    if (mask_momentum) EXPECT_EQ(buffer_nonzero_off, 0) << "masked momentum exactly zero off the mask";
-    else EXPECT_GT(buffer_nonzero_off, 0) << "unmasked momentum keeps the gradients of inactive weights";
+    if (mask_momentum)
+        EXPECT_EQ(buffer_nonzero_off, 0) << "masked momentum exactly zero off the mask";
+    else
+        EXPECT_GT(buffer_nonzero_off, 0) << "unmasked momentum keeps the gradients of inactive weights";
 }
 
 }  // namespace

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Parameters and FLOPs in the summary (spec §7, RigL accounting) on the real layer shapes of LeNet-5 and
 // WRN-28-10 with ERK densities, against the spec's derived numbers: WRN-28-10 at d = 0.2 has sparse forward
 // FLOPs 0.340 of dense (0.337 with CIFAR-100's 100 outputs), 0.169 at d = 0.1; EDST (M=3, d=0.2, E=450) trains
@@ -70,7 +71,7 @@ RunConfig edst(int64_t members, double density, int64_t epochs, int64_t explore)
 }
 
 nlohmann::json summary_of(const RunConfig& c, const std::vector<LayerInfo>& layers) {
-    return summary_json(c, layers, {}, {}, "finished", 1.0, 1, "cpu");
+    return summary_json(c, plan_run(c), layers, {}, {}, RunStatus::Finished, 1.0, 1, "cpu");
 }
 
 }  // namespace
@@ -135,7 +136,7 @@ TEST(SummaryCosts, MemberMasksGiveTheActiveCounts) {
     members[0].layer_active = {500, 12500, 100000, 5000};
     members[1].layer_density = {1.0, 0.5, 0.25, 1.0};
     members[1].layer_active = {500, 12501, 99999, 5000};
-    const auto s = summary_json(c, with_erk(lenet5(), 0.5), members, {}, "finished", 1, 1, "cpu");
+    const auto s = summary_json(c, plan_run(c), with_erk(lenet5(), 0.5), members, {}, RunStatus::Finished, 1, 1, "cpu");
     EXPECT_EQ(s["flops"]["layers"][1]["active_params"], 12500.5);
     EXPECT_EQ(s["flops"]["params"]["ensemble_active"], 2.0 * (500 + 12500 + 100000 + 5000));
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Reading and writing RunConfig as JSON, with field-level errors (ARCHITECTURE.md rule 5).
 // Unknown keys, wrong types and invalid values are all reported, each naming the field, the value and what
 // was expected; nothing is clamped or ignored silently.
@@ -14,9 +15,9 @@
 namespace ft {
 
 struct ConfigError {
-    std::string field;     // dotted path, e.g. "sparse.density"
-    std::string value;     // the offending value as written (JSON text)
-    std::string expected;  // what would have been valid
+    std::string field;            // dotted path, e.g. "sparse.density"
+    std::string value;            // the offending value as written (JSON text)
+    std::string expected;         // what would have been valid
     std::string message() const;  // "sparse.density = 1.5: expected a number in (0, 1]"
 };
 
@@ -44,6 +45,9 @@ nlohmann::json config_to_json(const RunConfig& config);
 // Applies "a.b.c=value" to a config JSON. The value is parsed as JSON when it is valid JSON (numbers, true,
 // [1,2]) and taken as a string otherwise. The key must name an existing field.
 void apply_override(nlohmann::json& json, const std::string& assignment);
+
+// The Method named `text` ("dense", "edst", ...); throws std::invalid_argument naming the text and the choices.
+Method method_from_string(const std::string& text);
 
 // Stable short hash of the canonical config JSON (hex), for finding identical configs.
 std::string config_hash(const RunConfig& config);

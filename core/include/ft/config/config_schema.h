@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A public, torch-free description of every RunConfig field (dotted key, type, default, allowed values, valid
 // range), built from the same field list that reads and writes configs (config/config_fields.h). Forms (the
 // workbench's experiment setup) and docs are generated from it, so a new knob appears everywhere at once.
@@ -13,22 +14,22 @@
 namespace ft {
 
 enum class FieldType {
-    String,       // free text, or one of `choices` when the list is closed
+    String,  // free text, or one of `choices` when the list is closed
     Bool,
     Integer,
     Number,
     IntegerList,
     NumberList,
-    Choice,       // an enum: exactly one of `choices`
+    Choice,  // an enum: exactly one of `choices`
 };
 
 struct FieldSchema {
     std::string key;      // dotted JSON path, e.g. "sparse.density"
     std::string section;  // the part before the first dot ("sparse"); "" for top-level fields
     FieldType type = FieldType::String;
-    nlohmann::json default_value;       // as config_to_json writes it
-    std::vector<std::string> choices;   // allowed values (Choice, model.name, data.name) or suggestions (device)
-    bool closed_choices = false;        // true: only `choices` are valid; false: `choices` are suggestions
+    nlohmann::json default_value;      // as config_to_json writes it
+    std::vector<std::string> choices;  // allowed values (Choice, model.name, data.name) or suggestions (device)
+    bool closed_choices = false;       // true: only `choices` are valid; false: `choices` are suggestions
     // The valid range in the core's own words, as validate() states it ("a number in (0, 1]"); empty for fields
     // that accept any value of their type.
     std::string range;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What an EvalConfig's list settings name: the corruption types of eval.corruptions and the out-of-distribution
 // sets of eval.ood_sets, parsed from their comma-separated text. Plain C++ (no torch): validation, the CLI and the
 // GUI form use it; core/train evaluates what it returns.

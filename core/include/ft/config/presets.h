@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Presets: named configs shipped in resources/presets/*.json and compiled into the program.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // RunConfig: every knob of one experiment, as plain values (no torch, no Qt).
 // Defaults reproduce the reference CIFAR code (freetickets-spec.md §2.3, §3, §4, §11).
 // JSON reading, validation and overrides live in config_json.h and validation.h.
@@ -5,12 +6,16 @@
 
 #include <cstdint>
 #include <string>
+
+#include <nlohmann/json_fwd.hpp>
 #include <vector>
 
 namespace ft {
 
-// Methods of spec §3-§5 and §11; the string form is the one the summary JSON and the CLI use.
-enum class Method { Dense, DeepEnsemble, Static, Dst, DstEnsemble, Edst, PfEnsemble };
+// Methods of spec §3-§5 and §11; the string form is the one the summary JSON and the CLI use. Each is a part
+// in core/train/methods/ (what it trains, its timeline, tickets and cost); the run plan (ft/train/run_plan.h)
+// says what a config's method will do.
+enum class Method { Dense, DeepEnsemble, Static, StaticEnsemble, Dst, DstEnsemble, Edst, PfEnsemble };
 
 struct ModelConfig {
     std::string name = "lenet5";       // registry name (nn/model_registry.h)
@@ -18,24 +23,24 @@ struct ModelConfig {
 };
 
 struct DataConfig {
-    std::string name = "fashion-mnist";  // fashion-mnist | mnist | cifar10 | cifar100 | spirals | moons | blobs
-    std::string path = "";               // folder with the dataset files; empty = the dataset's default location
-    double validation_split = 0.1;       // last fraction of the training set (spec §8); 0 = no validation
-    bool validation_augmentation = true; // the reference validates with the training augmentation (spec §10.12)
-    bool augment = true;                 // pad-crop + flip for CIFAR; ignored by datasets that have no augmentation
-    int64_t train_limit = 0;             // use only the first N training examples (0 = all); for tests and demos
-    int64_t test_limit = 0;              // use only the first N test examples (0 = all)
-    int64_t synthetic_samples = 2000;    // per split, for the synthetic 2-D sets
-    double synthetic_noise = 0.1;        // noise level of the synthetic 2-D sets
+    std::string name = "fashion-mnist";   // fashion-mnist | mnist | cifar10 | cifar100 | spirals | moons | blobs
+    std::string path = "";                // folder with the dataset files; empty = the dataset's default location
+    double validation_split = 0.1;        // last fraction of the training set (spec §8); 0 = no validation
+    bool validation_augmentation = true;  // the reference validates with the training augmentation (spec §10.12)
+    bool augment = true;                  // pad-crop + flip for CIFAR; ignored by datasets that have no augmentation
+    int64_t train_limit = 0;              // use only the first N training examples (0 = all); for tests and demos
+    int64_t test_limit = 0;               // use only the first N test examples (0 = all)
+    int64_t synthetic_samples = 2000;     // per split, for the synthetic 2-D sets
+    double synthetic_noise = 0.1;         // noise level of the synthetic 2-D sets
 };
 
 struct TrainConfig {
-    int64_t epochs = 250;                  // per member (dense, DST) or in total (EDST: t_ex + M * t_re)
+    int64_t epochs = 250;  // per member (dense, DST) or in total (EDST: t_ex + M * t_re)
     int64_t batch_size = 128;
     int64_t test_batch_size = 128;
-    double lr = 0.1;                       // also EDST's exploration LR
+    double lr = 0.1;  // also EDST's exploration LR
     double momentum = 0.9;
-    double weight_decay = 5e-4;            // on all parameters, as the reference
+    double weight_decay = 5e-4;                    // on all parameters, as the reference
     std::vector<double> milestones = {0.5, 0.75};  // fractions of epochs (dense, DST); floor(f * E)
     double gamma = 0.1;
 };
@@ -48,27 +53,27 @@ struct SparseConfig {
     double density = 0.2;
     SparseInit init = SparseInit::Erk;
     double erk_power_scale = 1.0;
-    bool exact_count = false;          // false = Bernoulli sampling (reference); true = exactly round(d_l * N_l) per layer
-    int64_t update_frequency = 1000;   // ΔT in iterations, counted globally across epochs
-    double prune_rate = 0.5;           // p
+    bool exact_count = false;  // false = Bernoulli sampling (reference); true = exactly round(d_l * N_l) per layer
+    int64_t update_frequency = 1000;                         // ΔT in iterations, counted globally across epochs
+    double prune_rate = 0.5;                                 // p
     PruneSchedule prune_schedule = PruneSchedule::Constant;  // the CIFAR code uses p constantly (spec §2.4)
-    double prune_rate_min = 0.005;     // eta_min of the cosine schedule
-    double stop_fraction = 1.0;        // stop mask updates after this fraction of iterations; 1 = never (reference)
+    double prune_rate_min = 0.005;                           // eta_min of the cosine schedule
+    double stop_fraction = 1.0;  // stop mask updates after this fraction of iterations; 1 = never (reference)
     Growth growth = Growth::Gradient;
     std::string prune = "magnitude";
-    bool reset_regrown = true;         // pruned-then-regrown weights restart at 0 (CIFAR quirk, spec §10.5)
-    bool mask_momentum = false;        // mask SGD momentum buffers (false = CIFAR, true = ImageNet path)
-    bool update_dense_layers = true;   // apply DST to layers ERK made dense (spec §10.4)
+    bool reset_regrown = true;        // pruned-then-regrown weights restart at 0 (CIFAR quirk, spec §10.5)
+    bool mask_momentum = false;       // mask SGD momentum buffers (false = CIFAR, true = ImageNet path)
+    bool update_dense_layers = true;  // apply DST to layers ERK made dense (spec §10.4)
 };
 
 struct EnsembleConfig {
-    int64_t members = 3;                        // M
+    int64_t members = 3;                        // M (ensemble methods and EDST; the others train one)
     std::vector<int64_t> seeds = {18, 19, 20};  // one per member; single-member methods use seeds[0]
 };
 
 struct EdstConfig {
-    int64_t explore_epochs = 150;     // t_ex
-    double exploration_rate = 0.8;    // q
+    int64_t explore_epochs = 150;   // t_ex
+    double exploration_rate = 0.8;  // q
     double lr_refine_high = 0.01;
     double lr_refine_low = 0.001;
     bool reset_best_at_refine = false;  // the reference keeps best_val at t_ex (spec §10.11)
@@ -80,8 +85,8 @@ struct PfConfig {
 };
 
 struct EvalConfig {
-    int64_t ece_bins = 15;   // number of edges as the reference (15 edges -> 14 bins) unless true_bins
-    bool true_bins = false;  // true: ece_bins equal-width bins
+    int64_t ece_bins = 15;               // number of edges as the reference (15 edges -> 14 bins) unless true_bins
+    bool true_bins = false;              // true: ece_bins equal-width bins
     int64_t flops_reference_epochs = 0;  // training FLOPs are reported relative to a dense run of this many
                                          // epochs (0 = train.epochs); spec §7 compares EDST with 250 dense epochs
     // Robustness (spec §6.3), after training, image data only: "all", "none" or a comma-separated list of
@@ -124,12 +129,11 @@ struct RunConfig {
     int64_t threads = 0;          // 0 = all cores
 };
 
-// Number of members a method trains: M for ensembles and EDST (tickets), 1 otherwise.
-int64_t member_count(const RunConfig& config);
-// True for methods that train with masks (static, DST, DST ensemble, EDST, PF fine-tuning).
-bool is_sparse(Method method);
-
 std::string to_string(Method m);
+// JSON holds the text form, never the enum's number (these are found by nlohmann::json through ADL).
+void to_json(nlohmann::json& json, Method value);
+void from_json(const nlohmann::json& json, Method& value);  // a non-string or unknown name throws
+
 std::string to_string(SparseInit v);
 std::string to_string(PruneSchedule v);
 std::string to_string(Growth v);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Classification metrics on predicted probabilities (plain C++, no torch): accuracy, NLL, Brier, ECE, MCE and
 // reliability bins (spec §6.1, §6.2). Inputs are row-major probabilities [n x classes] and integer labels.
 #pragma once
@@ -13,10 +14,10 @@ struct BinningOptions {
 };
 
 struct ReliabilityBin {
-    double lo = 0, hi = 0;    // confidence interval (lo, hi] of the bin
+    double lo = 0, hi = 0;  // confidence interval (lo, hi] of the bin
     int64_t count = 0;
-    double confidence = 0;    // mean max-probability of the samples in the bin (0 when empty)
-    double accuracy = 0;      // share of correct predictions in the bin (0 when empty)
+    double confidence = 0;  // mean max-probability of the samples in the bin (0 when empty)
+    double accuracy = 0;    // share of correct predictions in the bin (0 when empty)
 };
 
 struct ClassificationMetrics {

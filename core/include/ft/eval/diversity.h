@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Diversity between ensemble members (spec §6.4): prediction disagreement, KL divergence over all ordered pairs,
 // and mask distances. Plain C++ on probabilities [n x classes] and on bit masks.
 #pragma once

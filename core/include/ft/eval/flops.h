@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // FLOPs and parameter accounting under the RigL convention (spec §7). Plain C++ over per-layer shapes.
 #pragma once
 

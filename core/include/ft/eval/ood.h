@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Out-of-distribution detection metrics (spec §6.5). Plain C++, no torch.
 //
 // Scores are computed from predicted probabilities [n x classes] (row-major), e.g. the ensemble mean of §6.1.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Per-layer density allocation for sparse initialisation (spec §1.2, §1.3): ERK with its dense-layer loop, ER
 // (the SET multiplicative search) and uniform. Plain C++ over shapes, so it is testable without building a net.
 #pragma once
@@ -25,7 +26,8 @@ DensityAllocation erk_allocation(const std::vector<Shape>& shapes, double densit
 // multiplicative search (start 10, factor 0.5, factor *= 0.95, stop when |sum epsilon*sum(shape) - d N| < 5).
 DensityAllocation er_allocation(const std::vector<Shape>& shapes, double density);
 DensityAllocation uniform_allocation(const std::vector<Shape>& shapes, double density);
-DensityAllocation allocate_density(SparseInit init, const std::vector<Shape>& shapes, double density, double power_scale);
+DensityAllocation allocate_density(SparseInit init, const std::vector<Shape>& shapes, double density,
+                                   double power_scale);
 
 int64_t element_count(const Shape& shape);
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The run store: one SQLite file holding everything runs produce (ARCHITECTURE.md "The run store", rule 6).
 // RunStore is the reading and editing side (the GUI's run browser, the CLI's `runs` commands); StoreWriter
 // (store_writer.h) is the event sink that records a run while it trains. Plain C++: no torch, no Qt.
@@ -17,7 +18,10 @@
 #include <vector>
 
 #include "ft/config/run_config.h"
+#include "ft/store/event_kind.h"
+#include "ft/train/eval_split.h"
 #include "ft/train/events.h"
+#include "ft/train/run_status.h"
 
 namespace ft {
 
@@ -50,22 +54,23 @@ inline constexpr double kHeartbeatStaleSeconds = 180;
 // What a new run starts with.
 struct NewRun {
     std::string name;
-    std::string method;
+    Method method = Method::Edst;
     nlohmann::json config = nlohmann::json::object();  // the validated config, as written (config_to_json)
     std::string config_hash;
     nlohmann::json versions = nlohmann::json::object();  // software versions; freetickets, sqlite, zlib are added
     std::vector<int64_t> seeds;                          // one per training run / member
     std::string checkpoint_dir;
 };
-// The NewRun of a validated config: method, full config JSON, hash and seeds.
+// The NewRun of a validated config: method, full config JSON, hash and the seeds of its plan's training runs.
 NewRun new_run_for(const RunConfig& config, const std::string& name, const std::string& checkpoint_dir = "");
 
 struct RunRecord {
     int64_t id = 0;
-    std::string name, method;
-    // running | finished | cancelled | failed | interrupted. A run marked running whose writer died (its pid is
-    // gone on this host, or its heartbeat is older than kHeartbeatStaleSeconds) is reported as interrupted.
-    std::string status;
+    std::string name;
+    Method method = Method::Edst;
+    // A run marked running whose writer died (its pid is gone on this host, or its heartbeat is older than
+    // kHeartbeatStaleSeconds) is reported as interrupted.
+    RunStatus status = RunStatus::Running;
     std::string message;  // the error of a failed run
     double created = 0;   // unix seconds
     double finished = 0;  // unix seconds; 0 while running
@@ -87,10 +92,10 @@ struct RunRecord {
 };
 
 struct RunFilter {
-    std::string text;    // substring of the name, method, a tag or the note (case-insensitive for ASCII)
-    std::string method;  // exact
-    std::string status;  // exact, on the reported status (so "interrupted" finds dead runs)
-    std::string tag;     // exact
+    std::string text;                 // substring of the name, method, a tag or the note (ASCII case-insensitive)
+    std::optional<Method> method;     // none: every method
+    std::optional<RunStatus> status;  // on the reported status (so Interrupted finds dead runs); none: all
+    std::string tag;                  // exact
     bool include_trashed = false;
     bool trashed_only = false;
 };
@@ -143,8 +148,7 @@ struct StoredEvent {
     int64_t id = 0;
     int64_t step = 0;
     int64_t member = -1;  // -1: the run as a whole
-    std::string kind;     // run_started, phase, lr, mask_update, ticket, evaluation, log, checkpoint, finished, or a
-                          // kind given to add_event (pause, resume, user_edit, ...)
+    EventKind kind = EventKind::Log;
     nlohmann::json payload;
     double time = 0;  // unix seconds when it was recorded
 };
@@ -161,7 +165,7 @@ struct TicketRecord {
 struct EvaluationRecord {
     int64_t id = 0;
     int64_t member = -1;  // -1 = the ensemble
-    std::string split;
+    EvalSplit split;
     int64_t step = 0;
     // {n, accuracy, nll, brier, ece, mce, reliability: [{lo, hi, count, confidence, accuracy}]}; nll is null when
     // infinite.
@@ -192,9 +196,8 @@ public:
 
     // --- runs ---
     int64_t create_run(const NewRun& run);
-    // status: running | finished | cancelled | failed | interrupted. seconds < 0 keeps the stored value. A
-    // final status also sets the finished time.
-    void set_status(int64_t run, const std::string& status, const std::string& message = "", double seconds = -1);
+    // seconds < 0 keeps the stored value. A final status also sets the finished time.
+    void set_status(int64_t run, RunStatus status, const std::string& message = "", double seconds = -1);
     void set_checkpoint_dir(int64_t run, const std::string& dir);
     void rename_run(int64_t run, const std::string& name);
     void set_color(int64_t run, const std::string& color);
@@ -217,7 +220,7 @@ public:
     void set_note(int64_t run, const std::string& text);
     std::string get_note(int64_t run) const;
     // Records an event that did not come from the run loop (pause, resume, user_edit, ...).
-    int64_t add_event(int64_t run, int64_t step, int64_t member, const std::string& kind,
+    int64_t add_event(int64_t run, int64_t step, int64_t member, EventKind kind,
                       const nlohmann::json& payload = nlohmann::json::object());
     void record_ticket(int64_t run, const TicketRecord& ticket);
     int64_t record_evaluation(int64_t run, const EvaluationRecord& evaluation);
@@ -241,7 +244,7 @@ public:
     std::vector<int8_t> mask_bit_history(int64_t run, int64_t member, int64_t layer, int64_t index) const;
     // Events with step_from <= step <= step_to, in recording order; kinds empty = all kinds.
     std::vector<StoredEvent> events(int64_t run, int64_t step_from = INT64_MIN, int64_t step_to = INT64_MAX,
-                                    const std::vector<std::string>& kinds = {}) const;
+                                    const std::vector<EventKind>& kinds = {}) const;
     std::vector<TicketRecord> tickets(int64_t run) const;
     std::vector<EvaluationRecord> evaluations(int64_t run) const;
     // Only the leaves that differ, sorted by key.

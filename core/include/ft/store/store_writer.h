@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // StoreWriter: the event sink that records one run into the run store (ARCHITECTURE.md rule 3).
 //
 // on_event copies the event into a bounded queue and returns; a background thread writes the queue in one
@@ -47,8 +48,8 @@ public:
 
     // Queues an event that is not part of the run loop's stream (pause, resume, user_edit, ...). step < 0: the
     // last step seen.
-    void annotate(const std::string& kind, const nlohmann::json& payload = nlohmann::json::object(),
-                  int64_t member = -1, int64_t step = -1);
+    void annotate(EventKind kind, const nlohmann::json& payload = nlohmann::json::object(), int64_t member = -1,
+                  int64_t step = -1);
 
     // Waits until everything queued so far is committed (or the writer failed).
     void flush();

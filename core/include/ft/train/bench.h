@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Benchmarks behind `freetickets bench`: figures, not tests (the machines are shared and noisy, so compare ratios
 // measured side by side in one run).
 #pragma once
@@ -11,11 +12,11 @@ namespace ft {
 
 struct BenchOptions {
     std::string model = "lenet5";
-    double density = 0.2;      // 1 = dense training (no masks)
+    double density = 0.2;  // 1 = dense training (no masks)
     int64_t batch = 128;
-    int64_t steps = 300;       // timed training steps (after a warm-up of 20)
+    int64_t steps = 300;         // timed training steps (after a warm-up of 20)
     int64_t update_every = 100;  // ΔT of the timed loop (0 = never update)
-    int64_t threads = 0;       // 0 = all cores
+    int64_t threads = 0;         // 0 = all cores
     std::string device = "cpu";
     // Prune-and-grow timing on every layer of `update_model` (0 repeats = skip): ours (selection) versus the
     // reference's per-layer full sort.

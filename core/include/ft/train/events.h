@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The run loop's event stream (ARCHITECTURE.md rule 3): plain value types, published to EventSinks. Sinks (store
 // writer, CLI progress, GUI bridge) must not block training: they copy what they need and return.
 #pragma once
@@ -13,6 +14,10 @@
 #include "ft/eval/calibration.h"
 #include "ft/eval/diversity.h"
 #include "ft/eval/ood.h"
+#include "ft/train/eval_split.h"
+#include "ft/train/phase.h"
+#include "ft/train/run_plan.h"
+#include "ft/train/run_status.h"
 
 namespace ft {
 
@@ -24,10 +29,8 @@ struct LayerInfo {
 };
 
 struct RunStarted {
-    std::string method;
-    int64_t members = 1;
-    int64_t total_steps = 0;       // iterations over all members and phases
-    int64_t steps_per_epoch = 0;
+    Method method = Method::Edst;
+    RunPlan plan;  // members, training runs, seeds, stages, steps (total_steps: over all runs and stages)
     std::vector<LayerInfo> layers;
     std::string device;
     int64_t threads = 1;
@@ -35,10 +38,10 @@ struct RunStarted {
 
 struct StepMetrics {
     int64_t member = 0;
-    int64_t step = 0;      // global iteration of this member, 1-based after the step
-    int64_t epoch = 0;     // 1-based
-    double loss = 0;       // mini-batch loss
-    double accuracy = 0;   // mini-batch accuracy
+    int64_t step = 0;     // global iteration of this member, 1-based after the step
+    int64_t epoch = 0;    // 1-based
+    double loss = 0;      // mini-batch loss
+    double accuracy = 0;  // mini-batch accuracy
     double lr = 0;
     double prune_rate = 0;
 };
@@ -47,8 +50,8 @@ struct PhaseChange {
     int64_t member = 0;
     int64_t step = 0;
     int64_t epoch = 0;
-    std::string phase;  // "training", "exploration", "refinement", "pretraining", "finetuning"
-    int64_t index = -1; // refinement phase / ticket index
+    Phase phase = Phase::Training;
+    int64_t index = -1;  // the ticket the phase competes for (EDST: the refinement phase), -1 for none
 };
 
 struct LrChange {
@@ -94,16 +97,16 @@ struct TicketCaptured {
     std::string reason;  // "best validation", "last epoch (no validation)", ...
 };
 
-// Splits: "test" (final, every ticket and the ensemble); "corrupted/<type>/<severity>" and "corrupted" (pooled
-// over every corrupted set) after training; "ood/<set>" (the scores in `ood`; of `metrics` only n is set, the
-// OoD set's size: calibration views skip these); live during training (member = the training run): "val" (or
-// "test-live" without a validation split) at the evaluation cadence, and "val/ticket-<k>" (or
-// "test-live/ticket-<k>") for ticket k at its capture, both on the first eval.live_samples examples.
+// Splits (eval_split.h): the test set (final, every ticket and the ensemble); each corrupted set and all of them
+// pooled, after training; out-of-distribution sets (the scores in `ood`; of `metrics` only n is set, the OoD
+// set's size: calibration views skip these); live during training (member = the training run): the validation
+// split (or the test split without one) at the evaluation cadence, and the same for ticket k at its capture,
+// both on the first eval.live_samples examples.
 struct EvalReport {
     int64_t member = -1;  // -1 = the ensemble
-    std::string split;    // see above
+    EvalSplit split;
     ClassificationMetrics metrics;
-    Matrix disagreement, kl;  // for the ensemble report with >= 2 members
+    Matrix disagreement, kl;                      // for the ensemble report with >= 2 members
     std::optional<OodResult> ood = std::nullopt;  // out-of-distribution scores ("ood/<set>" splits only)
 };
 
@@ -118,8 +121,8 @@ struct Checkpointed {
 };
 
 struct RunFinished {
-    std::string status;   // "finished", "cancelled", "failed"
-    std::string message;  // error text for "failed"
+    RunStatus status = RunStatus::Finished;  // finished, cancelled or failed
+    std::string message;                     // error text of a failed run
     double seconds = 0;
     std::string summary = "";  // the summary JSON (text) of a finished or cancelled run; empty when it failed
 };
@@ -127,7 +130,7 @@ struct RunFinished {
 // 2-D feature data only (the synthetic sets): the training points, published once after RunStarted so that a
 // view can draw them under a decision boundary.
 struct DataPoints2D {
-    std::vector<float> x, y;       // feature 0 and feature 1, as the network sees them (normalised)
+    std::vector<float> x, y;  // feature 0 and feature 1, as the network sees them (normalised)
     std::vector<int32_t> label;
     int64_t classes = 2;
 };
@@ -140,9 +143,9 @@ struct DecisionBoundary {
     int64_t step = 0;
     std::string source;
     double x_min = 0, x_max = 1, y_min = 0, y_max = 1;
-    int64_t resolution = 0;     // grid points per axis
+    int64_t resolution = 0;  // grid points per axis
     int64_t classes = 2;
-    std::vector<float> probs;   // [resolution (y, from y_min) x resolution (x, from x_min) x classes], row-major
+    std::vector<float> probs;  // [resolution (y, from y_min) x resolution (x, from x_min) x classes], row-major
 };
 
 using Event = std::variant<RunStarted, StepMetrics, PhaseChange, LrChange, MaskUpdate, EpochEnd, TicketCaptured,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Running one experiment (any method of spec §3-§5) from a validated RunConfig: the entry point of the CLI, the
 // GUI's training thread and the tests. Call it on the thread that should train: it sets that thread's torch
 // thread count itself (toolchain.md §7).

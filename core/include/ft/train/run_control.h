@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // RunControl: pause / resume / cancel / checkpoint requests from another thread (GUI, signal handler), checked by
 // the run loop once per step.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The EDST phase and learning-rate timeline of spec §4.1 (minestone_calculation and the end-of-epoch rules),
 // as a pure function of (E, t_ex, M): testable without training.
 #pragma once
@@ -12,9 +13,9 @@ namespace ft {
 enum class EpochAction { None, StartRefinement, LowerLr, Explore };
 
 struct EdstEpoch {
-    int64_t epoch = 0;      // 1-based
-    double lr = 0;          // the LR used while training this epoch
-    int64_t ticket = -1;    // refinement phase (ticket) this epoch belongs to; -1 during exploration
+    int64_t epoch = 0;                       // 1-based
+    double lr = 0;                           // the LR used while training this epoch
+    int64_t ticket = -1;                     // refinement phase (ticket) this epoch belongs to; -1 during exploration
     EpochAction action = EpochAction::None;  // applied at the end of this epoch
 };
 
@@ -24,8 +25,8 @@ public:
                  double lr_refine_low);
     explicit EdstSchedule(const RunConfig& config);
 
-    double refine_epochs() const { return t_re_; }  // t_re = (E - t_ex) / M, a float
-    const std::vector<int64_t>& lr_low_at() const { return lr_low_at_; }    // ceil(t_ex + k t_re + t_re / 2), k = 0..M-1
+    double refine_epochs() const { return t_re_; }                        // t_re = (E - t_ex) / M, a float
+    const std::vector<int64_t>& lr_low_at() const { return lr_low_at_; }  // ceil(t_ex + k t_re + t_re / 2), k = 0..M-1
     const std::vector<int64_t>& explore_at() const { return explore_at_; }  // ceil(t_ex + k t_re), k = 1..M-1
     // The first matching rule of spec §4.1 at the end of epoch e.
     EpochAction action_after(int64_t epoch) const;
