@@ -38,7 +38,7 @@ deb=$(ls -t "$build"/freetickets-workbench_*.deb | head -1)
 echo "$deb ($(du -h "$deb" | cut -f1))"
 
 step "lintian"
-lintian --no-tag-display-limit "$deb" > "$work/lintian.txt" 2>&1 || true
+lintian --tag-display-limit 0 "$deb" > "$work/lintian.txt" 2>&1 || true
 cat "$work/lintian.txt"
 if grep -q '^E: ' "$work/lintian.txt"; then fail "lintian reports errors"; fi
 while read -r tag; do
@@ -108,7 +108,7 @@ else
     cat "$work/train.err" >&2
     fail "freetickets train spirals-teach failed"
 fi
-QT_QPA_PLATFORM=offscreen "$prefix/bin/freetickets-workbench" --preset spirals-teach --set train.epochs=4 \
+QT_QPA_PLATFORM=offscreen "$prefix/bin/freetickets-workbench" --preset spirals-teach --set train.epochs=7 \
     --set edst.explore_epochs=1 --run --quit-when-done --screenshot "$work/shot.png" > "$work/gui.log" 2>&1 ||
     { cat "$work/gui.log" >&2; fail "the workbench failed"; }
 if [[ -s "$work/shot.png" ]] && file "$work/shot.png" | grep -q "PNG image"; then

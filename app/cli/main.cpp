@@ -199,7 +199,8 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        return app.exit(e);
+        // --help and --version exit 0; every usage error exits 2, as a bad setting does (README: exit codes).
+        return app.exit(e) == 0 ? 0 : 2;
     }
 
     try {

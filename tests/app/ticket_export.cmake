@@ -14,7 +14,7 @@ include(${CMAKE_CURRENT_LIST_DIR}/program_checks.cmake)
 
 set(limit 2000)
 set(db ${WORKDIR}/runs.sqlite)
-run(0 train --preset fashion-edst --set train.epochs=3 --set edst.explore_epochs=1 --set ensemble.members=2
+run(0 train --preset fashion-edst --set train.epochs=5 --set edst.explore_epochs=1 --set ensemble.members=2
     --set data.train_limit=3000 --set data.test_limit=${limit} --set sparse.update_frequency=10
     --set eval.corruptions=none --set eval.ood_sets=none --set eval.every_epochs=0
     --db ${db} --out ${WORKDIR}/summary.json -q)
@@ -54,7 +54,7 @@ expect_contains("${out}" "lenet5 (lenet5), 10 classes")
 # Errors name what is wrong: an unknown run, a run trained without checkpoints, a preset that does not exist.
 run(1 export 999 --tickets ${WORKDIR}/none --db ${db})
 expect_contains("${ERR}" "no run 999")
-run(0 train spirals-teach --set train.epochs=2 --set edst.explore_epochs=0 --set ensemble.members=1
+run(0 train spirals-teach --set method=dense --set train.epochs=1
     --no-checkpoint --db ${db} -q)
 run(0 runs list --db ${db})
 string(REGEX MATCH "\n *([0-9]+) [^\n]*spirals" _ "\n${OUT}")
