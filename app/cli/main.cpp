@@ -9,6 +9,7 @@
 //   freetickets eval RUN | compare RUN... | export RUN --tickets DIR (eval_commands.h)
 #include <unistd.h>
 
+#include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -16,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 
@@ -38,12 +40,30 @@ using namespace ft;
 
 namespace {
 
-RunControl* g_control = nullptr;
+// The run a signal stops, and the last signal that came (0: none). Lock-free atomics only: the handler may touch
+// nothing else.
+std::atomic<RunControl*> g_control{nullptr};
+std::atomic<int> g_signal{0};
+static_assert(std::atomic<RunControl*>::is_always_lock_free && std::atomic<int>::is_always_lock_free);
 
-extern "C" void on_interrupt(int) {
-    // Only async-signal-safe work here: flag the run; the loop checkpoints and returns.
-    if (g_control) g_control->cancel();
+extern "C" void on_stop_signal(int sig) {
+    // Only async-signal-safe work here: flag the run; the loop checkpoints at its next step and returns. A second
+    // signal (Ctrl-C again during the final evaluation) flags it again, which stops the evaluation too.
+    g_signal.store(sig);
+    if (RunControl* c = g_control.load()) c->cancel_from_signal();
 }
+
+// Points the signal handler at a run for as long as it trains, also when training throws.
+struct SignalTarget {
+    explicit SignalTarget(RunControl& control) {
+        g_control.store(&control);
+        std::signal(SIGINT, on_stop_signal);
+        std::signal(SIGTERM, on_stop_signal);
+    }
+    ~SignalTarget() { g_control.store(nullptr); }
+    SignalTarget(const SignalTarget&) = delete;
+    SignalTarget& operator=(const SignalTarget&) = delete;
+};
 
 // The default checkpoint location follows the XDG base directory convention.
 std::string default_checkpoint_dir(const std::string& name) {
@@ -75,9 +95,7 @@ nlohmann::json load_config_source(const std::string& source, std::string& label)
 int run_and_report(const RunConfig& config, const RunOptions& options, const std::string& out_path, bool quiet,
                    cli::RunRecording* recording = nullptr) {
     RunControl control;
-    g_control = &control;
-    std::signal(SIGINT, on_interrupt);
-    std::signal(SIGTERM, on_interrupt);
+    std::optional<SignalTarget> signals(std::in_place, control);
     cli::ProgressPrinter progress(stderr, isatty(fileno(stderr)) != 0, quiet);
     EventFanout sinks;
     sinks.add(&progress);
@@ -89,7 +107,7 @@ int run_and_report(const RunConfig& config, const RunOptions& options, const std
     if (!quiet && !options.checkpoint_dir.empty())
         std::fprintf(stderr, "checkpoints: %s\n", options.checkpoint_dir.c_str());
     const auto summary = run_experiment(config, sinks, control, options);
-    g_control = nullptr;
+    signals.reset();
     if (recording) recording->close();
     if (!out_path.empty()) {
         std::ofstream out(out_path);
@@ -106,8 +124,11 @@ int run_and_report(const RunConfig& config, const RunOptions& options, const std
         return 1;
     }
     if (summary["run"]["status"] == "cancelled") {
-        std::fprintf(stderr, "cancelled. Resume with: %s\n", resume_hint.c_str());
-        return 130;
+        // 128 + the signal, as a shell reports a process that the signal ended: 130 for SIGINT, 143 for SIGTERM.
+        const int sig = g_signal.load();
+        std::fprintf(stderr, "%s. Resume with: %s\n", sig == SIGTERM ? "stopped by SIGTERM" : "cancelled",
+                     resume_hint.c_str());
+        return 128 + (sig ? sig : SIGINT);
     }
     std::cout << cli::result_table(summary);
     return 0;

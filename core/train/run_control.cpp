@@ -2,6 +2,8 @@
 // RunControl: cross-thread pause / resume / cancel.
 #include "ft/train/run_control.h"
 
+#include <chrono>
+
 namespace ft {
 
 void RunControl::pause() { paused_ = true; }
@@ -23,8 +25,11 @@ void RunControl::cancel() {
 }
 
 bool RunControl::wait_while_paused() {
+    // Every training step comes here: no lock unless paused.
+    if (!paused_) return !cancelled_;
     std::unique_lock<std::mutex> lock(mutex_);
-    wake_.wait(lock, [&] { return !paused_ || cancelled_; });
+    // A signal handler cannot notify, so a paused loop also looks at the flag every kPausePollMs.
+    while (paused_ && !cancelled_) wake_.wait_for(lock, std::chrono::milliseconds(kPausePollMs));
     return !cancelled_;
 }
 

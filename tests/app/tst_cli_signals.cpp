@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SIGINT and SIGTERM at random moments of many short `freetickets train` runs (seeded): each process ends by
+// itself within a bound (no deadlock between the handler and the training step), with exit 130 for SIGINT and 143
+// for SIGTERM, or 0 when it had finished first; a stopped run is `cancelled` in the store with a checkpoint that
+// `freetickets resume` continues to the end. A second SIGINT right after the first changes nothing but the
+// moment. Label: cli_kill (with the SIGKILL test).
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <iostream>
+#include <random>
+#include <thread>
+
+#include "app/cli_process.h"
+#include "core/store/store_test_util.h"
+#include "ft/store/run_store.h"
+
+using cli_test::Command;
+using ft::RunStore;
+using ft::StoreMode;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+}  // namespace
+
+TEST(CliSignals, IntAndTermAtRandomMomentsStopWithACheckpointAndTheirExitCode) {
+    store_test::TempDir dir;
+    const std::map<std::string, std::string> env = {{"XDG_DATA_HOME", dir.file("xdg")}};
+
+    // How long one run takes here, to spread the signals over it.
+    const auto t0 = Clock::now();
+    const auto plain = cli_test::run(
+        {cli_test::tiny_train({"--db", dir.file("plain.sqlite")}), env, dir.file("plain.out"), dir.file("plain.err")});
+    ASSERT_EQ(plain.rc, 0) << plain.err;
+    const double run_seconds = seconds_since(t0);
+
+    std::mt19937_64 rng(20261201);
+    std::uniform_real_distribution<double> unit(0, 1);
+    constexpr int kRuns = 24;
+    constexpr double kBoundSeconds = 60;  // from the signal to the process's end; a deadlock never ends
+    int stopped = 0, finished_first = 0, resumed = 0;
+    for (int i = 0; i < kRuns; ++i) {
+        const int sig = i % 2 == 0 ? SIGINT : SIGTERM;
+        const bool twice = i % 4 == 0;  // a second SIGINT (or SIGTERM) 1-30 ms after the first
+        const std::string db = dir.file("run" + std::to_string(i) + ".sqlite");
+        const Command c{cli_test::tiny_train({"--db", db}), env, dir.file("run.out"), dir.file("run.err")};
+        const pid_t pid = cli_test::spawn(c);
+        // Anywhere from start-up to the end of training, most of them while it trains.
+        std::this_thread::sleep_for(std::chrono::duration<double>(0.02 + 0.9 * run_seconds * unit(rng)));
+        kill(pid, sig);
+        if (twice) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(1 + int(29 * unit(rng))));
+            kill(pid, sig);
+        }
+        const auto signalled = Clock::now();
+        int status = 0;
+        while (waitpid(pid, &status, WNOHANG) != pid) {
+            if (seconds_since(signalled) > kBoundSeconds) {
+                kill(pid, SIGKILL);
+                waitpid(pid, &status, 0);
+                FAIL() << "run " << i << " did not end within " << kBoundSeconds << " s of signal " << sig
+                       << " (a deadlock?):\n"
+                       << cli_test::read_text(c.err_file);
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        const int rc = cli_test::exit_code(status);
+        const std::string err = cli_test::read_text(c.err_file);
+        if (rc == 0) {
+            ++finished_first;
+            continue;
+        }
+        ASSERT_EQ(rc, 128 + sig) << "run " << i << ", signal " << sig << ":\n" << err;
+        ++stopped;
+        // Stopped before the store had the run: nothing to resume (start-up is the only such moment).
+        if (!std::filesystem::exists(db)) continue;
+        const RunStore store = RunStore::open(db, StoreMode::ReadOnly);
+        const auto runs = store.list_runs();
+        if (runs.empty()) continue;
+        const auto r = store.get_run(runs.front().id);
+        EXPECT_EQ(r.status, ft::RunStatus::Cancelled) << "run " << i << ": " << r.message;
+        EXPECT_NE(err.find("Resume with: freetickets resume"), std::string::npos) << err;
+        EXPECT_NE(err.find(sig == SIGTERM ? "stopped by SIGTERM" : "cancelled"), std::string::npos) << err;
+        // Every fourth stopped run is resumed to the end.
+        if (stopped % 4 == 1) {
+            const auto done = cli_test::run({{"resume", std::to_string(r.id), "--db", db, "-q"},
+                                             env,
+                                             dir.file("resume.out"),
+                                             dir.file("resume.err")});
+            EXPECT_EQ(done.rc, 0) << done.err;
+            EXPECT_EQ(RunStore::open(db, StoreMode::ReadOnly).get_run(r.id).status, ft::RunStatus::Finished);
+            ++resumed;
+        }
+    }
+    std::cout << stopped << " of " << kRuns << " runs stopped by a signal (" << resumed << " resumed to the end), "
+              << finished_first << " finished first; one run takes " << run_seconds << " s here\n";
+    EXPECT_GE(stopped, kRuns / 2) << "most signals should land while the run trains";
+}
