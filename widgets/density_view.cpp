@@ -21,6 +21,11 @@ namespace {
 
 constexpr int kMaxLegendLayers = 12;  // beyond this the legend would hide the plot; the heatmap names them
 
+// A layer's name, and "sparse" when it multiplies with its active weights only (sparse.execution).
+QString layerLabel(const LayerDesc& l) {
+    return l.sparseExecution ? DensityView::tr("%1 · sparse").arg(l.name) : l.name;
+}
+
 QCPColorGradient viridisGradient() {
     QCPColorGradient g;
     g.clearColorStops();
@@ -121,7 +126,7 @@ void DensityView::syncControls() {
     if (layerBox_->count() != layers + 1) {
         layerBox_->clear();
         layerBox_->addItem(tr("all layers"), -1);
-        for (int l = 0; l < layers; ++l) layerBox_->addItem(d->layers()[size_t(l)].name, l);
+        for (int l = 0; l < layers; ++l) layerBox_->addItem(layerLabel(d->layers()[size_t(l)]), l);
     }
     if (countsLayer_ >= layers) countsLayer_ = -1;
     layerBox_->setCurrentIndex(layerBox_->findData(countsLayer_));
@@ -163,7 +168,7 @@ void DensityView::buildDensity() {
             }
         map_->setDataRange(QCPRange(0, top > 0 ? top : 1));
         auto names = QSharedPointer<QCPAxisTickerText>::create();
-        for (int l = 0; l < layers; ++l) names->addTick(l, d->layers()[size_t(l)].name);
+        for (int l = 0; l < layers; ++l) names->addTick(l, layerLabel(d->layers()[size_t(l)]));
         y->setTicker(names);
         y->setLabel(QString());
         y->setRange(-0.5, std::max(0, layers - 1) + 0.5);
@@ -189,7 +194,7 @@ void DensityView::buildDensity() {
         }
         const QColor c = layerColor(l, layers);
         auto* g = plot_->addGraph(x, y);
-        g->setName(d->layers()[size_t(l)].name);
+        g->setName(layerLabel(d->layers()[size_t(l)]));
         g->setPen(QPen(c, 1.5));
         g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, c, c, 3));
         g->setData(steps, values, true);

@@ -320,8 +320,12 @@ void RunData::applyOne(const ft::Event& event, ft::Event* movable) {
                 if (layers_.size() < e.layers.size()) layers_.resize(e.layers.size());
                 for (size_t i = 0; i < e.layers.size(); ++i) {
                     const auto& l = e.layers[i];
-                    layers_[i] = LayerDesc{QString::fromStdString(l.name), l.shape, l.target_density, l.macs_per_weight,
-                                           elementCount(l.shape)};
+                    layers_[i] = LayerDesc{QString::fromStdString(l.name),
+                                           l.shape,
+                                           l.target_density,
+                                           l.macs_per_weight,
+                                           elementCount(l.shape),
+                                           l.execution == ft::SparseExecution::Sparse};
                 }
                 if (!status_) status_ = ft::RunStatus::Running;
             } else if constexpr (std::is_same_v<T, ft::StepMetrics>) {

@@ -44,7 +44,8 @@ struct LayerDesc {
     std::vector<int64_t> shape;  // empty when only the mask size is known (a mask update before RunStarted)
     double targetDensity = 1.0;  // ERK (or other) allocation; 1 for dense methods
     int64_t macsPerWeight = 1;
-    int64_t total = 0;  // weights = bits of the mask
+    int64_t total = 0;             // weights = bits of the mask
+    bool sparseExecution = false;  // multiplied with its active weights only (sparse.execution = sparse)
 };
 
 // A packed mask (bit i of word i/64, LSB first), shared by RunData and every view that shows it.

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "ft/config/config_schema.h"
 #include "ft/store/run_store.h"
 #include "run_data.h"
 
@@ -160,10 +161,22 @@ void RunDataLoader::fill(const ft::RunStore& store, int64_t run, RunData& d) {
     d.seconds_ = r.seconds;
     d.lastStep_ = r.last_step;
 
+    // The store keeps the config, not the execution of each layer: sparse.execution = sparse runs the Linear
+    // layers (2-D weights) of a sparse run sparse, the convolutions masked.
+    bool sparse_linear = false;
+    try {
+        const auto config = nlohmann::json::parse(r.config_json);
+        const auto* e = ft::json_at(config, "sparse.execution");
+        sparse_linear = e && e->is_string() && e->get<std::string>() == "sparse" && r.method != ft::Method::Dense &&
+                        r.method != ft::Method::DeepEnsemble;
+    } catch (const std::exception&) {
+        // An unreadable config shows every layer as masked; the run's other data still loads.
+    }
     for (const auto& l : store.layers(run)) {
         if (l.index < 0) continue;
         if (d.layers_.size() <= size_t(l.index)) d.layers_.resize(size_t(l.index) + 1);
-        d.layers_[size_t(l.index)] = LayerDesc{qs(l.name), l.shape, l.target_density, l.macs_per_weight, l.total};
+        d.layers_[size_t(l.index)] = LayerDesc{qs(l.name),        l.shape, l.target_density,
+                                               l.macs_per_weight, l.total, sparse_linear && l.shape.size() == 2};
     }
     for (const auto& k : store.metric_keys(run)) {
         d.noteMember(k.member);

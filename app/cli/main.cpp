@@ -206,6 +206,15 @@ int main(int argc, char** argv) {
     bench->add_option("--update-every", bo.update_every, "Mask update period (0 = never)")->capture_default_str();
     bench->add_option("--threads", bo.threads, "Threads (0 = all cores)")->capture_default_str();
     bench->add_option("--device", bo.device, "cpu, cuda, cuda:N")->capture_default_str();
+    bench->add_option("--hidden", bo.hidden, "--model mlp only: hidden widths on 1x28x28 inputs, e.g. 1200,1200")
+        ->delimiter(',');
+    bench->add_option("--exec", bo.exec, "masked (dense weights x mask) or sparse (Linear layers: active weights only)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"masked", "sparse"}));
+    bench
+        ->add_option("--inference-examples", bo.inference_examples,
+                     "Examples a 3-ticket ensemble and one dense model predict (0 = skip)")
+        ->capture_default_str();
     bench->add_option("--update-model", bo.update_model, "Model whose layers the update benchmark prunes and grows")
         ->capture_default_str();
     bench->add_option("--update-repeats", bo.update_repeats, "Repeats of the update benchmark (0 = skip)")

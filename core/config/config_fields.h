@@ -46,6 +46,7 @@ void visit_config_fields(Config& c, Visitor&& v) {
     v("sparse.reset_regrown", c.sparse.reset_regrown);
     v("sparse.mask_momentum", c.sparse.mask_momentum);
     v("sparse.update_dense_layers", c.sparse.update_dense_layers);
+    v("sparse.execution", c.sparse.execution);
     v("ensemble.members", c.ensemble.members);
     v("ensemble.seeds", c.ensemble.seeds);
     v("edst.explore_epochs", c.edst.explore_epochs);

@@ -45,6 +45,12 @@ const NameTable<Growth>& names(Growth*) {
     return t;
 }
 
+const NameTable<SparseExecution>& names(SparseExecution*) {
+    static const NameTable<SparseExecution> t = {{SparseExecution::Masked, "masked"},
+                                                 {SparseExecution::Sparse, "sparse"}};
+    return t;
+}
+
 template <typename E>
 std::string enum_name(E v) {
     for (const auto& [e, n] : names(static_cast<E*>(nullptr)))
@@ -218,6 +224,7 @@ Method method_from_string(const std::string& text) {
 std::string to_string(SparseInit v) { return enum_name(v); }
 std::string to_string(PruneSchedule v) { return enum_name(v); }
 std::string to_string(Growth v) { return enum_name(v); }
+std::string to_string(SparseExecution v) { return enum_name(v); }
 
 RunConfig config_from_json(const json& j, const std::string& source, std::vector<std::string>* warnings) {
     std::vector<ConfigError> errors;

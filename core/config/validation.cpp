@@ -178,6 +178,15 @@ std::vector<ConfigError> validate(const RunConfig& c, std::vector<std::string>* 
     k.closed(c.sparse.prune_rate_min, 0.0, 1.0, "sparse.prune_rate_min");
     k.open_closed(c.sparse.stop_fraction, 0.0, 1.0, "sparse.stop_fraction");
     k.check(c.sparse.prune == "magnitude", "sparse.prune", quoted(c.sparse.prune), "one of {magnitude}");
+    // The sparse path computes no gradient at inactive weights, so their momentum must be masked too (the
+    // reference's CIFAR quirk keeps it, spec §2.1); and its kernels are CPU kernels.
+    if (c.sparse.execution == SparseExecution::Sparse) {
+        k.check(c.sparse.mask_momentum, "sparse.execution", "\"sparse\"",
+                "\"masked\" unless sparse.mask_momentum = true (the sparse path gives inactive weights no gradient, "
+                "so their momentum cannot go on accumulating as the reference's does)");
+        k.check(c.device == "cpu" || c.device == "auto", "sparse.execution", "\"sparse\"",
+                "\"masked\" on device " + quoted(c.device) + " (the sparse kernels run on the CPU)");
+    }
 
     // ensembles
     k.at_least(c.ensemble.members, 1, "ensemble.members");

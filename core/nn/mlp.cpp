@@ -27,8 +27,8 @@ public:
 
     torch::Tensor forward(torch::Tensor x) override {
         x = x.reshape({x.size(0), -1});
-        for (size_t i = 0; i + 1 < layers_fc_.size(); ++i) x = torch::relu(layers_fc_[i]->forward(x));
-        return torch::log_softmax(layers_fc_.back()->forward(x), 1);
+        for (size_t i = 0; i + 1 < layers_fc_.size(); ++i) x = torch::relu(linear(*layers_fc_[i], x));
+        return torch::log_softmax(linear(*layers_fc_.back(), x), 1);
     }
 
 private:

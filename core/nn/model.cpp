@@ -2,6 +2,8 @@
 // Model: finding the maskable layers (spec §1.1) and measuring their forward cost per weight.
 #include "nn/model.h"
 
+#include "nn/sparse_linear.h"
+
 #include <stdexcept>
 #include <unordered_map>
 
@@ -58,6 +60,32 @@ torch::Tensor conv_forward(torch::nn::Conv2dImpl& conv, const torch::Tensor& x) 
 }  // namespace nn_detail
 
 const std::vector<MaskableLayer>& Model::maskable_layers() { return layers_; }
+
+void Model::set_sparse_pattern(const std::string& layer, std::shared_ptr<const SparseLinearPattern> pattern) {
+    for (const auto& item : named_modules()) {
+        if (item.key() != layer) continue;
+        auto* linear = item.value()->as<torch::nn::LinearImpl>();
+        if (!linear) break;
+        if (pattern && (pattern->out != linear->weight.size(0) || pattern->in != linear->weight.size(1)))
+            throw std::invalid_argument("layer " + layer + ": the sparse pattern's shape is not the weight's");
+        if (pattern)
+            sparse_[linear] = std::move(pattern);
+        else
+            sparse_.erase(linear);
+        return;
+    }
+    throw std::invalid_argument("set_sparse_pattern: " + layer + " is not a Linear layer of the model");
+}
+
+int64_t Model::sparse_layer_count() const { return int64_t(sparse_.size()); }
+
+torch::Tensor Model::linear(torch::nn::LinearImpl& layer, const torch::Tensor& x) {
+    if (!sparse_.empty()) {
+        const auto it = sparse_.find(&layer);
+        if (it != sparse_.end()) return sparse_linear(x, layer.weight, layer.bias, it->second, dense_weight_grads_);
+    }
+    return layer.forward(x);
+}
 
 void Model::index_layers(const std::vector<int64_t>& input_shape) {
     ConvSizes sizes;

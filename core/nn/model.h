@@ -10,13 +10,17 @@
 #include <vector>
 
 #include <torch/nn/module.h>
+#include <torch/nn/modules/linear.h>
 #include <torch/types.h>
+#include <unordered_map>
 
 #include "ft/config/run_config.h"
 
 namespace ft {
 
 enum class LayerKind { Linear, Conv };
+
+struct SparseLinearPattern;  // nn/sparse_linear.h
 
 struct MaskableLayer {
     std::string name;  // module path, e.g. "conv1", "block1.layer.0.conv1", "fc"
@@ -34,11 +38,27 @@ public:
     // forward pass on a dummy input of the model's input shape).
     const std::vector<MaskableLayer>& maskable_layers();
 
+    // Sparse execution (sparse.execution = sparse): the Linear layer `layer` (a maskable layer's name) multiplies
+    // with only the active weights of `pattern` from now on; null: the dense product again. Conv layers always
+    // run masked. Throws std::invalid_argument for a name that is not a Linear maskable layer.
+    void set_sparse_pattern(const std::string& layer, std::shared_ptr<const SparseLinearPattern> pattern);
+    // The backward passes of the next steps give sparse layers their full dense weight gradient (gradient
+    // growth scores the inactive weights with it), or only the active positions (zero elsewhere).
+    void set_dense_weight_grads(bool dense) { dense_weight_grads_ = dense; }
+    // The layers that run sparse now.
+    int64_t sparse_layer_count() const;
+
 protected:
+    // Every model applies its Linear layers through this: the dense product, or the sparse one when set.
+    torch::Tensor linear(torch::nn::LinearImpl& layer, const torch::Tensor& x);
     // Called by make_model after construction: finds the maskable layers and measures their output sizes.
     friend std::shared_ptr<Model> make_model(const ModelConfig&, const std::vector<int64_t>&, int64_t);
     void index_layers(const std::vector<int64_t>& input_shape);
     std::vector<MaskableLayer> layers_;
+
+private:
+    std::unordered_map<const torch::nn::LinearImpl*, std::shared_ptr<const SparseLinearPattern>> sparse_;
+    bool dense_weight_grads_ = false;
 };
 
 // Builds the model named in the config for inputs of `input_shape` (per example) and `classes` outputs.

@@ -52,8 +52,8 @@ public:
                 x = torch::relu(stage.bn->forward(conv_forward(*stage.conv, x)));
         }
         x = x.reshape({x.size(0), -1});
-        x = bn_->forward(torch::relu(fc1_->forward(x)));
-        return torch::log_softmax(fc2_->forward(x), 1);
+        x = bn_->forward(torch::relu(linear(*fc1_, x)));
+        return torch::log_softmax(linear(*fc2_, x), 1);
     }
 
 private:

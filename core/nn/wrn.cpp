@@ -102,7 +102,7 @@ public:
         x = block3_->forward(block2_->forward(block1_->forward(x)));
         x = torch::relu(bn1_->forward(x));
         x = torch::avg_pool2d(x, {8, 8});
-        return torch::log_softmax(fc_->forward(x.reshape({x.size(0), channels_})), 1);
+        return torch::log_softmax(linear(*fc_, x.reshape({x.size(0), channels_})), 1);
     }
 
 private:

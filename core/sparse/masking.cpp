@@ -29,6 +29,7 @@ void Masking::init_random() {
                      : sample_mask(l.weight.sizes().vec(), l.target_density, config_.exact_count, l.weight.options());
         l.ever_active = l.mask != 0;
     }
+    ++generation_;
     apply();
 }
 
@@ -46,6 +47,7 @@ void Masking::init_global_magnitude(double density) {
         l.allocated_dense = false;
         l.target_density = l.mask.mean().item<double>();
     }
+    ++generation_;
     apply();
 }
 
@@ -57,6 +59,7 @@ void Masking::set_masks(const std::vector<torch::Tensor>& masks) {
         layers_[i].mask = masks[i].to(layers_[i].weight.device(), layers_[i].weight.scalar_type());
         layers_[i].ever_active = layers_[i].mask != 0;
     }
+    ++generation_;
 }
 
 void Masking::set_ever_active(const std::vector<torch::Tensor>& ever) {
@@ -88,6 +91,7 @@ void Masking::apply(const std::vector<torch::Tensor>& momentum_buffers) {
 
 std::vector<LayerMaskChange> Masking::update(double rate, const std::vector<torch::Tensor>& momentum_buffers) {
     torch::NoGradGuard no_grad;
+    ++generation_;
     std::vector<LayerMaskChange> changes(layers_.size());
     std::vector<torch::Tensor> before(layers_.size());
     // Phase A: prune every layer.

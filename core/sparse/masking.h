@@ -61,6 +61,9 @@ public:
     // a masked weight (biases, BN): what MomentumSgd::step applies after its update.
     std::vector<torch::Tensor> masks_of(const std::vector<torch::Tensor>& params) const;
     int64_t active_count() const;
+    // Changes whenever the masks change (init, set_masks, update): what a compressed copy of them is checked
+    // against.
+    int64_t generation() const { return generation_; }
     int64_t total_count() const;
     // Share of maskable weights that have been active at some point since the masks were set (ITOP rate).
     double ever_active_fraction() const;
@@ -69,6 +72,7 @@ private:
     void note_active();
     std::vector<MaskedLayer> layers_;
     SparseConfig config_;
+    int64_t generation_ = 0;
 };
 
 // Packs a 0/1 mask into 64-bit words, bit i of word i/64 (LSB first), in row-major order.

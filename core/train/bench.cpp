@@ -13,6 +13,7 @@
 #include "ft/config/run_config.h"
 #include "ft/config/validation.h"
 #include "nn/model.h"
+#include "nn/sparse_linear.h"
 #include "sparse/masking.h"
 #include "train/allocator.h"
 #include "train/device.h"
@@ -105,17 +106,85 @@ nlohmann::json bench_update(const BenchOptions& o, const torch::Device& device) 
             {"note", "best of repeats; prune rate 0.5, gradient growth, ERK d=0.2"}};
 }
 
+// Points every masked Linear layer of `model` at the compressed form of its current mask.
+void use_sparse_patterns(Model& model, const Masking& masking) {
+    const auto& layers = model.maskable_layers();
+    for (size_t i = 0; i < layers.size(); ++i)
+        if (layers[i].kind == LayerKind::Linear)
+            model.set_sparse_pattern(layers[i].name, build_sparse_linear_pattern(masking.layers()[i].mask));
+}
+
+// Milliseconds for `models` to predict `examples` random inputs, batch 500, in eval mode without gradients.
+double inference_ms(const std::vector<std::shared_ptr<Model>>& models, const std::vector<int64_t>& shape,
+                    int64_t examples, const torch::Device& device) {
+    torch::NoGradGuard no_grad;
+    std::vector<int64_t> xshape = {500};
+    xshape.insert(xshape.end(), shape.begin(), shape.end());
+    const torch::Tensor x = torch::randn(xshape).to(device);
+    for (const auto& m : models) m->eval();
+    for (const auto& m : models) m->forward(x);  // warm-up
+    double best = 1e300;
+    for (int repeat = 0; repeat < 3; ++repeat) {
+        const auto t0 = Clock::now();
+        for (int64_t done = 0; done < examples; done += 500)
+            for (const auto& m : models) m->forward(x).sum().item<double>();
+        best = std::min(best, ms_since(t0));
+    }
+    return best;
+}
+
+// The forward product of each masked Linear layer alone at `batch` (feature-major input), sparse kernel against
+// the dense product (OpenBLAS sgemm) of the same masked weight: best of 5 x 20 calls.
+nlohmann::json kernel_timings(Model& model, const Masking& masking, int64_t batch) {
+    nlohmann::json out = nlohmann::json::array();
+    const auto& layers = model.maskable_layers();
+    for (size_t i = 0; i < layers.size(); ++i) {
+        if (layers[i].kind != LayerKind::Linear) continue;
+        const torch::Tensor w = layers[i].weight.detach().contiguous();
+        const auto pattern = build_sparse_linear_pattern(masking.layers()[i].mask);
+        const torch::Tensor xt = torch::randn({w.size(1), batch});
+        auto best_ms = [](auto&& f) {
+            double best = 1e300;
+            for (int r = 0; r < 5; ++r) {
+                const auto t0 = Clock::now();
+                for (int k = 0; k < 20; ++k) f();
+                best = std::min(best, ms_since(t0) / 20);
+            }
+            return best;
+        };
+        const double sparse = best_ms([&] { sparse_linear_forward_t(xt, w, *pattern); });
+        const double dense = best_ms([&] { torch::mm(w, xt); });
+        out.push_back({{"layer", layers[i].name},
+                       {"shape", w.sizes().vec()},
+                       {"density", pattern->density()},
+                       {"sparse_forward_ms", sparse},
+                       {"dense_mm_ms", dense},
+                       {"speedup", dense / sparse}});
+    }
+    return out;
+}
+
 }  // namespace
 
 nlohmann::json run_bench(const BenchOptions& o) {
+    if (o.exec != "masked" && o.exec != "sparse")
+        throw std::invalid_argument("bench --exec " + o.exec + ": expected masked or sparse");
+    const bool sparse_exec = o.exec == "sparse" && o.density < 1.0;
     tune_allocator_for_training();  // as run_experiment does, so the figure is the training loop's
     const int64_t threads = resolve_threads(o.threads);
     at::set_num_threads(int(threads));
     const torch::Device device = resolve_device(o.device);
+    if (sparse_exec && device.type() != torch::kCPU)
+        throw std::invalid_argument("bench --exec sparse runs on the CPU, not on " + device.str());
     torch::manual_seed(1);
     ModelConfig mc;
     mc.name = o.model;
-    const auto shape = input_shape_of(o.model);
+    auto shape = input_shape_of(o.model);
+    if (!o.hidden.empty()) {
+        if (o.model != "mlp") throw std::invalid_argument("bench --hidden: only for --model mlp, not " + o.model);
+        mc.hidden = o.hidden;
+        shape = {1, 28, 28};
+    }
     auto model = make_model(mc, shape, 10);
     model->to(device);
     model->train();
@@ -137,13 +206,20 @@ nlohmann::json run_bench(const BenchOptions& o) {
         xs.push_back(torch::randn(xshape).to(device));
         ys.push_back(torch::randint(0, 10, {o.batch}, torch::kLong).to(device));
     }
+    int64_t generation = -1;
     auto step = [&](int64_t i) {
+        if (sparse_exec && masking->generation() != generation) {
+            use_sparse_patterns(*model, *masking);
+            generation = masking->generation();
+        }
+        const bool updates = masking && o.update_every > 0 && (i + 1) % o.update_every == 0;
+        model->set_dense_weight_grads(updates);  // gradient growth reads the dense gradient (sparse layers only)
         sgd.zero_grad();
         auto loss = torch::nll_loss(model->forward(xs[size_t(i % 8)]), ys[size_t(i % 8)]);
         loss.backward();
         // As MemberTrainer: the optimizer step applies the masks in the same pass (spec §2.1 Masking.step).
-        sgd.step(masking ? masking->masks_of(params) : std::vector<torch::Tensor>{});
-        if (masking && o.update_every > 0 && (i + 1) % o.update_every == 0) masking->update(0.5, {});
+        sgd.step(masking ? masking->masks_of(params) : std::vector<torch::Tensor>{}, /*mask_momentum=*/true);
+        if (updates) masking->update(0.5, {});
         return loss;
     };
     for (int64_t i = 0; i < 20; ++i) step(i);
@@ -156,6 +232,8 @@ nlohmann::json run_bench(const BenchOptions& o) {
 
     nlohmann::json out = {{"model", o.model},
                           {"density", o.density},
+                          {"exec", o.exec},
+                          {"sparse_layers", model->sparse_layer_count()},
                           {"batch", o.batch},
                           {"threads", threads},
                           {"device", device.str()},
@@ -163,6 +241,32 @@ nlohmann::json run_bench(const BenchOptions& o) {
                           {"update_every", o.update_every},
                           {"seconds", seconds},
                           {"samples_per_s", double(o.steps * o.batch) / seconds}};
+    if (sparse_exec) out["kernels"] = kernel_timings(*model, *masking, o.batch);
+    if (o.inference_examples > 0) {
+        // Three tickets at the benchmark's density (their own masks), against one dense network.
+        std::vector<std::shared_ptr<Model>> tickets, dense;
+        for (int k = 0; k < 3; ++k) {
+            torch::manual_seed(uint64_t(100 + k));
+            auto t = make_model(mc, shape, 10);
+            t->to(device);
+            if (o.density < 1.0) {
+                SparseConfig sc;
+                sc.density = o.density;
+                Masking m(t->maskable_layers(), sc);
+                m.init_random();
+                if (sparse_exec) use_sparse_patterns(*t, m);
+            }
+            tickets.push_back(t);
+        }
+        dense.push_back(make_model(mc, shape, 10));
+        dense.back()->to(device);
+        const double ensemble = inference_ms(tickets, shape, o.inference_examples, device);
+        const double one = inference_ms(dense, shape, o.inference_examples, device);
+        out["inference"] = {{"examples", o.inference_examples},
+                            {"ensemble3_ms", ensemble},
+                            {"dense1_ms", one},
+                            {"ensemble3_vs_dense1", ensemble / one}};
+    }
     if (o.update_repeats > 0) out["update"] = bench_update(o, device);
     struct rusage usage {};
     getrusage(RUSAGE_SELF, &usage);

@@ -9,6 +9,7 @@
 #include <torch/utils.h>
 
 #include "ft/train/schedules.h"
+#include "nn/sparse_linear.h"
 #include "train/evaluator.h"
 
 namespace ft {
@@ -61,6 +62,7 @@ std::vector<LayerInfo> MemberTrainer::layer_info() const {
     for (size_t i = 0; i < layers.size(); ++i) {
         LayerInfo info{layers[i].name, layers[i].weight.sizes().vec(), 1.0, layers[i].macs_per_weight};
         if (masking_) info.target_density = masking_->layers()[i].target_density;
+        if (masking_ && layers[i].kind == LayerKind::Linear) info.execution = ctx_.config.sparse.execution;
         out.push_back(info);
     }
     return out;
@@ -78,6 +80,19 @@ std::vector<torch::Tensor> MemberTrainer::layer_momentum() {
         out.push_back(buf);
     }
     return out;
+}
+
+void MemberTrainer::sync_sparse_execution() {
+    if (!masking_ || ctx_.config.sparse.execution != SparseExecution::Sparse) return;
+    if (masking_->generation() == sparse_generation_) return;
+    if (ctx_.device.type() != torch::kCPU)
+        throw std::runtime_error("sparse.execution = \"sparse\" runs on the CPU; this run is on " + ctx_.device.str() +
+                                 " (set sparse.execution = \"masked\")");
+    const auto& maskable = model_->maskable_layers();
+    for (size_t i = 0; i < maskable.size(); ++i)
+        if (maskable[i].kind == LayerKind::Linear)
+            model_->set_sparse_pattern(maskable[i].name, build_sparse_linear_pattern(masking_->layers()[i].mask));
+    sparse_generation_ = masking_->generation();
 }
 
 void MemberTrainer::remember_masks() {
@@ -162,6 +177,16 @@ bool MemberTrainer::run(const StagePlan& stage, const std::function<void(Ticket&
             const auto step_start = std::chrono::steady_clock::now();
             x = x.to(ctx_.device);
             y = y.to(ctx_.device);
+            sync_sparse_execution();
+            // Gradient growth scores inactive weights by their gradient: the steps after which masks are updated
+            // (every ΔT, and EDST's exploration at an epoch's end) compute the dense gradient (RigL's accounting).
+            if (model_->sparse_layer_count() > 0) {
+                const int64_t next = step_ + 1;
+                const bool updates =
+                    stage.dynamic_masks && next % cfg.sparse.update_frequency == 0 && stage_step_ + 1 <= stop_step;
+                const bool explores = plan.explore_after && batch_in_epoch_ + 1 == train_loader_.batches_per_epoch();
+                model_->set_dense_weight_grads(cfg.sparse.growth == Growth::Gradient && (updates || explores));
+            }
             sgd_->zero_grad();
             auto logp = model_->forward(x);
             auto loss = torch::nll_loss(logp, y);  // models return log-softmax: this is cross-entropy (spec §2.1)
@@ -205,7 +230,7 @@ bool MemberTrainer::run(const StagePlan& stage, const std::function<void(Ticket&
                      0};
         const bool has_val = val_loader_.has_value();
         if (has_val) {
-            const auto v = evaluate_loader(*model_, *val_loader_, epochs_in_loader_, ctx_.device);
+            const auto v = evaluate_loader(model(), *val_loader_, epochs_in_loader_, ctx_.device);
             end.val_loss = v.loss;
             end.val_accuracy = v.accuracy;
         }

@@ -71,7 +71,11 @@ public:
     // Consecutive mask-update distances of this member so far (checkpointed).
     const std::vector<MaskUpdateDistance>& mask_update_distances() const { return mask_distances_; }
 
-    Model& model() { return *model_; }
+    // The network, its sparse layers in step with the masks (sparse.execution = sparse).
+    Model& model() {
+        sync_sparse_execution();
+        return *model_;
+    }
     int64_t step() const { return step_; }  // iterations over all stages so far
     Masking* masking() { return masking_.get(); }
     std::vector<LayerInfo> layer_info() const;
@@ -93,6 +97,9 @@ private:
     void finish_ticket(int64_t ticket, Phase phase, const std::function<void(Ticket&&)>& on_ticket);
     std::vector<torch::Tensor> layer_momentum();
     void remember_masks();
+    // sparse.execution = sparse: rebuilds the compressed pattern of each masked Linear layer when the masks
+    // changed since the last call.
+    void sync_sparse_execution();
 
     RunContext& ctx_;
     int64_t member_, seed_;
@@ -100,6 +107,7 @@ private:
     std::unique_ptr<Masking> masking_;
     std::unique_ptr<MomentumSgd> sgd_;
     std::vector<std::string> param_names_;
+    int64_t sparse_generation_ = -1;  // the masks' generation the model's sparse patterns were built from
     BatchLoader train_loader_;
     std::optional<BatchLoader> val_loader_;
 

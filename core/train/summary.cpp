@@ -190,7 +190,8 @@ nlohmann::json summary_json(const RunConfig& config, const RunPlan& plan, const 
                       {"shape", layers[i].shape},
                       {"density", density},
                       {"weights", n},
-                      {"macs_per_weight", layers[i].macs_per_weight}});
+                      {"macs_per_weight", layers[i].macs_per_weight},
+                      {"execution", to_string(layers[i].execution)}});
     }
     out["model"] = {{"name", config.model.name}, {"layers", jl}, {"maskable_weights", maskable}};
 

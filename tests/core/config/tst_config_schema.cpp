@@ -71,6 +71,8 @@ TEST(ConfigSchema, ChoicesAreTheNamesTheReaderAccepts) {
         for (const auto& c : f.choices) {
             json j = json::object();
             set_json_at(j, f.key, c);
+            // The one choice that needs another setting with it (validation.cpp says why).
+            if (f.key == "sparse.execution" && c == "sparse") set_json_at(j, "sparse.mask_momentum", true);
             EXPECT_NO_THROW(config_from_json(j, "test")) << f.key << " = " << c;
         }
     }

@@ -48,6 +48,9 @@ struct TrainConfig {
 enum class SparseInit { Erk, Er, Uniform };
 enum class PruneSchedule { Constant, Cosine };
 enum class Growth { Gradient, Random, Momentum };
+// How masked layers multiply (ARCHITECTURE.md, "Sparse execution"): masked = dense weights times the mask, as the
+// reference; sparse = only the active weights (Linear layers; convolutions stay masked).
+enum class SparseExecution { Masked, Sparse };
 
 struct SparseConfig {
     double density = 0.2;
@@ -64,6 +67,7 @@ struct SparseConfig {
     bool reset_regrown = true;        // pruned-then-regrown weights restart at 0 (CIFAR quirk, spec §10.5)
     bool mask_momentum = false;       // mask SGD momentum buffers (false = CIFAR, true = ImageNet path)
     bool update_dense_layers = true;  // apply DST to layers ERK made dense (spec §10.4)
+    SparseExecution execution = SparseExecution::Masked;
 };
 
 struct EnsembleConfig {
@@ -137,5 +141,6 @@ void from_json(const nlohmann::json& json, Method& value);  // a non-string or u
 std::string to_string(SparseInit v);
 std::string to_string(PruneSchedule v);
 std::string to_string(Growth v);
+std::string to_string(SparseExecution v);
 
 }  // namespace ft

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// sparse.execution = sparse changes no number but by float reassociation: the same run with masked and with
+// sparse execution has the same loss at every step (1e-5 relative), the same masks after every update and the
+// same ticket accuracies. DST (updates every ΔT) and EDST (exploration at epoch ends) with gradient growth, whose
+// update steps compute the dense gradient; and the config errors that guard the switch.
+#include <gtest/gtest.h>
+
+#include "ft/config/config_json.h"
+#include "ft/config/validation.h"
+#include "ft/train/experiment.h"
+#include "tiny_config.h"
+
+using namespace ft;
+
+namespace {
+
+struct Trace {
+    std::vector<double> loss;
+    std::vector<std::vector<std::vector<uint64_t>>> masks;  // [update][layer] packed bits
+    nlohmann::json summary;
+};
+
+Trace run(RunConfig c, SparseExecution execution) {
+    c.sparse.execution = execution;
+    c.sparse.mask_momentum = true;
+    EventRecorder events(/*masks=*/true);
+    RunControl control;
+    Trace t;
+    t.summary = run_experiment(c, events, control, {});
+    for (const auto& s : events.of_type<StepMetrics>()) t.loss.push_back(s.loss);
+    for (const auto& u : events.of_type<MaskUpdate>()) {
+        t.masks.emplace_back();
+        for (const auto& l : u.layers) t.masks.back().push_back(l.bits);
+    }
+    return t;
+}
+
+void expect_same_run(const RunConfig& c, const std::string& what) {
+    const Trace masked = run(c, SparseExecution::Masked);
+    const Trace sparse = run(c, SparseExecution::Sparse);
+    // The summary says which path each layer ran (every layer of these MLPs is Linear).
+    ASSERT_FALSE(sparse.summary["model"]["layers"].empty());
+    for (const auto& l : sparse.summary["model"]["layers"]) EXPECT_EQ(l["execution"], "sparse") << what;
+    for (const auto& l : masked.summary["model"]["layers"]) EXPECT_EQ(l["execution"], "masked") << what;
+    ASSERT_GE(masked.loss.size(), 200u) << what;
+    ASSERT_EQ(sparse.loss.size(), masked.loss.size()) << what;
+    for (size_t i = 0; i < masked.loss.size(); ++i)
+        ASSERT_NEAR(sparse.loss[i], masked.loss[i], 1e-5 * std::abs(masked.loss[i])) << what << ", step " << i + 1;
+    ASSERT_GT(masked.masks.size(), 5u) << what;
+    ASSERT_EQ(sparse.masks.size(), masked.masks.size()) << what;
+    for (size_t u = 0; u < masked.masks.size(); ++u)
+        EXPECT_EQ(sparse.masks[u], masked.masks[u]) << what << ": the masks differ after update " << u;
+    for (size_t k = 0; k < masked.summary["members"].size(); ++k)
+        EXPECT_NEAR(sparse.summary["members"][k]["test"]["accuracy"].get<double>(),
+                    masked.summary["members"][k]["test"]["accuracy"].get<double>(), 1e-9)
+            << what << ", ticket " << k;
+}
+
+TEST(SparseExecution, DstWithGradientGrowthMatchesTheMaskedRun) {
+    RunConfig c = train_test::tiny_config(Method::Dst);
+    c.train.epochs = 9;  // 23 steps an epoch: 207 steps, an update every 10
+    c.model.hidden = {48, 32};
+    c.sparse.density = 0.2;
+    expect_same_run(c, "dst");
+}
+
+TEST(SparseExecution, EdstWithExplorationMatchesTheMaskedRun) {
+    RunConfig c = train_test::tiny_config(Method::Edst);
+    c.train.epochs = 10;
+    c.edst.explore_epochs = 4;
+    c.ensemble.members = 3;
+    c.sparse.update_frequency = 7;
+    expect_same_run(c, "edst");
+}
+
+TEST(SparseExecution, NeedsMaskedMomentumAndTheCpu) {
+    RunConfig c = train_test::tiny_config(Method::Dst);
+    c.sparse.execution = SparseExecution::Sparse;
+    c.sparse.mask_momentum = false;
+    auto errors = validate(c);
+    ASSERT_EQ(errors.size(), 1u);
+    EXPECT_EQ(errors[0].field, "sparse.execution");
+    EXPECT_NE(errors[0].message().find("sparse.mask_momentum = true"), std::string::npos) << errors[0].message();
+    c.sparse.mask_momentum = true;
+    EXPECT_TRUE(validate(c).empty());
+    c.device = "cuda";
+    errors = validate(c);
+    ASSERT_EQ(errors.size(), 1u);
+    EXPECT_NE(errors[0].message().find("CPU"), std::string::npos) << errors[0].message();
+    // The name in JSON, and an unknown one.
+    EXPECT_EQ(config_to_json(c)["sparse"]["execution"], "sparse");
+    nlohmann::json j = {{"sparse", {{"execution", "csr"}}}};
+    try {
+        config_from_json(j, "test.json");
+        FAIL() << "sparse.execution = csr was accepted";
+    } catch (const ConfigException& e) {
+        EXPECT_NE(std::string(e.what()).find("one of {masked, sparse}"), std::string::npos) << e.what();
+    }
+}
+
+}  // namespace
