@@ -18,6 +18,7 @@
 #include "train/allocator.h"
 #include "train/device.h"
 #include "train/sgd.h"
+#include "train/sparse_execution.h"
 
 namespace ft {
 namespace {
@@ -104,14 +105,6 @@ nlohmann::json bench_update(const BenchOptions& o, const torch::Device& device) 
             {"speedup", reference / ours},
             {"repeats", o.update_repeats},
             {"note", "best of repeats; prune rate 0.5, gradient growth, ERK d=0.2"}};
-}
-
-// Points every masked Linear layer of `model` at the compressed form of its current mask.
-void use_sparse_patterns(Model& model, const Masking& masking) {
-    const auto& layers = model.maskable_layers();
-    for (size_t i = 0; i < layers.size(); ++i)
-        if (layers[i].kind == LayerKind::Linear)
-            model.set_sparse_pattern(layers[i].name, build_sparse_linear_pattern(masking.layers()[i].mask));
 }
 
 // Milliseconds for `models` to predict `examples` random inputs, batch 500, in eval mode without gradients.
@@ -209,7 +202,7 @@ nlohmann::json run_bench(const BenchOptions& o) {
     int64_t generation = -1;
     auto step = [&](int64_t i) {
         if (sparse_exec && masking->generation() != generation) {
-            use_sparse_patterns(*model, *masking);
+            use_sparse_execution(*model, *masking, &sgd);
             generation = masking->generation();
         }
         const bool updates = masking && o.update_every > 0 && (i + 1) % o.update_every == 0;
@@ -254,7 +247,7 @@ nlohmann::json run_bench(const BenchOptions& o) {
                 sc.density = o.density;
                 Masking m(t->maskable_layers(), sc);
                 m.init_random();
-                if (sparse_exec) use_sparse_patterns(*t, m);
+                if (sparse_exec) use_sparse_execution(*t, m, nullptr);
             }
             tickets.push_back(t);
         }

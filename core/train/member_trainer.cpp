@@ -9,8 +9,8 @@
 #include <torch/utils.h>
 
 #include "ft/train/schedules.h"
-#include "nn/sparse_linear.h"
 #include "train/evaluator.h"
+#include "train/sparse_execution.h"
 
 namespace ft {
 
@@ -88,10 +88,7 @@ void MemberTrainer::sync_sparse_execution() {
     if (ctx_.device.type() != torch::kCPU)
         throw std::runtime_error("sparse.execution = \"sparse\" runs on the CPU; this run is on " + ctx_.device.str() +
                                  " (set sparse.execution = \"masked\")");
-    const auto& maskable = model_->maskable_layers();
-    for (size_t i = 0; i < maskable.size(); ++i)
-        if (maskable[i].kind == LayerKind::Linear)
-            model_->set_sparse_pattern(maskable[i].name, build_sparse_linear_pattern(masking_->layers()[i].mask));
+    use_sparse_execution(*model_, *masking_, sgd_.get());
     sparse_generation_ = masking_->generation();
 }
 

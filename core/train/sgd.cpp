@@ -42,7 +42,31 @@ void fused_step(float* pw, const float* pg, float* pb, const float* pm, bool mas
     });
 }
 
+// The fused step at the listed positions only (sparse execution with masked momentum): the same formula.
+void sparse_step(float* pw, const float* pg, float* pb, const std::vector<int64_t>& flat, bool first, float lr,
+                 float momentum, float weight_decay) {
+    at::parallel_for(0, int64_t(flat.size()), 16384, [&](int64_t begin, int64_t end) {
+        for (int64_t k = begin; k < end; ++k) {
+            const int64_t i = flat[size_t(k)];
+            const float d = pg[i] + weight_decay * pw[i];
+            const float b = first ? d : momentum * pb[i] + d;
+            pw[i] -= lr * b;
+            pb[i] = b;
+        }
+    });
+}
+
 }  // namespace
+
+void MomentumSgd::set_active_positions(size_t i, std::shared_ptr<const std::vector<int64_t>> flat) {
+    if (active_.size() < params_.size()) active_.resize(params_.size());
+    active_.at(i) = std::move(flat);
+}
+
+void MomentumSgd::mask_buffer(size_t i, const torch::Tensor& mask) {
+    torch::NoGradGuard no_grad;
+    if (buffers_.at(i).defined()) buffers_[i].mul_(mask);
+}
 
 MomentumSgd::MomentumSgd(std::vector<torch::Tensor> params, double lr, double momentum, double weight_decay)
     : params_(std::move(params)), buffers_(params_.size()), lr_(lr), momentum_(momentum), weight_decay_(weight_decay) {}
@@ -61,6 +85,15 @@ void MomentumSgd::step(const std::vector<torch::Tensor>& masks, bool mask_moment
         if (!p.grad().defined()) continue;
         const torch::Tensor mask = i < masks.size() ? masks[i] : torch::Tensor();
         auto& buf = buffers_[i];
+        const std::vector<int64_t>* active = i < active_.size() ? active_[i].get() : nullptr;
+        if (active && mask_momentum && momentum_ != 0 && fusable(p, p) && fusable(p.grad(), p) && fusable(buf, p)) {
+            const bool first = !buf.defined();
+            if (first) buf = torch::zeros_like(p);  // inactive entries stay 0, as the dense step's masking leaves them
+            const auto g = p.grad().contiguous();
+            sparse_step(p.data_ptr<float>(), g.data_ptr<float>(), buf.data_ptr<float>(), *active, first, float(lr_),
+                        float(momentum_), float(weight_decay_));
+            continue;
+        }
         if (momentum_ != 0 && fusable(p, p) && fusable(p.grad(), p) && fusable(buf, p) && fusable(mask, p)) {
             const bool first = !buf.defined();
             if (first) buf = torch::empty_like(p);

@@ -5,6 +5,7 @@
 // (mask them, grow by them, checkpoint them), and torch::optim's state keys differ between LibTorch 1.13 and 2.x.
 #pragma once
 
+#include <memory>
 #include <vector>
 
 #include <torch/types.h>
@@ -19,6 +20,13 @@ public:
     // mask_momentum, buf <- buf * m: Masking.step of spec §2.1, the optimizer step followed by apply_mask. On CPU
     // float tensors it all happens in one pass over each parameter.
     void step(const std::vector<torch::Tensor>& masks = {}, bool mask_momentum = false);
+    // Sparse execution: parameter i is a masked weight whose inactive entries, weight and (masked) momentum alike,
+    // are zero and stay zero, so with mask_momentum the step touches only `flat` (its active positions, row-major
+    // indices) and leaves the rest as the dense step would leave it. Null: the dense step again. The caller zeroes
+    // the buffer's inactive entries when the mask changes (mask_buffer).
+    void set_active_positions(size_t i, std::shared_ptr<const std::vector<int64_t>> flat);
+    // buf_i <- buf_i * mask (when the buffer exists).
+    void mask_buffer(size_t i, const torch::Tensor& mask);
     void set_lr(double lr) { lr_ = lr; }
     double lr() const { return lr_; }
     // Buffers in parameter order; undefined before the first step (or with momentum 0).
@@ -27,6 +35,7 @@ public:
 
 private:
     std::vector<torch::Tensor> params_, buffers_;
+    std::vector<std::shared_ptr<const std::vector<int64_t>>> active_;
     double lr_, momentum_, weight_decay_;
 };
 
