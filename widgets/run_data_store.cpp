@@ -162,7 +162,7 @@ void RunDataLoader::fill(const ft::RunStore& store, int64_t run, RunData& d) {
     d.lastStep_ = r.last_step;
 
     // The store keeps the config, not the execution of each layer: sparse.execution = sparse runs the Linear
-    // layers (2-D weights) of a sparse run sparse, the convolutions masked.
+    // layers (2-D weights) of a sparse run sparse unless the allocation made them dense; convolutions masked.
     bool sparse_linear = false;
     try {
         const auto config = nlohmann::json::parse(r.config_json);
@@ -175,8 +175,9 @@ void RunDataLoader::fill(const ft::RunStore& store, int64_t run, RunData& d) {
     for (const auto& l : store.layers(run)) {
         if (l.index < 0) continue;
         if (d.layers_.size() <= size_t(l.index)) d.layers_.resize(size_t(l.index) + 1);
-        d.layers_[size_t(l.index)] = LayerDesc{qs(l.name),        l.shape, l.target_density,
-                                               l.macs_per_weight, l.total, sparse_linear && l.shape.size() == 2};
+        d.layers_[size_t(l.index)] =
+            LayerDesc{qs(l.name),        l.shape, l.target_density,
+                      l.macs_per_weight, l.total, sparse_linear && l.shape.size() == 2 && l.target_density < 1};
     }
     for (const auto& k : store.metric_keys(run)) {
         d.noteMember(k.member);

@@ -3,50 +3,80 @@
 //
 // Debian's LibTorch has no MKL and its own CSR product is slower than dense at these densities, so the kernels are
 // here. Each inner loop runs over the batch, contiguous in the feature-major layout, and is compiled for AVX-512,
-// AVX2 and plain x86-64 (target_clones: the loader picks the widest the CPU has, as OpenBLAS does at run time).
+// AVX2 with FMA and plain x86-64 (target_clones: the loader picks the widest the CPU has, as OpenBLAS does).
 // Sums run in CSR / CSC order; against the dense product only the float reassociation differs.
 #include "nn/sparse_linear.h"
 
 #include <ATen/Parallel.h>
 #include <torch/autograd.h>
 
+#include <cstring>
 #include <stdexcept>
 
 namespace ft {
 namespace {
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define FT_KERNEL __attribute__((target_clones("avx512f", "avx2", "default")))
+#define FT_KERNEL __attribute__((target_clones("arch=skylake-avx512", "arch=haswell", "default")))
 #else
 #define FT_KERNEL
 #endif
 
+// Eight floats: one AVX2 register (two SSE ones in the x86-64 clone); the accumulators of a 64-wide batch chunk
+// stay in registers across all the active weights of a row.
+typedef float v8 __attribute__((vector_size(32)));
+constexpr int64_t kChunk = 64, kVectors = kChunk / 8;
+
+// out[r, :] = sum over t in [begin, end) of w[flat[pos(t)]] * in[src(t), :] for one output row r: the shared shape
+// of the forward product (r = output o, t over its CSR entries) and of grad-input (r = input j, t over its CSC
+// entries). Chunks of 64 batch columns are accumulated in registers; the tail of the batch goes element-wise.
+template <typename Src, typename Pos>
+__attribute__((always_inline)) inline void accumulate_row(float* out, const float* in, const float* w,
+                                                          const int64_t* flat, int64_t batch, int64_t begin,
+                                                          int64_t end, Src src, Pos pos) {
+    int64_t b0 = 0;
+    for (; b0 + kChunk <= batch; b0 += kChunk) {
+        v8 acc[kVectors] = {};
+        for (int64_t t = begin; t < end; ++t) {
+            const float v = w[flat[pos(t)]];
+            const v8 vv = {v, v, v, v, v, v, v, v};
+            const float* x = in + src(t) * batch + b0;
+            for (int64_t i = 0; i < kVectors; ++i) {
+                v8 xv;  // memcpy: an unaligned load, and no vector passed by value (whose ABI differs per clone)
+                std::memcpy(&xv, x + 8 * i, sizeof xv);
+                acc[i] += vv * xv;
+            }
+        }
+        for (int64_t i = 0; i < kVectors; ++i) std::memcpy(out + b0 + 8 * i, &acc[i], sizeof acc[i]);
+    }
+    if (b0 == batch) return;
+    for (int64_t b = b0; b < batch; ++b) out[b] = 0.0f;
+    for (int64_t t = begin; t < end; ++t) {
+        const float v = w[flat[pos(t)]];
+        const float* x = in + src(t) * batch;
+        for (int64_t b = b0; b < batch; ++b) out[b] += v * x[b];
+    }
+}
+
 // yt[o, :] = sum over the active (o, j) of w[o, j] * xt[j, :], for o in [o0, o1).
 FT_KERNEL void forward_rows(const SparseLinearPattern& p, const float* w, const float* xt, float* yt, int64_t batch,
                             int64_t o0, int64_t o1) {
-    for (int64_t o = o0; o < o1; ++o) {
-        float* y = yt + o * batch;
-        for (int64_t b = 0; b < batch; ++b) y[b] = 0.0f;
-        for (int64_t k = p.row_ptr[size_t(o)]; k < p.row_ptr[size_t(o) + 1]; ++k) {
-            const float v = w[p.flat[size_t(k)]];
-            const float* x = xt + int64_t(p.col[size_t(k)]) * batch;
-            for (int64_t b = 0; b < batch; ++b) y[b] += v * x[b];
-        }
-    }
+    const int32_t* col = p.col.data();
+    for (int64_t o = o0; o < o1; ++o)
+        accumulate_row(
+            yt + o * batch, xt, w, p.flat.data(), batch, p.row_ptr[size_t(o)], p.row_ptr[size_t(o) + 1],
+            [col](int64_t k) { return int64_t(col[k]); }, [](int64_t k) { return k; });
 }
 
 // gxt[j, :] = sum over the active (o, j) of w[o, j] * gyt[o, :], for j in [j0, j1).
 FT_KERNEL void grad_input_cols(const SparseLinearPattern& p, const float* w, const float* gyt, float* gxt,
                                int64_t batch, int64_t j0, int64_t j1) {
-    for (int64_t j = j0; j < j1; ++j) {
-        float* gx = gxt + j * batch;
-        for (int64_t b = 0; b < batch; ++b) gx[b] = 0.0f;
-        for (int64_t t = p.t_ptr[size_t(j)]; t < p.t_ptr[size_t(j) + 1]; ++t) {
-            const float v = w[p.flat[size_t(p.t_pos[size_t(t)])]];
-            const float* gy = gyt + int64_t(p.t_row[size_t(t)]) * batch;
-            for (int64_t b = 0; b < batch; ++b) gx[b] += v * gy[b];
-        }
-    }
+    const int32_t* row = p.t_row.data();
+    const int64_t* at = p.t_pos.data();
+    for (int64_t j = j0; j < j1; ++j)
+        accumulate_row(
+            gxt + j * batch, gyt, w, p.flat.data(), batch, p.t_ptr[size_t(j)], p.t_ptr[size_t(j) + 1],
+            [row](int64_t t) { return int64_t(row[t]); }, [at](int64_t t) { return at[t]; });
 }
 
 // gw[o, j] = gyt[o, :] . xt[j, :] at the active (o, j), for o in [o0, o1). Sixteen partial sums: the loop over
@@ -102,7 +132,9 @@ public:
             y = y + bias;  // also makes y contiguous in [B, out]
         else
             y = y.contiguous();
-        ctx->save_for_backward({xt, weight, bias});
+        // x itself too, on the steps that need the dense weight gradient: gy^T x from the batch-major operands, one
+        // sgemm, as the dense layer's backward computes it.
+        ctx->save_for_backward({xt, weight, bias, dense_weight_grad ? x : torch::Tensor()});
         ctx->saved_data["pattern"] = pattern_address;
         ctx->saved_data["dense"] = dense_weight_grad;
         return y;
@@ -114,13 +146,14 @@ public:
         const torch::Tensor& xt = saved[0];
         const torch::Tensor& weight = saved[1];
         const torch::Tensor& bias = saved[2];
+        const torch::Tensor& x = saved[3];
         const auto& p = *reinterpret_cast<const SparseLinearPattern*>(ctx->saved_data["pattern"].toInt());
         const bool dense = ctx->saved_data["dense"].toBool();
         const torch::Tensor gy = grads[0].contiguous();  // [B, out]
         const torch::Tensor gyt = gy.t().contiguous();
         torch::Tensor gx, gw, gb;
         if (ctx->needs_input_grad(0)) gx = sparse_linear_grad_input_t(gyt, weight, p).t().contiguous();
-        if (ctx->needs_input_grad(1)) gw = dense ? torch::mm(gyt, xt.t()) : sparse_linear_grad_weight(gyt, xt, p);
+        if (ctx->needs_input_grad(1)) gw = dense ? torch::mm(gy.t(), x) : sparse_linear_grad_weight(gyt, xt, p);
         if (bias.defined() && ctx->needs_input_grad(2)) gb = gy.sum(0);
         return {gx, gw, gb, torch::Tensor(), torch::Tensor()};
     }

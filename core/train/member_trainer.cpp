@@ -62,7 +62,8 @@ std::vector<LayerInfo> MemberTrainer::layer_info() const {
     for (size_t i = 0; i < layers.size(); ++i) {
         LayerInfo info{layers[i].name, layers[i].weight.sizes().vec(), 1.0, layers[i].macs_per_weight};
         if (masking_) info.target_density = masking_->layers()[i].target_density;
-        if (masking_ && layers[i].kind == LayerKind::Linear) info.execution = ctx_.config.sparse.execution;
+        if (masking_ && layers[i].kind == LayerKind::Linear && !masking_->layers()[i].allocated_dense)
+            info.execution = ctx_.config.sparse.execution;
         out.push_back(info);
     }
     return out;

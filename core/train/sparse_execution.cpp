@@ -10,6 +10,8 @@ void use_sparse_execution(Model& model, const Masking& masking, MomentumSgd* sgd
     const auto& layers = model.maskable_layers();
     for (size_t i = 0; i < layers.size(); ++i) {
         if (layers[i].kind != LayerKind::Linear) continue;
+        // A layer the allocation made dense has nothing to skip: it keeps the dense product.
+        if (masking.layers()[i].allocated_dense) continue;
         const torch::Tensor& mask = masking.layers()[i].mask;
         auto pattern = build_sparse_linear_pattern(mask);
         if (sgd) {

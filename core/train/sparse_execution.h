@@ -12,8 +12,8 @@ namespace ft {
 
 // Call whenever the masks changed (Masking::generation), before the next forward pass: rebuilds each masked
 // Linear layer's pattern, points the optimizer at its active positions, and zeroes the momentum of the weights
-// the update made inactive (the dense step with mask_momentum would zero it at its next step). Convolutions stay
-// masked. `sgd` may be null (evaluation only).
+// the update made inactive (the dense step with mask_momentum would zero it at its next step). Convolutions and the
+// layers the allocation made dense stay masked. `sgd` may be null (evaluation only).
 void use_sparse_execution(Model& model, const Masking& masking, MomentumSgd* sgd);
 
 }  // namespace ft
