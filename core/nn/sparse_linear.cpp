@@ -3,7 +3,7 @@
 //
 // Debian's LibTorch has no MKL and its own CSR product is slower than dense at these densities, so the kernels are
 // here. Each inner loop runs over the batch, contiguous in the feature-major layout, and is compiled for AVX-512,
-// AVX2 with FMA and plain x86-64 (target_clones: the loader picks the widest the CPU has, as OpenBLAS does).
+// AVX2 with FMA and plain x86-64, chosen at run time by what the CPU has (as OpenBLAS does).
 // Sums run in CSR / CSC order; against the dense product only the float reassociation differs.
 #include "nn/sparse_linear.h"
 
@@ -16,24 +16,20 @@
 namespace ft {
 namespace {
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define FT_KERNEL __attribute__((target_clones("arch=skylake-avx512", "arch=haswell", "default")))
-#else
-#define FT_KERNEL
-#endif
+#define FT_INLINE __attribute__((always_inline)) inline
 
-// Eight floats: one AVX2 register (two SSE ones in the x86-64 clone); the accumulators of a 64-wide batch chunk
+// Eight floats: one AVX2 register (two SSE ones in the x86-64 variant); the accumulators of a 64-wide batch chunk
 // stay in registers across all the active weights of a row.
 typedef float v8 __attribute__((vector_size(32)));
+typedef float v8u __attribute__((vector_size(32), aligned(4)));  // the same, at any float address
 constexpr int64_t kChunk = 64, kVectors = kChunk / 8;
 
 // out[r, :] = sum over t in [begin, end) of w[flat[pos(t)]] * in[src(t), :] for one output row r: the shared shape
 // of the forward product (r = output o, t over its CSR entries) and of grad-input (r = input j, t over its CSC
 // entries). Chunks of 64 batch columns are accumulated in registers; the tail of the batch goes element-wise.
 template <typename Src, typename Pos>
-__attribute__((always_inline)) inline void accumulate_row(float* out, const float* in, const float* w,
-                                                          const int64_t* flat, int64_t batch, int64_t begin,
-                                                          int64_t end, Src src, Pos pos) {
+FT_INLINE void accumulate_row(float* out, const float* in, const float* w, const int64_t* flat, int64_t batch,
+                              int64_t begin, int64_t end, Src src, Pos pos) {
     int64_t b0 = 0;
     for (; b0 + kChunk <= batch; b0 += kChunk) {
         v8 acc[kVectors] = {};
@@ -41,13 +37,9 @@ __attribute__((always_inline)) inline void accumulate_row(float* out, const floa
             const float v = w[flat[pos(t)]];
             const v8 vv = {v, v, v, v, v, v, v, v};
             const float* x = in + src(t) * batch + b0;
-            for (int64_t i = 0; i < kVectors; ++i) {
-                v8 xv;  // memcpy: an unaligned load, and no vector passed by value (whose ABI differs per clone)
-                std::memcpy(&xv, x + 8 * i, sizeof xv);
-                acc[i] += vv * xv;
-            }
+            for (int64_t i = 0; i < kVectors; ++i) acc[i] += vv * *reinterpret_cast<const v8u*>(x + 8 * i);
         }
-        for (int64_t i = 0; i < kVectors; ++i) std::memcpy(out + b0 + 8 * i, &acc[i], sizeof acc[i]);
+        for (int64_t i = 0; i < kVectors; ++i) *reinterpret_cast<v8u*>(out + b0 + 8 * i) = acc[i];
     }
     if (b0 == batch) return;
     for (int64_t b = b0; b < batch; ++b) out[b] = 0.0f;
@@ -59,8 +51,8 @@ __attribute__((always_inline)) inline void accumulate_row(float* out, const floa
 }
 
 // yt[o, :] = sum over the active (o, j) of w[o, j] * xt[j, :], for o in [o0, o1).
-FT_KERNEL void forward_rows(const SparseLinearPattern& p, const float* w, const float* xt, float* yt, int64_t batch,
-                            int64_t o0, int64_t o1) {
+FT_INLINE void forward_rows_body(const SparseLinearPattern& p, const float* w, const float* xt, float* yt,
+                                 int64_t batch, int64_t o0, int64_t o1) {
     const int32_t* col = p.col.data();
     for (int64_t o = o0; o < o1; ++o)
         accumulate_row(
@@ -69,8 +61,8 @@ FT_KERNEL void forward_rows(const SparseLinearPattern& p, const float* w, const 
 }
 
 // gxt[j, :] = sum over the active (o, j) of w[o, j] * gyt[o, :], for j in [j0, j1).
-FT_KERNEL void grad_input_cols(const SparseLinearPattern& p, const float* w, const float* gyt, float* gxt,
-                               int64_t batch, int64_t j0, int64_t j1) {
+FT_INLINE void grad_input_cols_body(const SparseLinearPattern& p, const float* w, const float* gyt, float* gxt,
+                                    int64_t batch, int64_t j0, int64_t j1) {
     const int32_t* row = p.t_row.data();
     const int64_t* at = p.t_pos.data();
     for (int64_t j = j0; j < j1; ++j)
@@ -81,8 +73,8 @@ FT_KERNEL void grad_input_cols(const SparseLinearPattern& p, const float* w, con
 
 // gw[o, j] = gyt[o, :] . xt[j, :] at the active (o, j), for o in [o0, o1). Sixteen partial sums: the loop over
 // them vectorises without reassociating a single sum.
-FT_KERNEL void grad_weight_rows(const SparseLinearPattern& p, const float* gyt, const float* xt, float* gw,
-                                int64_t batch, int64_t o0, int64_t o1) {
+FT_INLINE void grad_weight_rows_body(const SparseLinearPattern& p, const float* gyt, const float* xt, float* gw,
+                                     int64_t batch, int64_t o0, int64_t o1) {
     constexpr int64_t kLanes = 16;
     const int64_t whole = batch - batch % kLanes;
     for (int64_t o = o0; o < o1; ++o) {
@@ -99,6 +91,51 @@ FT_KERNEL void grad_weight_rows(const SparseLinearPattern& p, const float* gyt, 
         }
     }
 }
+
+// Each kernel compiled three times, for AVX-512 (with FMA), AVX2 with FMA and plain x86-64, and chosen once by
+// what the CPU reports (GCC's target_clones would test "arch=haswell" by CPU model, which AMD's never match).
+enum class Isa { Generic, Avx2, Avx512 };
+Isa cpu_isa() {
+#if defined(__x86_64__) && defined(__GNUC__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("fma"))
+        return Isa::Avx512;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return Isa::Avx2;
+#endif
+    return Isa::Generic;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define FT_VARIANTS(name, params, args)                                                             \
+    __attribute__((target("avx512f,avx512vl,fma"))) void name##_avx512 params { name##_body args; } \
+    __attribute__((target("avx2,fma"))) void name##_avx2 params { name##_body args; }               \
+    void name##_generic params { name##_body args; }                                                \
+    void name params {                                                                              \
+        static const Isa isa = cpu_isa();                                                           \
+        if (isa == Isa::Avx512)                                                                     \
+            name##_avx512 args;                                                                     \
+        else if (isa == Isa::Avx2)                                                                  \
+            name##_avx2 args;                                                                       \
+        else                                                                                        \
+            name##_generic args;                                                                    \
+    }
+#else
+#define FT_VARIANTS(name, params, args) \
+    void name params { name##_body args; }
+#endif
+
+FT_VARIANTS(forward_rows,
+            (const SparseLinearPattern& p, const float* w, const float* xt, float* yt, int64_t batch, int64_t o0,
+             int64_t o1),
+            (p, w, xt, yt, batch, o0, o1))
+FT_VARIANTS(grad_input_cols,
+            (const SparseLinearPattern& p, const float* w, const float* gyt, float* gxt, int64_t batch, int64_t j0,
+             int64_t j1),
+            (p, w, gyt, gxt, batch, j0, j1))
+FT_VARIANTS(grad_weight_rows,
+            (const SparseLinearPattern& p, const float* gyt, const float* xt, float* gw, int64_t batch, int64_t o0,
+             int64_t o1),
+            (p, gyt, xt, gw, batch, o0, o1))
 
 // Rows per task: enough work per task that scheduling is noise (about 64k multiply-adds).
 int64_t grain(const SparseLinearPattern& p, int64_t rows, int64_t batch) {
