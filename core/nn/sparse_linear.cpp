@@ -162,6 +162,9 @@ public:
     static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& x,
                                  const torch::Tensor& weight, const torch::Tensor& bias, int64_t pattern_address,
                                  bool dense_weight_grad) {
+        // Autograd's saved data holds IValues only, so the pattern's address travels as an integer; sparse_linear
+        // says why the pattern outlives the graph.
+        // NOLINTNEXTLINE(performance-no-int-to-ptr)
         const auto& p = *reinterpret_cast<const SparseLinearPattern*>(pattern_address);
         const torch::Tensor xt = x.t().contiguous();
         torch::Tensor y = sparse_linear_forward_t(xt, weight, p).t();
@@ -184,7 +187,9 @@ public:
         const torch::Tensor& weight = saved[1];
         const torch::Tensor& bias = saved[2];
         const torch::Tensor& x = saved[3];
-        const auto& p = *reinterpret_cast<const SparseLinearPattern*>(ctx->saved_data["pattern"].toInt());
+        const int64_t address = ctx->saved_data["pattern"].toInt();
+        // NOLINTNEXTLINE(performance-no-int-to-ptr)
+        const auto& p = *reinterpret_cast<const SparseLinearPattern*>(address);
         const bool dense = ctx->saved_data["dense"].toBool();
         const torch::Tensor gy = grads[0].contiguous();  // [B, out]
         const torch::Tensor gyt = gy.t().contiguous();

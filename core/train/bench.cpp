@@ -239,7 +239,7 @@ nlohmann::json run_bench(const BenchOptions& o) {
         // Three tickets at the benchmark's density (their own masks), against one dense network.
         std::vector<std::shared_ptr<Model>> tickets, dense;
         for (int k = 0; k < 3; ++k) {
-            torch::manual_seed(uint64_t(100 + k));
+            torch::manual_seed(uint64_t(100) + uint64_t(k));
             auto t = make_model(mc, shape, 10);
             t->to(device);
             if (o.density < 1.0) {
