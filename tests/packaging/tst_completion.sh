@@ -11,38 +11,30 @@ source "$script"
 COMP_WORDBREAKS=$' \t\n"\'><=;|&(:'
 
 failures=0
-# complete "LINE" WANTED...: every WANTED word must be among the candidates.
-complete_line() {
-    local line=$1
-    shift
+# offered MODE "LINE" WORD...: completes LINE as a shell would on TAB; MODE "all": every WORD must be offered,
+# "none": none of them may be.
+offered() {
+    local mode=$1 line=$2
+    shift 2
     COMP_LINE=$line
     COMP_POINT=${#line}
     COMPREPLY=()
     _freetickets
-    local want
-    for want in "$@"; do
-        if ! printf '%s\n' "${COMPREPLY[@]}" | grep -qxF -- "$want"; then
-            echo "FAIL: '$line<TAB>' does not offer '$want'; it offers: ${COMPREPLY[*]:-nothing}"
+    local word found
+    for word in "$@"; do
+        found=0
+        printf '%s\n' "${COMPREPLY[@]}" | grep -qxF -- "$word" && found=1
+        if [[ $mode == all && $found == 0 ]]; then
+            echo "FAIL: '$line<TAB>' does not offer '$word'; it offers: ${COMPREPLY[*]:-nothing}"
+            failures=$((failures + 1))
+        elif [[ $mode == none && $found == 1 ]]; then
+            echo "FAIL: '$line<TAB>' offers '$word'"
             failures=$((failures + 1))
         fi
     done
 }
-# refuse "LINE" UNWANTED...: none of UNWANTED may be offered.
-refuse() {
-    local line=$1
-    shift
-    COMP_LINE=$line
-    COMP_POINT=${#line}
-    COMPREPLY=()
-    _freetickets
-    local bad
-    for bad in "$@"; do
-        if printf '%s\n' "${COMPREPLY[@]}" | grep -qxF -- "$bad"; then
-            echo "FAIL: '$line<TAB>' offers '$bad'"
-            failures=$((failures + 1))
-        fi
-    done
-}
+complete_line() { offered all "$@"; }
+refuse() { offered none "$@"; }
 
 complete_line "freetickets " train resume presets settings runs eval compare export bench
 complete_line "freetickets tr" train
