@@ -351,7 +351,8 @@ std::unique_ptr<EvalCommands> add_eval_commands(CLI::App& app, const std::string
     c->eval->add_option("run", c->target, "Run id in the store, or a checkpoint folder")->required();
     c->eval->add_option("--db", c->db, "Run store file")->capture_default_str();
     c->eval->add_option("--out", c->out, "Write the summary JSON here");
-    c->eval->add_option("--set", c->overrides, "Override an eval.* setting, e.g. --set eval.corruption_samples=0");
+    c->eval->add_option("--set", c->overrides, "Override an eval.* setting, e.g. --set eval.corruption_samples=0")
+        ->allow_extra_args(false);
     c->eval->add_flag("-q,--quiet", c->quiet, "No progress output");
     c->compare = app.add_subcommand("compare", "Compare runs in one table (accuracy, NLL, ECE, robustness, OoD, cost)");
     c->compare->add_option("runs", c->runs, "Run ids in the store or summary JSON files")->required();

@@ -153,7 +153,9 @@ int main(int argc, char** argv) {
     // The workbench's --preset spelling, for scripts that drive both programs.
     train->add_option("--preset", preset_name, "Preset name (see `presets list`), instead of CONFIG")
         ->excludes(config_option);
-    train->add_option("--set", overrides, "Override one setting, e.g. --set sparse.density=0.1 (repeatable)");
+    // One value per --set, so that `train --set k=v PRESET` leaves PRESET to the positional argument.
+    train->add_option("--set", overrides, "Override one setting, e.g. --set sparse.density=0.1 (repeatable)")
+        ->allow_extra_args(false);
     train->add_option("--out", out_path, "Write the summary JSON here");
     train->add_option("--checkpoint-dir", checkpoint_dir,
                       "Checkpoint folder (default: under $XDG_DATA_HOME/freetickets)");

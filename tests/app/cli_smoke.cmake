@@ -19,6 +19,12 @@ endforeach()
 run(0 presets show fashion-edst)
 expect_contains("${OUT}" "\"update_frequency\"")
 
+# --set takes one value: a preset named after it is still the positional argument.
+run(0 train --set sparse.density=0.3 --set train.epochs=130 spirals-teach --dry-run)
+expect_contains("${OUT}" "\"density\": 0.3")
+expect_contains("${OUT}" "\"epochs\": 130")
+expect_contains("${OUT}" "\"name\": \"spirals-teach\"")
+
 run(0 train --help)
 expect_contains("${OUT}" "--set")
 
