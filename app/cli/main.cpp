@@ -34,6 +34,7 @@
 #include "settings_text.h"
 #include "store_bench.h"
 #include "store_paths.h"
+#include "study/study_commands.h"
 
 namespace fs = std::filesystem;
 using namespace ft;
@@ -74,21 +75,6 @@ std::string default_checkpoint_dir(const std::string& name) {
     const std::time_t now = std::time(nullptr);
     std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
     return (base / "freetickets" / "checkpoints" / ((name.empty() ? "run" : name) + "-" + stamp)).string();
-}
-
-// A preset name or a path to a JSON file.
-nlohmann::json load_config_source(const std::string& source, std::string& label) {
-    if (has_preset(source)) {
-        label = "preset " + source;
-        return preset_json(source);
-    }
-    const bool json_name = source.size() > 5 && source.substr(source.size() - 5) == ".json";
-    if (fs::exists(source) || source.find('/') != std::string::npos || json_name) {
-        label = source;
-        return read_json_file(source);
-    }
-    label = "preset " + source;
-    return preset_json(source);  // throws, listing the presets
 }
 
 // recording: the run store side (null with --no-db).
@@ -165,6 +151,9 @@ int main(int argc, char** argv) {
     std::string db_path;
     bool no_db = false;
     train->add_flag("--no-db", no_db, "Do not record the run in a store");
+    std::string run_id_file;
+    train->add_option("--run-id-file", run_id_file,
+                      "Write the new run's id to this file once it is recorded (scripts)");
     train
         ->add_option("--db", db_path,
                      "Run store to record the run in (default: $XDG_DATA_HOME/freetickets/runs.sqlite)")
@@ -228,6 +217,8 @@ int main(int argc, char** argv) {
 
     auto eval_commands = cli::add_eval_commands(app);  // eval, compare
 
+    auto study_commands = cli::add_study_commands(app);  // study run, list, show, ...
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -243,7 +234,7 @@ int main(int argc, char** argv) {
                 label = "preset " + preset_name;
                 j = preset_json(preset_name);  // throws, listing the presets
             } else {
-                j = load_config_source(source, label);
+                j = config_source_json(source, label);
             }
             for (const auto& o : overrides) apply_override(j, o);
             std::vector<std::string> warnings;
@@ -259,6 +250,11 @@ int main(int argc, char** argv) {
                 recording = cli::RunRecording::create(cli::store_path_or_default(db_path, true), config,
                                                       no_checkpoint ? "" : checkpoint_dir, !no_checkpoint);
                 options.checkpoint_dir = recording->checkpoint_dir();
+                if (!run_id_file.empty()) {
+                    std::ofstream id_out(run_id_file);
+                    id_out << recording->run_id() << "\n";
+                    if (!id_out) throw std::runtime_error(run_id_file + ": cannot write the run id");
+                }
             } else if (!no_checkpoint) {
                 options.checkpoint_dir = checkpoint_dir.empty() ? default_checkpoint_dir(config.name) : checkpoint_dir;
             }
@@ -299,6 +295,7 @@ int main(int argc, char** argv) {
             return 0;
         }
         if (eval_commands->selected()) return eval_commands->run();
+        if (study_commands->selected()) return study_commands->run();
         if (*bench) {
             std::cout << (bench_store ? cli::run_store_bench({}) : run_bench(bo)).dump(2) << "\n";
             return 0;

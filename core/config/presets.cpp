@@ -2,6 +2,8 @@
 // Presets compiled in from resources/presets (see core/CMakeLists.txt).
 #include "ft/config/presets.h"
 
+#include <filesystem>
+
 #include "ft/config/config_json.h"
 
 namespace ft {
@@ -27,6 +29,23 @@ nlohmann::json preset_json(const std::string& name) {
     std::string known;
     for (const auto& n : preset_names()) known += (known.empty() ? "" : ", ") + n;
     throw ConfigException("preset", {{"preset", "\"" + name + "\"", "one of {" + known + "}"}});
+}
+
+nlohmann::json config_source_json(const std::string& source, std::string& label, const std::string& base_dir) {
+    namespace fs = std::filesystem;
+    if (has_preset(source)) {
+        label = "preset " + source;
+        return preset_json(source);
+    }
+    const bool json_name = source.size() > 5 && source.substr(source.size() - 5) == ".json";
+    fs::path path(source);
+    if (!base_dir.empty() && path.is_relative()) path = fs::path(base_dir) / path;
+    if (fs::exists(path) || source.find('/') != std::string::npos || json_name) {
+        label = path.string();
+        return read_json_file(path.string());
+    }
+    label = "preset " + source;
+    return preset_json(source);  // throws, listing the presets
 }
 
 }  // namespace ft

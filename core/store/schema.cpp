@@ -181,6 +181,48 @@ CREATE TABLE decision_boundaries(
 CREATE INDEX decision_boundaries_run ON decision_boundaries(run, id);
 )sql";
 
+// Schema version 4: studies (grids over settings and seeds). A study keeps its file as written, its points and,
+// per point and seed, the run that trains it; the runs are ordinary runs, so purging one only unlinks it.
+const std::string kSchemaV4 = R"sql(
+CREATE TABLE studies(
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    spec TEXT NOT NULL,
+    created REAL NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending'
+        CHECK(state IN ('pending', 'running', 'finished', 'failed', 'cancelled')),
+    message TEXT NOT NULL DEFAULT '',
+    executor TEXT NOT NULL DEFAULT '',
+    host TEXT NOT NULL DEFAULT '',
+    pid INTEGER NOT NULL DEFAULT 0,
+    cancel_requested INTEGER NOT NULL DEFAULT 0,
+    updated REAL
+);
+CREATE TABLE study_points(
+    study INTEGER NOT NULL REFERENCES studies(id) ON DELETE CASCADE,
+    point INTEGER NOT NULL,
+    label TEXT NOT NULL,
+    method TEXT NOT NULL DEFAULT '',
+    settings TEXT NOT NULL DEFAULT '{}',
+    PRIMARY KEY(study, point)
+) WITHOUT ROWID;
+CREATE TABLE study_runs(
+    study INTEGER NOT NULL,
+    point INTEGER NOT NULL,
+    seed INTEGER NOT NULL,
+    run INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+    state TEXT NOT NULL DEFAULT 'pending'
+        CHECK(state IN ('pending', 'running', 'finished', 'failed', 'cancelled')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    message TEXT NOT NULL DEFAULT '',
+    job TEXT NOT NULL DEFAULT '',
+    updated REAL,
+    PRIMARY KEY(study, point, seed),
+    FOREIGN KEY(study, point) REFERENCES study_points(study, point) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE INDEX study_runs_run ON study_runs(run);
+)sql";
+
 constexpr int kBusyTimeoutMs = 5000;
 
 // What the file's own first 100 bytes say, before any SQLite connection touches it.
@@ -293,7 +335,7 @@ void migrate(Db& db, int target) {
 }  // namespace
 
 const std::string& migration_sql(int version) {
-    static const std::vector<const std::string*> all = {&kSchemaV1, &kSchemaV2, &kSchemaV3};
+    static const std::vector<const std::string*> all = {&kSchemaV1, &kSchemaV2, &kSchemaV3, &kSchemaV4};
     if (version < 1 || version > int(all.size()))
         throw std::out_of_range("no migration to schema " + std::to_string(version));
     return *all[size_t(version - 1)];

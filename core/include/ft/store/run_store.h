@@ -19,6 +19,7 @@
 
 #include "ft/config/run_config.h"
 #include "ft/store/event_kind.h"
+#include "ft/store/study_records.h"
 #include "ft/train/eval_split.h"
 #include "ft/train/events.h"
 #include "ft/train/run_status.h"
@@ -45,7 +46,7 @@ enum class StoreMode {
 };
 
 // The schema this program writes. A store with a newer schema is refused (StoreError), never touched.
-inline constexpr int kStoreSchemaVersion = 3;
+inline constexpr int kStoreSchemaVersion = 4;
 // PRAGMA application_id of a FreeTickets store ("FTWB").
 inline constexpr int32_t kStoreApplicationId = 0x46545742;
 // A run still marked running whose heartbeat is older than this is shown as interrupted.
@@ -264,6 +265,25 @@ public:
     // `freetickets eval` for its evaluation reports). A RunFinished among them sets the run's status like the
     // writer does; leave it out to keep the status.
     void record_events(int64_t run, const std::vector<Event>& events);
+
+    // --- studies (study_tables.cpp) ---
+    // A new study, its points and one pending row per point and seed. A study of that name already in the store
+    // is a StoreError (resume it instead).
+    int64_t create_study(const std::string& name, const nlohmann::json& spec,
+                         const std::vector<StudyPointRecord>& points, const std::vector<int64_t>& seeds);
+    std::optional<int64_t> find_study(const std::string& name) const;
+    std::vector<StudyRecord> list_studies() const;  // oldest first, with points and runs
+    StudyRecord get_study(int64_t study) const;     // throws StoreError "no study N"
+    void set_study_state(int64_t study, StudyState state, const std::string& message = "");
+    // Who executes the study now (pid 0: nobody); the host is this machine's.
+    void set_study_executor(int64_t study, const std::string& executor, int64_t pid);
+    void request_study_cancel(int64_t study, bool cancel = true);
+    // Writes the row of (run.point, run.seed); throws StoreError when the study has no such row.
+    void update_study_run(int64_t study, const StudyRunRecord& run);
+    // The study's own rows; its runs stay in the store.
+    void delete_study(int64_t study);
+    // The studies a run belongs to (name and point label), for the run browser.
+    std::vector<std::pair<std::string, std::string>> studies_of_run(int64_t run) const;
 
     // --- transfer ---
     // Copies runs (with everything they own) from another store file, which is opened read-only. Returns the new

@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The study executor's loop: decide what each (point, seed) needs, keep the backend busy, follow the jobs through
+// the store, and write the outcome back into the study's rows.
+#include "study/study_executor.h"
+
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <thread>
+
+#include "ft/config/config_json.h"
+#include "ft/train/run_plan.h"
+#include "study/study_text.h"
+
+namespace ft::cli {
+namespace fs = std::filesystem;
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string host_name() {
+    char buf[256] = {};
+    if (::gethostname(buf, sizeof buf - 1) != 0) return "localhost";
+    return buf;
+}
+
+// "local:HOST:PID" of a live process on this host.
+bool local_job_alive(const std::string& job) {
+    if (job.rfind("local:", 0) != 0) return false;
+    const auto colon = job.rfind(':');
+    const std::string host = job.substr(6, colon - 6);
+    if (host != host_name()) return false;
+    const pid_t pid = pid_t(std::stoll(job.substr(colon + 1)));
+    return pid > 0 && ::kill(pid, 0) == 0;
+}
+
+std::string last_line(const std::string& path) {
+    std::ifstream in(path);
+    std::string line, last;
+    while (std::getline(in, line)) {
+        // The progress bar's carriage-return updates are not the reason a run failed.
+        if (const auto cr = line.rfind('\r'); cr != std::string::npos) line = line.substr(cr + 1);
+        if (!line.empty()) last = line;
+    }
+    return last;
+}
+
+std::optional<int64_t> read_run_id(const std::string& path) {
+    std::ifstream in(path);
+    int64_t id = 0;
+    if (in >> id && id > 0) return id;
+    return std::nullopt;
+}
+
+struct Task {
+    size_t row = 0;  // index in the study's rows
+    bool resume = false;
+    double weight = 1;  // epochs it trains in all: the progress bar's unit
+};
+
+struct Active {
+    Task task;
+    std::string job, id_file, log;
+};
+
+class Executor {
+public:
+    Executor(const StudySpec& spec, RunStore& store, JobBackend& backend, const StudyRunOptions& o, int64_t study)
+        : spec_(spec), store_(store), backend_(backend), o_(o), study_(study) {}
+
+    int run(const std::atomic<int>& stop_signal);
+
+private:
+    const StudySpec& spec_;
+    RunStore& store_;
+    JobBackend& backend_;
+    const StudyRunOptions& o_;
+    int64_t study_;
+    StudyRecord record_;
+    std::deque<Task> queue_;
+    std::vector<Active> active_;
+    std::map<int64_t, double> weight_of_point_;
+    double total_weight_ = 0, done_weight_ = 0;
+    int finished_ = 0, failed_ = 0, skipped_finished_ = 0;
+    bool stopping_ = false;
+
+    StudyRunRecord& row(const Task& t) { return record_.runs[t.row]; }
+    size_t point_index(int64_t point) const {
+        for (size_t i = 0; i < record_.points.size(); ++i)
+            if (record_.points[i].point == point) return i;
+        return 0;
+    }
+    std::string stem(const StudyRunRecord& r) const {
+        return (fs::path(o_.work_dir) / ("p" + std::to_string(r.point) + "-s" + std::to_string(r.seed))).string();
+    }
+    void save(const StudyRunRecord& r) { store_.update_study_run(study_, r); }
+    void link(StudyRunRecord& r, int64_t run) {
+        if (r.run == run) return;
+        r.run = run;
+        save(r);
+        store_.add_tag(run, "study:" + spec_.name);
+    }
+    void plan();
+    void start(const Task& t);
+    void finish(Active& a, const JobEnd& end);
+    double running_fraction(const Active& a) const;
+    void print_progress(Clock::time_point started, bool final_line);
+    void say(const std::string& line) {
+        if (o_.quiet || !o_.progress) return;
+        std::fprintf(o_.progress, "%s%s\n", o_.interactive ? "\r\033[K" : "", line.c_str());
+        std::fflush(o_.progress);
+    }
+};
+
+void Executor::plan() {
+    for (size_t p = 0; p < spec_.points.size(); ++p) {
+        const RunConfig c = study_run_config(spec_, p, spec_.seeds.front());
+        weight_of_point_[int64_t(p)] = double(std::max<int64_t>(plan_run(c).total_epochs, 1));
+    }
+    for (size_t i = 0; i < record_.runs.size(); ++i) {
+        auto& r = record_.runs[i];
+        const double weight = weight_of_point_[r.point];
+        // A run an earlier executor started but did not live to link: its run-id file says which run it is.
+        if (!r.run)
+            if (auto id = read_run_id(stem(r) + ".run-id"); id && store_.find_run(*id)) link(r, *id);
+        std::optional<RunRecord> run = r.run ? store_.find_run(*r.run) : std::nullopt;
+        if (run && run->status == RunStatus::Finished) {
+            if (r.state != StudyState::Finished) {
+                r.state = StudyState::Finished;
+                r.job.clear();
+                save(r);
+            }
+            ++skipped_finished_;
+            continue;
+        }
+        if (r.state == StudyState::Failed && r.attempts > o_.retries) {
+            ++failed_;  // reported, not retried again
+            continue;
+        }
+        total_weight_ += weight;
+        const bool resumable = run && (run->status == RunStatus::Cancelled || run->status == RunStatus::Interrupted) &&
+                               !run->checkpoint_dir.empty() && fs::exists(run->checkpoint_dir);
+        queue_.push_back({i, resumable, weight});
+    }
+}
+
+void Executor::start(const Task& t) {
+    auto& r = row(t);
+    Active a;
+    a.task = t;
+    a.log = stem(r) + ".log";
+    JobSpec job;
+    job.name = spec_.name + "/p" + std::to_string(r.point) + "-s" + std::to_string(r.seed);
+    job.log_path = a.log;
+    if (t.resume) {
+        job.argv = {o_.program, "resume", std::to_string(*r.run), "--db", o_.store_path, "-q"};
+    } else {
+        auto config = study_run_config_json(spec_, size_t(r.point), r.seed);
+        config["threads"] = o_.threads;
+        const std::string config_path = stem(r) + ".json";
+        std::ofstream(config_path) << config.dump(2) << "\n";
+        a.id_file = stem(r) + ".run-id";
+        fs::remove(a.id_file);
+        job.argv = {o_.program, "train", config_path, "--db", o_.store_path, "-q", "--run-id-file", a.id_file};
+        ++r.attempts;
+        r.run.reset();
+    }
+    a.job = backend_.start(job);
+    r.state = StudyState::Running;
+    r.job = a.job;
+    r.message.clear();
+    save(r);
+    say("started " + record_.points[point_index(r.point)].label + ", seed " + std::to_string(r.seed) +
+        (t.resume         ? " (resumed)"
+         : r.attempts > 1 ? " (retry " + std::to_string(r.attempts - 1) + ")"
+                          : ""));
+    active_.push_back(std::move(a));
+}
+
+void Executor::finish(Active& a, const JobEnd& end) {
+    auto& r = row(a.task);
+    if (!a.id_file.empty())
+        if (auto id = read_run_id(a.id_file)) link(r, *id);
+    const std::optional<RunRecord> run = r.run ? store_.find_run(*r.run) : std::nullopt;
+    const std::string& label = record_.points[point_index(r.point)].label;
+    r.job.clear();
+    if (run && run->status == RunStatus::Finished && end.succeeded) {
+        r.state = StudyState::Finished;
+        ++finished_;
+        done_weight_ += a.task.weight;
+        save(r);
+        say("finished " + label + ", seed " + std::to_string(r.seed));
+        return;
+    }
+    if (stopping_) {
+        r.state = StudyState::Cancelled;
+        save(r);
+        return;
+    }
+    std::string why = run && !run->message.empty() ? run->message : last_line(a.log);
+    if (why.empty()) why = end.detail;
+    r.message = why + " (" + end.detail + "; log: " + a.log + ")";
+    const bool can_resume = run && (run->status == RunStatus::Cancelled || run->status == RunStatus::Interrupted) &&
+                            !run->checkpoint_dir.empty();
+    if (r.attempts <= o_.retries) {
+        // Once more: from its checkpoint when the run stopped part-way (killed, preempted), else from the start.
+        r.state = StudyState::Pending;
+        save(r);
+        say("failed " + label + ", seed " + std::to_string(r.seed) + ": " + why + "; trying once more");
+        Task again = a.task;
+        again.resume = can_resume;
+        if (can_resume) ++r.attempts;
+        queue_.push_back(again);
+        return;
+    }
+    r.state = StudyState::Failed;
+    ++failed_;
+    done_weight_ += a.task.weight;
+    save(r);
+    say("FAILED " + label + ", seed " + std::to_string(r.seed) + ": " + r.message);
+}
+
+double Executor::running_fraction(const Active& a) const {
+    const auto& r = record_.runs[a.task.row];
+    if (!r.run) return 0;
+    const auto run = store_.find_run(*r.run);
+    if (!run || run->total_steps <= 0) return 0;
+    return std::clamp(double(run->last_step) / double(run->total_steps), 0.0, 1.0);
+}
+
+void Executor::print_progress(Clock::time_point started, bool final_line) {
+    if (o_.quiet || !o_.progress) return;
+    double done = done_weight_;
+    for (const auto& a : active_) done += a.task.weight * running_fraction(a);
+    StudyProgress p;
+    p.fraction = total_weight_ > 0 ? done / total_weight_ : 1.0;
+    p.finished = finished_ + skipped_finished_;
+    p.failed = failed_;
+    p.running = int(active_.size());
+    p.total = int(record_.runs.size());
+    p.elapsed_seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    if (o_.interactive)
+        std::fprintf(o_.progress, "\r\033[K%s%s", study_progress_line(p).c_str(), final_line ? "\n" : "");
+    else
+        std::fprintf(o_.progress, "%s\n", study_progress_line(p).c_str());
+    std::fflush(o_.progress);
+}
+
+int Executor::run(const std::atomic<int>& stop_signal) {
+    record_ = store_.get_study(study_);
+    fs::create_directories(o_.work_dir);
+    plan();
+    store_.request_study_cancel(study_, false);
+    store_.set_study_state(study_, StudyState::Running);
+    store_.set_study_executor(study_, backend_.name(), ::getpid());
+    if (skipped_finished_ > 0)
+        say(std::to_string(skipped_finished_) + " of " + std::to_string(record_.runs.size()) +
+            " runs already finished; " + std::to_string(queue_.size()) + " to run");
+    const auto started = Clock::now();
+    auto last_cancel_check = started, last_print = started;
+    bool cancelled_by_user = false;
+    while (!queue_.empty() || !active_.empty()) {
+        if (!stopping_ && stop_signal.load() != 0) stopping_ = true;
+        const auto now = Clock::now();
+        if (!stopping_ && now - last_cancel_check > std::chrono::seconds(1)) {
+            last_cancel_check = now;
+            if (store_.get_study(study_).cancel_requested) stopping_ = cancelled_by_user = true;
+        }
+        if (stopping_) {
+            for (const auto& a : active_) backend_.cancel(a.job);
+            queue_.clear();
+        }
+        while (!stopping_ && !queue_.empty() && int(active_.size()) < backend_.capacity()) {
+            const Task t = queue_.front();
+            queue_.pop_front();
+            try {
+                start(t);
+            } catch (const std::exception& e) {
+                auto& r = row(t);
+                r.state = StudyState::Failed;
+                r.message = e.what();
+                ++failed_;
+                save(r);
+                say("FAILED to start: " + std::string(e.what()));
+            }
+        }
+        for (size_t i = 0; i < active_.size();) {
+            auto& a = active_[i];
+            auto& r = row(a.task);
+            if (!r.run && !a.id_file.empty())
+                if (auto id = read_run_id(a.id_file)) link(r, *id);
+            if (auto end = backend_.poll(a.job)) {
+                finish(a, *end);
+                active_.erase(active_.begin() + std::ptrdiff_t(i));
+            } else {
+                ++i;
+            }
+        }
+        if (Clock::now() - last_print > std::chrono::seconds(o_.interactive ? 1 : 30)) {
+            last_print = Clock::now();
+            print_progress(started, false);
+        }
+        std::this_thread::sleep_for(std::chrono::duration<double>(o_.poll_seconds));
+    }
+    print_progress(started, true);
+    store_.set_study_executor(study_, backend_.name(), 0);
+    if (stopping_) {
+        store_.set_study_state(study_, StudyState::Cancelled,
+                               cancelled_by_user ? "cancelled (study cancel)" : "stopped by a signal");
+        store_.request_study_cancel(study_, false);
+        if (cancelled_by_user) return 3;
+        return 128 + stop_signal.load();
+    }
+    if (failed_ > 0) {
+        store_.set_study_state(study_, StudyState::Failed,
+                               std::to_string(failed_) + " of " + std::to_string(record_.runs.size()) + " runs failed");
+        return 1;
+    }
+    store_.set_study_state(study_, StudyState::Finished);
+    return 0;
+}
+
+}  // namespace
+
+int64_t open_study(const StudySpec& spec, RunStore& store) {
+    if (const auto id = store.find_study(spec.name)) {
+        const StudyRecord r = store.get_study(*id);
+        if (r.spec != spec.json)
+            throw std::runtime_error("the store " + store.path() + " already has a study named \"" + spec.name +
+                                     "\" from a different study file; rename the study (its \"name\") to start a "
+                                     "new one, or `freetickets study delete " +
+                                     std::to_string(*id) + "` first");
+        if (r.pid > 0 && local_job_alive("local:" + r.host + ":" + std::to_string(r.pid)) && r.pid != ::getpid())
+            throw std::runtime_error("study \"" + spec.name + "\" is being executed by process " +
+                                     std::to_string(r.pid) + " on " + r.host +
+                                     "; follow it with `freetickets study show " + std::to_string(*id) +
+                                     "`, or stop it with `freetickets study cancel " + std::to_string(*id) + "`");
+        return *id;
+    }
+    std::vector<StudyPointRecord> points;
+    for (size_t p = 0; p < spec.points.size(); ++p)
+        points.push_back({int64_t(p), spec.points[p].label, to_string(spec.points[p].method), spec.points[p].swept});
+    return store.create_study(spec.name, spec.json, points, spec.seeds);
+}
+
+int execute_study(const StudySpec& spec, RunStore& store, JobBackend& backend, const StudyRunOptions& options,
+                  const std::atomic<int>& stop_signal) {
+    const int64_t id = open_study(spec, store);
+    Executor e(spec, store, backend, options, id);
+    return e.run(stop_signal);
+}
+
+}  // namespace ft::cli
