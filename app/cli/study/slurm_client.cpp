@@ -175,15 +175,13 @@ bool on_path(const std::string& program) {
     return false;
 }
 
-// Job ids travel as one comma-separated squeue argument and as scontrol/scancel words: only digits (and an
-// array task's '_') are taken, so nothing else can be smuggled into those commands.
+// Job ids travel as one comma-separated squeue argument and as scontrol/scancel words: only digits are taken (the
+// ids submit returns; no array tasks), so nothing else can be smuggled into those commands.
 void check_ids(const std::vector<std::string>& ids) {
     for (const auto& id : ids) {
-        const bool valid =
-            !id.empty() && std::isdigit(static_cast<unsigned char>(id.front())) &&
-            std::all_of(id.begin(), id.end(), [](unsigned char c) { return std::isdigit(c) || c == '_'; });
-        if (!valid)
+        if (id.empty() || !std::all_of(id.begin(), id.end(), [](unsigned char c) { return std::isdigit(c); })) {
             throw std::invalid_argument("Slurm job id '" + id + "' is not a job id (expected digits, e.g. 1234)");
+        }
     }
 }
 
