@@ -111,6 +111,7 @@ ProcessResult run_program(const std::vector<std::string>& argv, std::chrono::sec
     posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
 
     std::vector<char*> args;
+    args.reserve(argv.size() + 1);
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
     pid_t pid = -1;
@@ -169,7 +170,10 @@ bool on_path(const std::string& program) {
     while (start <= dirs.size()) {
         const std::size_t end = std::min(dirs.find(':', start), dirs.size());
         const std::string dir = end > start ? dirs.substr(start, end - start) : ".";
-        if (::access((dir + "/" + program).c_str(), X_OK) == 0) return true;
+        std::string candidate = dir;
+        candidate += '/';
+        candidate += program;
+        if (::access(candidate.c_str(), X_OK) == 0) return true;
         start = end + 1;
     }
     return false;
@@ -336,7 +340,7 @@ std::string SlurmClient::submit(const std::string& job_name, const std::vector<s
 
     const ProcessResult r = run_program(argv);
     // --parsable prints "<id>" or "<id>;<cluster>".
-    const std::string id = trimmed(r.out.substr(0, r.out.find_first_of(";\n")));
+    std::string id = trimmed(r.out.substr(0, r.out.find_first_of(";\n")));
     const bool numeric =
         !id.empty() && std::all_of(id.begin(), id.end(), [](unsigned char c) { return std::isdigit(c); });
     if (r.status != 0 || !numeric) {

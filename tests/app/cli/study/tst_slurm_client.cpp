@@ -103,10 +103,11 @@ int unused_port() {
     address.sin_family = AF_INET;
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t length = sizeof address;
-    ::bind(s, reinterpret_cast<sockaddr*>(&address), sizeof address);
-    ::getsockname(s, reinterpret_cast<sockaddr*>(&address), &length);
-    ::close(s);
-    return ntohs(address.sin_port);
+    const bool bound = s >= 0 && ::bind(s, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+                       ::getsockname(s, reinterpret_cast<sockaddr*>(&address), &length) == 0;
+    if (s >= 0) ::close(s);
+    // Port 1 (tcpmux) is the fallback: no service listens there on a test machine.
+    return bound ? ntohs(address.sin_port) : 1;
 }
 
 }  // namespace
@@ -118,7 +119,8 @@ TEST_F(SlurmClientTest, LiveClusterIsAvailable) {
 
 TEST_F(SlurmClientTest, CompletedJobWritesItsArgvUnchangedToTheLog) {
     SlurmClient client({});
-    const fs::path log = dir_ / "logs" / "run 1.log";  // a folder that does not exist yet, a name with a space
+    // A folder that does not exist yet; a name with a space and a % (sbatch reads %j in it as the job id).
+    const fs::path log = dir_ / "logs" / "run 1 %j.log";
     // Each word is printed in brackets: spaces, quotes, a $ and an empty word must arrive as they were given.
     const std::string id = client.submit("argv test",
                                          {"/bin/sh", "-c", "printf 'cwd=%s\\n' \"$PWD\"; printf '[%s]\\n' \"$@\"", "sh",
