@@ -250,7 +250,7 @@ std::optional<SlurmJobState> parse_scontrol_job(const std::string& output, const
         SlurmJobState s;
         s.id = id;
         s.state = field(line, "JobState").value_or("UNKNOWN");
-        // A job's state may carry a flag after a '+' in some versions (CANCELLED+); the name is before it.
+        // Only the state's name is kept, should a flag follow it after a '+'.
         s.state = s.state.substr(0, s.state.find('+'));
         const std::string reason = field(line, "Reason").value_or("None");
         s.reason = reason == "None" ? "" : reason;
