@@ -24,6 +24,8 @@ packages=(
   dpkg-dev file lintian desktop-file-utils appstream man-db
   # core tests
   libgtest-dev
+  # the Slurm executor's tests: a one-machine cluster (scripts/test-cluster.sh) with munge authentication
+  slurm-wlm munge
   # the habits checks: formatting (scripts/check-format.sh, part of run-tests.sh) and clang-tidy (HACKING.md)
   clang-format-14 clang-tidy-14
 )
