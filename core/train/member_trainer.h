@@ -64,6 +64,8 @@ public:
     void restore_best();
     // Starts a new stage: resets epoch position and best-validation bookkeeping.
     void begin_stage();
+    // Empties the optimizer's momentum buffers, as a newly built optimizer would have them.
+    void reset_optimizer() { sgd_->reset_momentum(); }
 
     // Called at the end of every epoch, after its EpochEnd event, with the number of epochs this member has
     // trained over all stages (live evaluation cadence).
