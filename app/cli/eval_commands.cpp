@@ -347,7 +347,7 @@ std::string comparison_table(const std::vector<json>& summaries, const std::vect
     for (const auto& r : rows) out += line(r);
     out +=
         "c- = corrupted test sets, pooled; OoD AUROC: maximum softmax probability, mean over the OoD sets; "
-        "train FLOPs relative to one dense run of FLOPs ref epochs epochs: ideal = RigL's idealised "
+        "train FLOPs relative to one dense run of \"FLOPs ref epochs\" epochs: ideal = RigL's idealised "
         "algorithm, computed = what the run's settings need (a dense gradient every step while inactive weights keep "
         "momentum); params: maskable weights of all members\n";
     return out;
