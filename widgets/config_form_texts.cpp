@@ -135,6 +135,10 @@ const FieldText kTexts[] = {
      QT_TRANSLATE_NOOP("ConfigForm", "Prune-and-fine-tune ensemble: epochs of fine-tuning per member.")},
     {"pf.finetune_lr", QT_TRANSLATE_NOOP("ConfigForm", "Fine-tuning LR"),
      QT_TRANSLATE_NOOP("ConfigForm", "Prune-and-fine-tune ensemble: constant learning rate of the fine-tuning.")},
+    {"pf.fresh_optimizer", QT_TRANSLATE_NOOP("ConfigForm", "Fresh fine-tuning optimizer"),
+     QT_TRANSLATE_NOOP("ConfigForm",
+                       "Prune-and-fine-tune ensemble: fine-tuning starts with empty momentum, as the reference builds "
+                       "a new optimizer; off, it keeps the pretraining's momentum.")},
     {"eval.ece_bins", QT_TRANSLATE_NOOP("ConfigForm", "ECE bins"),
      QT_TRANSLATE_NOOP("ConfigForm",
                        "Calibration bins; the reference counts bin edges (15 edges = 14 bins) unless true bins is "

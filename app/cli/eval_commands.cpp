@@ -196,11 +196,22 @@ struct Column {
 };
 
 const std::vector<Column>& columns() {
-    static const std::vector<Column> c = {{"run", false},          {"method", false},     {"M", true},
-                                          {"density", true},       {"accuracy", true},    {"NLL", true},
-                                          {"ECE", true},           {"c-accuracy", true},  {"c-NLL", true},
-                                          {"c-ECE", true},         {"OoD AUROC", true},   {"train FLOPs", true},
-                                          {"params active", true}, {"params total", true}};
+    static const std::vector<Column> c = {{"run", false},
+                                          {"method", false},
+                                          {"M", true},
+                                          {"density", true},
+                                          {"accuracy", true},
+                                          {"NLL", true},
+                                          {"ECE", true},
+                                          {"c-accuracy", true},
+                                          {"c-NLL", true},
+                                          {"c-ECE", true},
+                                          {"OoD AUROC", true},
+                                          {"train FLOPs ideal", true},
+                                          {"train FLOPs computed", true},
+                                          {"FLOPs ref epochs", true},
+                                          {"params active", true},
+                                          {"params total", true}};
     return c;
 }
 
@@ -230,6 +241,9 @@ std::vector<std::string> row(const json& s, const std::string& label, bool csv) 
         const auto r = std::to_chars(buf, buf + sizeof buf, *v);
         return std::string(buf, r.ptr);
     };
+    // Training FLOPs relative to the dense reference: the idealised figure (RigL's algorithm; train_vs_dense, the
+    // one older summaries have) and the computed one (what the run's settings need); empty when absent.
+    auto times = [&](std::optional<double> v) { return csv ? num(v, 3) : v ? fixed(v, 3) + "x" : std::string(); };
     const auto active = number_at(s, {"flops", "params", "ensemble_active"});
     const auto total = number_at(s, {"flops", "params", "ensemble_dense"});
     return {label,
@@ -243,9 +257,9 @@ std::vector<std::string> row(const json& s, const std::string& label, bool csv) 
             num(number_at(s, {"robustness", "pooled", "ensemble", "nll"}), d),
             num(number_at(s, {"robustness", "pooled", "ensemble", "ece"}), d),
             num(auroc, d),
-            csv ? num(number_at(s, {"flops", "train_vs_dense"}), 3)
-                : (number_at(s, {"flops", "train_vs_dense"}) ? fixed(number_at(s, {"flops", "train_vs_dense"}), 3) + "x"
-                                                             : ""),
+            times(number_at(s, {"flops", "train_vs_dense"})),
+            times(number_at(s, {"flops", "train_vs_dense_computed"})),
+            num(number_at(s, {"flops", "reference_epochs"}), 0),
             csv ? num(active, 0) : count_text(active),
             csv ? num(total, 0) : count_text(total)};
 }
@@ -333,7 +347,9 @@ std::string comparison_table(const std::vector<json>& summaries, const std::vect
     for (const auto& r : rows) out += line(r);
     out +=
         "c- = corrupted test sets, pooled; OoD AUROC: maximum softmax probability, mean over the OoD sets; "
-        "train FLOPs relative to one dense run; params: maskable weights of all members\n";
+        "train FLOPs relative to one dense run of \"FLOPs ref epochs\" epochs: ideal = RigL's idealised "
+        "algorithm, computed = what the run's settings need (a dense gradient every step while inactive weights keep "
+        "momentum); params: maskable weights of all members\n";
     return out;
 }
 

@@ -56,10 +56,20 @@ std::string result_table(const nlohmann::json& s) {
         out += "\n";
     }
     const auto& f = s["flops"];
-    std::snprintf(buf, sizeof buf, "training FLOPs %.3fx dense (%lld epochs), inference %.3fx, sparse forward %.3f\n",
-                  f["train_vs_dense"].get<double>(), (long long)f["reference_epochs"].get<int64_t>(),
+    // The idealised figure prices the growth rule as RigL does; the computed one what the run's settings need
+    // (older summaries have only the first).
+    std::string computed;
+    if (f.contains("train_vs_dense_computed"))
+        computed = " idealised, " + fmt(f["train_vs_dense_computed"], "%.3f") + "x computed";
+    std::snprintf(buf, sizeof buf, "training FLOPs %.3fx dense%s (%lld epochs), inference %.3fx, sparse forward %.3f\n",
+                  f["train_vs_dense"].get<double>(), computed.c_str(), (long long)f["reference_epochs"].get<int64_t>(),
                   f["inference_vs_dense"].get<double>(), f["sparse_forward_ratio"].get<double>());
     out += buf;
+    if (f.contains("reference_schedule") && f["reference_schedule"].is_string())
+        out += "training FLOPs are against " + f["reference_schedule"].get<std::string>() + "\n";
+    if (f.contains("train_computed_rule") && f["train_computed_rule"].is_string() &&
+        f["train_computed_rule"] != f.value("train_idealised_rule", std::string()))
+        out += "computed: " + f["train_computed_rule"].get<std::string>() + "\n";
     return out;
 }
 

@@ -56,6 +56,7 @@ void visit_config_fields(Config& c, Visitor&& v) {
     v("edst.reset_best_at_refine", c.edst.reset_best_at_refine);
     v("pf.finetune_epochs", c.pf.finetune_epochs);
     v("pf.finetune_lr", c.pf.finetune_lr);
+    v("pf.fresh_optimizer", c.pf.fresh_optimizer);
     v("eval.ece_bins", c.eval.ece_bins);
     v("eval.true_bins", c.eval.true_bins);
     v("eval.flops_reference_epochs", c.eval.flops_reference_epochs);

@@ -188,6 +188,13 @@ std::vector<ConfigError> validate(const RunConfig& c, std::vector<std::string>* 
                 "\"masked\" on device " + quoted(c.device) + " (the sparse kernels run on the CPU)");
     }
 
+    // Momentum growth ranks inactive weights by their momentum (spec §2.2); masked buffers hold 0 at every
+    // inactive weight, so every candidate would score 0 and the top-k would pick by position.
+    if (method.dynamic && c.sparse.growth == Growth::Momentum)
+        k.check(!c.sparse.mask_momentum, "sparse.growth", "\"momentum\"",
+                "\"gradient\" or \"random\" when sparse.mask_momentum = true (masked momentum buffers are 0 at every "
+                "inactive weight, so momentum growth would score every candidate 0 and regrow by position)");
+
     // ensembles
     k.at_least(c.ensemble.members, 1, "ensemble.members");
     k.check(!c.ensemble.seeds.empty(), "ensemble.seeds", "[]", "at least one integer seed");
@@ -237,8 +244,32 @@ std::vector<ConfigError> validate(const RunConfig& c, std::vector<std::string>* 
     k.check(std::regex_match(c.device, device_re), "device", quoted(c.device), "one of {auto, cpu, cuda, cuda:N}");
     k.at_least(c.threads, 0, "threads");
 
-    if (c.sparse.density == 1.0 && method.sparse_from_start)
-        warn("sparse.density = 1: every layer is dense, so masks never change what is trained");
+    if (c.sparse.density == 1.0 && method.sparse_from_start) {
+        // Every layer is allocated dense, but the reference prunes and regrows dense layers too (spec §2.2,
+        // §10.4): pruned weights restart at 0, and random growth regrows only about as many as were pruned.
+        const bool updates_change_weights = method.dynamic && c.sparse.update_dense_layers &&
+                                            (c.sparse.reset_regrown || c.sparse.growth == Growth::Random);
+        if (!updates_change_weights)
+            warn("sparse.density = 1: every layer is dense and stays dense, so the masks never change what is trained");
+        else if (c.sparse.growth == Growth::Random)
+            warn(
+                "sparse.density = 1: every layer starts dense, but with sparse.update_dense_layers = true each mask "
+                "update prunes sparse.prune_rate of every layer and sparse.growth = random regrows about as many at "
+                "random, so layers do not stay dense; set sparse.update_dense_layers = false to train a dense network");
+        else
+            warn(
+                "sparse.density = 1: every layer is dense, but with sparse.update_dense_layers = true and "
+                "sparse.reset_regrown = true each mask update resets the smallest sparse.prune_rate of every "
+                "layer's weights to 0 (EDST's exploration: edst.exploration_rate; spec §10.4); set "
+                "sparse.update_dense_layers = false to train a plain dense network");
+    }
+    // Spec §7 prices EDST against the dense baseline's schedule (250 epochs on CIFAR), not a dense run of EDST's
+    // own length (450): left at 0 the ratio is 1.8x too flattering there.
+    if (method.edst_timeline && c.eval.flops_reference_epochs == 0)
+        warn("eval.flops_reference_epochs = 0: training FLOPs are reported against a dense run of this run's own " +
+             std::to_string(c.train.epochs) +
+             " epochs, not the dense baseline's schedule (spec §7: 250 epochs for CIFAR's 450-epoch EDST); set it "
+             "to the dense baseline's train.epochs");
     if (method.edst_timeline && c.train.epochs - c.edst.explore_epochs >= 0 && c.ensemble.members > 0 &&
         (c.train.epochs - c.edst.explore_epochs) % c.ensemble.members != 0)
         warn(

@@ -7,6 +7,7 @@
 //  * dense: 3 (forward + 2x backward); static sparse: 3 r;
 //    gradient-growth DST: (3 r dT + 2 r + 1) / (dT + 1): dT sparse steps plus one step with a dense gradient
 //    (sparse forward, sparse input-gradient, dense weight-gradient f_D); without a dense gradient: 3 r.
+//  * a dense weight-gradient at every step: 2 r + 1 (the limit of the DST step at dT = 0).
 //  * r must be a finite number in [0, 1] and dT >= 1, else std::invalid_argument.
 #include "ft/eval/flops.h"
 
@@ -54,6 +55,11 @@ double dst_step_cost(double sparse_ratio, int64_t update_frequency, bool dense_g
     if (!dense_gradient_at_update) return 3.0 * sparse_ratio;
     const double dT = static_cast<double>(update_frequency);
     return (3.0 * sparse_ratio * dT + 2.0 * sparse_ratio + 1.0) / (dT + 1.0);
+}
+
+double dense_gradient_step_cost(double sparse_ratio) {
+    check_ratio(sparse_ratio, "dense_gradient_step_cost");
+    return 2.0 * sparse_ratio + 1.0;
 }
 
 }  // namespace ft

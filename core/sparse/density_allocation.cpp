@@ -56,23 +56,40 @@ DensityAllocation erk_allocation(const std::vector<Shape>& shapes, double densit
 }
 
 DensityAllocation er_allocation(const std::vector<Shape>& shapes, double density) {
+    const size_t n = shapes.size();
     DensityAllocation out;
-    double total = 0, sum_of_sums = 0;
-    for (const auto& s : shapes) {
-        total += double(element_count(s));
-        sum_of_sums += shape_sum(s);
-    }
-    const double target = density * total;
-    double epsilon = 10.0, growth = 0.5;
-    // Same search as the reference; it converges geometrically, the cap only guards against a pathological input.
-    for (int i = 0; i < 100000 && std::abs(epsilon * sum_of_sums - target) >= 5.0; ++i) {
-        epsilon *= (epsilon * sum_of_sums > target) ? (1.0 - growth) : (1.0 + growth);
-        growth *= 0.95;
+    out.dense.assign(n, density >= 1.0);  // d = 1: every layer dense, as ERK (the search would stop 5 weights short)
+    // The SET formulation has no cap: a small layer can get p_l > 1 (LeNet-5's conv1 and fc4 at d = 0.2: about
+    // 4.5), keeps only its N_l weights, and the network ends up far below d (about 0.156 there). As ERK's loop
+    // does (spec §1.2), such layers are made dense and epsilon is searched again for the others, so that the
+    // overall density is d and no target exceeds 1.
+    double epsilon = 0;
+    while (true) {
+        double target = 0, sum_of_sums = 0;
+        for (size_t l = 0; l < n; ++l) {
+            const double count = double(element_count(shapes[l]));
+            target += density * count - (out.dense[l] ? count : 0.0);
+            if (!out.dense[l]) sum_of_sums += shape_sum(shapes[l]);
+        }
+        if (sum_of_sums <= 0) break;  // every layer is dense
+        // The reference's search (spec §1.3); it converges geometrically, the cap only guards against a
+        // pathological input.
+        epsilon = 10.0;
+        double growth = 0.5;
+        for (int i = 0; i < 100000 && std::abs(epsilon * sum_of_sums - target) >= 5.0; ++i) {
+            epsilon *= (epsilon * sum_of_sums > target) ? (1.0 - growth) : (1.0 + growth);
+            growth *= 0.95;
+        }
+        bool capped = false;
+        for (size_t l = 0; l < n; ++l)
+            if (!out.dense[l] && epsilon * shape_sum(shapes[l]) / double(element_count(shapes[l])) > 1.0)
+                out.dense[l] = capped = true;
+        if (!capped) break;
     }
     out.epsilon = epsilon;
-    for (const auto& s : shapes) {
-        out.density.push_back(epsilon * shape_sum(s) / double(element_count(s)));
-        out.dense.push_back(out.density.back() >= 1.0);
+    for (size_t l = 0; l < n; ++l) {
+        out.density.push_back(out.dense[l] ? 1.0 : epsilon * shape_sum(shapes[l]) / double(element_count(shapes[l])));
+        out.dense[l] = out.density[l] >= 1.0;
     }
     return out;
 }

@@ -78,11 +78,11 @@ void LiveEvaluation::on_ticket(const Ticket& ticket, int64_t run_member, int64_t
     if (ticket.state.empty()) return;
     AddElapsed timed(seconds_);
     if (!ticket_model_) {
-        // Building a network draws its initial weights from the global generator (and reseeds it): keep the
-        // training's random stream exactly as it was, so a run with live evaluation trains the same network.
-        const auto rng = cpu_rng_state();
-        ticket_model_ = std::make_unique<MemberTrainer>(ctx_, 0, ctx_.plan.first_seed(), false);
-        set_cpu_rng_state(rng);
+        // The training's random stream must stay exactly as it was, so a run with live evaluation trains the same
+        // network: a reseeding trainer would reseed every generator, and only the CPU's could be put back (on
+        // CUDA, random growth changed after the first ticket).
+        ticket_model_ =
+            std::make_unique<MemberTrainer>(ctx_, 0, ctx_.plan.first_seed(), false, Seeding::KeepGenerators);
     }
     ticket_model_->load_network_state(ticket.state);
     evaluate(ticket_model_->model(), run_member, step,

@@ -3,6 +3,7 @@
 #include "train/member_trainer.h"
 
 #include <cmath>
+#include <stdexcept>
 #include <thread>
 
 #include <torch/nn/functional/loss.h>
@@ -29,14 +30,23 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 
 }  // namespace
 
-MemberTrainer::MemberTrainer(RunContext& ctx, int64_t member, int64_t seed, bool sparse)
+MemberTrainer::MemberTrainer(RunContext& ctx, int64_t member, int64_t seed, bool sparse, Seeding seeding)
     : ctx_(ctx),
       member_(member),
       seed_(seed),
       train_loader_(ctx.data.train, ctx.config.train.batch_size, true, ctx.data.augmentation, uint64_t(seed)) {
-    // The seed drives weight init, mask sampling and (through the loaders) the data order (spec §3).
-    torch::manual_seed(uint64_t(seed));
+    if (sparse && seeding == Seeding::KeepGenerators)
+        throw std::logic_error("MemberTrainer: a sparse network samples its masks and cannot keep the generators");
+    // The seed drives weight init, mask sampling and (through the loaders) the data order (spec §3). Without
+    // reseeding, manual_seed's reseeding of every CUDA generator is avoided too: the network is built on the CPU,
+    // which draws only from the CPU generator, and that is put back.
+    torch::Tensor cpu_generator;
+    if (seeding == Seeding::Reseed)
+        torch::manual_seed(uint64_t(seed));
+    else
+        cpu_generator = cpu_rng_state();
     model_ = make_model(ctx.config.model, ctx.data.input_shape, ctx.data.classes);
+    if (cpu_generator.defined()) set_cpu_rng_state(cpu_generator);
     model_->to(ctx.device);
     model_->train();
     if (ctx.data.validation.size() > 0)

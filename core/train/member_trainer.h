@@ -49,9 +49,16 @@ struct Ticket {
     TensorMap state;  // params, buffers, masks
 };
 
+// Whether building a trainer seeds the random generators with its seed (a network that trains: weight init, mask
+// sampling), or leaves every generator, the CPU's and the device's, where it was (a network that only evaluates
+// tickets while another one trains, whose random stream must not change).
+enum class Seeding { Reseed, KeepGenerators };
+
 class MemberTrainer {
 public:
-    MemberTrainer(RunContext& ctx, int64_t member, int64_t seed, bool sparse);
+    // KeepGenerators builds the network on the CPU and puts the CPU generator back, and touches no device
+    // generator; it needs sparse = false (mask sampling would draw on the device).
+    MemberTrainer(RunContext& ctx, int64_t member, int64_t seed, bool sparse, Seeding seeding = Seeding::Reseed);
 
     // Runs `stage` from where it stands (epoch 0 or a resumed position). Returns false when cancelled (the
     // caller then checkpoints). Finished tickets are handed to on_ticket.
@@ -64,6 +71,8 @@ public:
     void restore_best();
     // Starts a new stage: resets epoch position and best-validation bookkeeping.
     void begin_stage();
+    // Empties the optimizer's momentum buffers, as a newly built optimizer would have them.
+    void reset_optimizer() { sgd_->reset_momentum(); }
 
     // Called at the end of every epoch, after its EpochEnd event, with the number of epochs this member has
     // trained over all stages (live evaluation cadence).

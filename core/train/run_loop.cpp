@@ -60,6 +60,7 @@ bool RunLoop::train_run(const TrainingRunPlan& run, const ResumePoint* resume, c
                 trainer.restore_best();
                 trainer.prune_globally(stage.prune_best_to);
             }
+            if (stage.fresh_optimizer) trainer.reset_optimizer();
             trainer.begin_stage();
         }
         int64_t epochs_since_checkpoint = 0;

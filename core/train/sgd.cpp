@@ -71,6 +71,10 @@ void MomentumSgd::mask_buffer(size_t i, const torch::Tensor& mask) {
 MomentumSgd::MomentumSgd(std::vector<torch::Tensor> params, double lr, double momentum, double weight_decay)
     : params_(std::move(params)), buffers_(params_.size()), lr_(lr), momentum_(momentum), weight_decay_(weight_decay) {}
 
+void MomentumSgd::reset_momentum() {
+    for (auto& b : buffers_) b = torch::Tensor();
+}
+
 // Dropping the gradients instead of zeroing them (PyTorch 2's default, set_to_none) gives the same numbers, since
 // backward then stores g where it would have computed 0 + g, and saves a zero fill and an add per parameter.
 // Growth by gradient still sees the last backward's gradients: they live until the next zero_grad.

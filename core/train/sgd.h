@@ -31,6 +31,9 @@ public:
     double lr() const { return lr_; }
     // Buffers in parameter order; undefined before the first step (or with momentum 0).
     std::vector<torch::Tensor>& buffers() { return buffers_; }
+    const std::vector<torch::Tensor>& buffers() const { return buffers_; }
+    // Forgets every buffer: the next step starts momentum afresh (buf = d), as a newly built optimizer.
+    void reset_momentum();
     const std::vector<torch::Tensor>& params() const { return params_; }
 
 private:

@@ -55,9 +55,12 @@ nlohmann::json metrics_json(const ClassificationMetrics& m, bool with_reliabilit
 // val_accuracy, test {accuracy, nll, ece, mce, brier}}, ensemble {members, test {..., reliability[] {lo, hi,
 // count, confidence, accuracy}}, diversity {disagreement, kl, mean_disagreement, mean_kl}}, diversity
 // {disagreement, kl, mask_hamming, mask_jaccard, their means, layers[], mask_updates[] {run, steps, hamming,
-// jaccard}, ever_active}, flops {sparse_forward_ratio, train_vs_dense, inference_vs_dense, reference_epochs,
-// params {maskable, active_per_member, ensemble_active, ensemble_dense}, layers[] {name, params, active_params,
-// dense_flops, sparse_flops}}. Robustness and OoD are added by evaluate_tickets (ticket_evaluation.h).
+// jaccard}, ever_active}, flops {sparse_forward_ratio, train_vs_dense (= train_vs_dense_idealised),
+// train_vs_dense_idealised, train_vs_dense_computed, train_idealised_rule, train_computed_rule,
+// inference_vs_dense, reference_epochs, reference_source ("eval.flops_reference_epochs" or "train.epochs"),
+// reference_schedule, params {maskable, active_per_member, ensemble_active, ensemble_dense}, layers[] {name,
+// params, active_params, dense_flops, sparse_flops}}. Robustness and OoD are added by evaluate_tickets
+// (ticket_evaluation.h). Layer densities above 1 count as 1: the summary never throws on an allocation.
 // FLOPs follow RigL: one multiply-accumulate counts as one FLOP, per example, maskable layers only.
 // The training cost comes from the plan and the method's rule (run_plan.h, training_cost).
 nlohmann::json summary_json(const RunConfig& config, const RunPlan& plan, const std::vector<LayerInfo>& layers,

@@ -113,9 +113,11 @@ TEST_F(CliEval, CompareFormats) {
     std::stringstream ss(r.out);
     for (std::string l; std::getline(ss, l);) lines.push_back(l);
     ASSERT_EQ(lines.size(), 3u) << r.out;
-    EXPECT_EQ(lines[0],
-              "run,method,M,density,accuracy,NLL,ECE,c-accuracy,c-NLL,c-ECE,OoD AUROC,train FLOPs,params active,"
-              "params total");
+    EXPECT_EQ(
+        lines[0],
+        "run,method,M,density,accuracy,NLL,ECE,c-accuracy,c-NLL,c-ECE,OoD AUROC,train FLOPs ideal,train FLOPs computed,"
+        "FLOPs ref epochs,params active,"
+        "params total");
     EXPECT_EQ(lines[1].rfind(std::to_string(run) + " spirals,edst,2,0.3,", 0), 0u) << lines[1];
     EXPECT_EQ(lines[2].rfind("train,edst,2,0.3,", 0), 0u) << lines[2];
     // Spirals are not images: the corrupted columns are empty; the accuracy is the summary's, in full.

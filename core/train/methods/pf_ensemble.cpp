@@ -2,8 +2,8 @@
 // PF ensemble, pruning and fine-tuning (spec §5, main_PF.py): M dense networks, one per seed, pretrained through
 // train.epochs with MultiStepLR; each then continues from its best pretraining epoch, pruned by global magnitude
 // to sparse.density (spec §1.3 "pruning") with a fixed mask, and is fine-tuned for pf.finetune_epochs at the
-// constant pf.finetune_lr. Member k's best fine-tuning epoch is ticket k. Cost: M dense pretrainings plus M
-// static sparse fine-tunings (spec §7).
+// constant pf.finetune_lr, with a fresh optimizer unless pf.fresh_optimizer = false. Member k's best fine-tuning epoch
+// is ticket k. Cost: M dense pretrainings plus M static sparse fine-tunings (spec §7).
 #include "train/methods/training_method.h"
 
 namespace ft::methods {
@@ -22,6 +22,7 @@ public:
         pretraining.keep_best = true;  // the pruned network starts from the best pretraining epoch
         StagePlan finetuning;
         finetuning.prune_best_to = c.sparse.density;  // density = 1 - PF_rate
+        finetuning.fresh_optimizer = c.pf.fresh_optimizer;
         for (int64_t e = 1; e <= c.pf.finetune_epochs; ++e) {
             EpochPlan epoch;
             epoch.phase = Phase::Finetuning;

@@ -42,6 +42,22 @@ TEST(ResultTable, RowsForEveryMemberAndTheEnsemble) {
     EXPECT_TRUE(has(t, "training FLOPs 0.527x dense (10 epochs), inference 0.600x, sparse forward 0.200")) << t;
 }
 
+TEST(ResultTable, IdealisedAndComputedTrainingFlopsAreLabelled) {
+    auto s = summary();
+    s["flops"]["train_vs_dense_idealised"] = 0.527;
+    s["flops"]["train_vs_dense_computed"] = 0.875;
+    s["flops"]["train_idealised_rule"] = "gradient growth: sparse steps, a dense gradient every update";
+    s["flops"]["train_computed_rule"] = "sparse.mask_momentum = false: a dense gradient every step";
+    s["flops"]["reference_schedule"] = "one dense run of 10 epochs (eval.flops_reference_epochs)";
+    const std::string t = ft::cli::result_table(s);
+    EXPECT_TRUE(has(t, "training FLOPs 0.527x dense idealised, 0.875x computed (10 epochs), inference 0.600x")) << t;
+    EXPECT_TRUE(has(t, "training FLOPs are against one dense run of 10 epochs (eval.flops_reference_epochs)")) << t;
+    EXPECT_TRUE(has(t, "computed: sparse.mask_momentum = false: a dense gradient every step")) << t;
+    // When both rules agree, the second line would only repeat the first.
+    s["flops"]["train_computed_rule"] = s["flops"]["train_idealised_rule"];
+    EXPECT_FALSE(has(ft::cli::result_table(s), "computed:")) << ft::cli::result_table(s);
+}
+
 TEST(ResultTable, OptionalBlocksAreLeftOut) {
     auto s = summary();
     s.erase("robustness");

@@ -193,3 +193,89 @@ TEST(Validation, ModelAndDatasetTablesAgree) {
     c.train.epochs = 5;
     EXPECT_TRUE(validate(c).empty());
 }
+
+namespace {
+
+std::vector<std::string> warnings_of(const RunConfig& c) {
+    std::vector<std::string> w;
+    EXPECT_TRUE(validate(c, &w).empty());
+    return w;
+}
+
+// The warnings that start with `prefix` (each names its setting first).
+std::vector<std::string> starting_with(const std::vector<std::string>& all, const std::string& prefix) {
+    std::vector<std::string> out;
+    for (const auto& w : all)
+        if (w.rfind(prefix, 0) == 0) out.push_back(w);
+    return out;
+}
+
+}  // namespace
+
+TEST(Validation, MomentumGrowthWithMaskedMomentumIsRefused) {
+    RunConfig c;
+    c.method = Method::Dst;
+    c.train.epochs = 10;
+    c.sparse.growth = Growth::Momentum;
+    EXPECT_TRUE(validate(c).empty());  // the reference's unmasked buffers: momentum growth has scores
+    c.sparse.mask_momentum = true;
+    const auto errors = validate(c);
+    ASSERT_EQ(errors.size(), 1u);
+    EXPECT_EQ(errors[0].field, "sparse.growth");
+    EXPECT_EQ(errors[0].value, "\"momentum\"");
+    EXPECT_NE(errors[0].expected.find("sparse.mask_momentum = true"), std::string::npos) << errors[0].expected;
+    c.sparse.growth = Growth::Random;
+    EXPECT_TRUE(validate(c).empty());
+    // Fixed masks never grow: nothing to refuse.
+    c.method = Method::Static;
+    c.sparse.growth = Growth::Momentum;
+    EXPECT_TRUE(validate(c).empty());
+}
+
+TEST(Validation, DensityOneWarningSaysWhatMaskUpdatesStillDo) {
+    RunConfig c;
+    c.method = Method::Dst;
+    c.train.epochs = 10;
+    c.sparse.density = 1.0;
+    // Defaults: dense layers are pruned and their pruned weights restart at 0 (spec §10.4).
+    auto w = starting_with(warnings_of(c), "sparse.density = 1");
+    ASSERT_EQ(w.size(), 1u);
+    EXPECT_NE(w[0].find("resets the smallest sparse.prune_rate"), std::string::npos) << w[0];
+    EXPECT_EQ(w[0].find("never change"), std::string::npos) << w[0];
+    // Random growth regrows a Bernoulli count: the layers do not stay dense.
+    c.sparse.growth = Growth::Random;
+    w = starting_with(warnings_of(c), "sparse.density = 1");
+    ASSERT_EQ(w.size(), 1u);
+    EXPECT_NE(w[0].find("do not stay dense"), std::string::npos) << w[0];
+    // Only where updates leave dense layers alone, or regrow them with their values, is the old text true.
+    c.sparse.growth = Growth::Gradient;
+    c.sparse.update_dense_layers = false;
+    w = starting_with(warnings_of(c), "sparse.density = 1");
+    ASSERT_EQ(w.size(), 1u);
+    EXPECT_NE(w[0].find("never change what is trained"), std::string::npos) << w[0];
+    c.sparse.update_dense_layers = true;
+    c.sparse.reset_regrown = false;
+    w = starting_with(warnings_of(c), "sparse.density = 1");
+    ASSERT_EQ(w.size(), 1u);
+    EXPECT_NE(w[0].find("never change what is trained"), std::string::npos) << w[0];
+    RunConfig fixed;
+    fixed.method = Method::Static;
+    fixed.train.epochs = 10;
+    fixed.sparse.density = 1.0;
+    w = starting_with(warnings_of(fixed), "sparse.density = 1");
+    ASSERT_EQ(w.size(), 1u);
+    EXPECT_NE(w[0].find("never change what is trained"), std::string::npos) << w[0];
+}
+
+TEST(Validation, EdstWithoutFlopsReferenceEpochsWarns) {
+    RunConfig c;  // EDST, 250 epochs
+    auto w = starting_with(warnings_of(c), "eval.flops_reference_epochs");
+    ASSERT_EQ(w.size(), 1u);
+    EXPECT_NE(w[0].find("own 250 epochs"), std::string::npos) << w[0];
+    c.eval.flops_reference_epochs = 250;
+    EXPECT_TRUE(starting_with(warnings_of(c), "eval.flops_reference_epochs").empty());
+    // A DST run is as long as its dense baseline: 0 means just that.
+    RunConfig dst;
+    dst.method = Method::DstEnsemble;
+    EXPECT_TRUE(starting_with(warnings_of(dst), "eval.flops_reference_epochs").empty());
+}

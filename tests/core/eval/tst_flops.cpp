@@ -54,6 +54,11 @@ TEST(Flops, StepCosts) {
     EXPECT_DOUBLE_EQ(ft::dst_step_cost(0.2, 1, true), 1.0);
     // r = 1 (dense): (3 dT + 2 + 1) / (dT + 1) = 3
     EXPECT_DOUBLE_EQ(ft::dst_step_cost(1.0, 100, true), 3.0);
+    // A dense weight gradient every step: sparse forward r, sparse input gradient r, dense weight gradient 1.
+    EXPECT_DOUBLE_EQ(ft::dense_gradient_step_cost(0.2), 1.4);
+    EXPECT_DOUBLE_EQ(ft::dense_gradient_step_cost(1.0), 3.0);  // dense: the dense step
+    EXPECT_DOUBLE_EQ(ft::dense_gradient_step_cost(0.0), 1.0);
+    EXPECT_THROW(ft::dense_gradient_step_cost(1.5), std::invalid_argument);
 }
 
 // Spec §7: dT = 1000, r = f_S/f_D = 0.340 (WRN-28-10, ERK d = 0.2):

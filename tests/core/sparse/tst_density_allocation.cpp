@@ -127,12 +127,41 @@ TEST(ErkAllocation, PowerScaleZeroIsUniform) {
 TEST(ErAllocation, SearchHitsTargetWithinTolerance) {
     const auto shapes = lenet300_shapes();
     const auto a = er_allocation(shapes, 0.2);
-    double sum_of_sums = 0;
-    for (const auto& s : shapes) sum_of_sums += double(s[0] + s[1]);
-    // The stop rule of the search: |epsilon * sum(shape sums) - d * N| < 5.
-    EXPECT_LT(std::abs(a.epsilon * sum_of_sums - 0.2 * double(total(shapes))), 5.0);
+    // fc3 (10 x 100) would get epsilon * 110 / 1000 > 1: it is dense, and the search covers fc1 and fc2 with
+    // what is left, d N - 1000 weights. Its stop rule: |epsilon * sum(shape sums) - target| < 5.
+    EXPECT_TRUE(a.dense[2]);
+    EXPECT_EQ(a.density[2], 1.0);
+    EXPECT_LT(std::abs(a.epsilon * double((300 + 784) + (100 + 300)) - (0.2 * double(total(shapes)) - 1000)), 5.0);
     // ER: p_l proportional to (out + in) / (out * in).
     EXPECT_NEAR(a.density[0], a.epsilon * (300 + 784) / (300.0 * 784), 1e-12);
+    EXPECT_NEAR(a.density[1], a.epsilon * (100 + 300) / (100.0 * 300), 1e-12);
+}
+
+double overall_density(const std::vector<Shape>& shapes, const DensityAllocation& a) {
+    double active = 0;
+    for (size_t l = 0; l < shapes.size(); ++l) active += a.density[l] * double(element_count(shapes[l]));
+    return active / double(total(shapes));
+}
+
+TEST(ErAllocation, LayersAboveOneAreMadeDenseAndTheRestKeepTheOverallDensity) {
+    // LeNet-5 at d = 0.2: SET's uncapped p_l is about 4.5 for conv1 (20x1x5x5) and fc4 (10x500), which as Bernoulli
+    // probabilities keep only their N_l weights: about 0.156 overall. Renormalised: conv1 and fc4 dense, conv2 and
+    // fc3 share the rest, and the overall density is 0.2 to the search's tolerance of 5 weights.
+    const auto shapes = lenet5_shapes();
+    const auto a = er_allocation(shapes, 0.2);
+    for (double d : a.density) {
+        EXPECT_GE(d, 0.0);
+        EXPECT_LE(d, 1.0);
+    }
+    EXPECT_TRUE(a.dense[0]);
+    EXPECT_FALSE(a.dense[1]);
+    EXPECT_FALSE(a.dense[2]);
+    EXPECT_TRUE(a.dense[3]);
+    EXPECT_NEAR(overall_density(shapes, a), 0.2, 5.0 / double(total(shapes)));
+    // The ER ratio between the layers left sparse: (50+20+5+5)/25000 : (500+800)/400000.
+    EXPECT_NEAR(a.density[1] / a.density[2], (80.0 / 25000) / (1300.0 / 400000), 1e-12);
+    // At d = 1 every layer is dense.
+    for (double d : er_allocation(shapes, 1.0).density) EXPECT_EQ(d, 1.0);
 }
 
 TEST(UniformAllocation, EveryLayerGetsTheDensity) {

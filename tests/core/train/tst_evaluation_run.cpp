@@ -3,7 +3,7 @@
 // 1 x 1 zero disagreement, identical members give zero disagreement, KL and mask distance, live evaluation
 // publishes its reports and decision boundaries without changing what is trained, consecutive mask-update
 // distances match the published masks, an image run reports robustness and OoD, and re-evaluating a checkpoint
-// gives the same summary.
+// gives the same summary; a ticket's live evaluation leaves the random generators where they were.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -12,6 +12,9 @@
 #include "ft/config/validation.h"
 #include "ft/train/experiment.h"
 #include "tiny_config.h"
+#include "train/live_eval.h"
+
+#include <torch/cuda.h>
 
 using namespace ft;
 namespace fs = std::filesystem;
@@ -286,4 +289,47 @@ TEST(EvaluationRun, ResumedRunKeepsItsMaskDistances) {
     EXPECT_EQ(resumed["diversity"]["mask_updates"], plain["diversity"]["mask_updates"]);
     EXPECT_EQ(resumed["diversity"]["ever_active"], plain["diversity"]["ever_active"]);
     EXPECT_EQ(resumed["ood"], plain["ood"]);
+}
+
+namespace {
+
+// What the generator of `device` draws next after a ticket's live evaluation, against what it draws without one
+// from the same position. The evaluation network is built at the first ticket and reused by the next.
+void expect_ticket_evaluation_keeps_generator(torch::Device device) {
+    RunConfig c = tiny(Method::Edst);
+    const RunPlan plan = plan_run(c);
+    const DatasetBundle data = load_dataset(c.data, 1);
+    EventRecorder events;
+    RunControl control;
+    RunContext ctx{c, plan, data, device, events, control, false};
+    MemberTrainer training(ctx, 0, 5, true);
+    Ticket ticket;
+    ticket.index = 0;
+    ticket.state = training.network_state();
+    LiveEvaluation live(ctx);
+    const auto options = torch::TensorOptions().device(device);
+    for (int64_t k = 0; k < 2; ++k) {
+        torch::manual_seed(uint64_t(123 + k));  // a position in the stream (CPU and CUDA alike)
+        const auto without = torch::rand({16}, options);
+        torch::manual_seed(uint64_t(123 + k));
+        live.on_ticket(ticket, 0, 10 * (k + 1));
+        const auto with = torch::rand({16}, options);
+        EXPECT_TRUE(torch::equal(with, without)) << "ticket " << k << " on " << device.str();
+    }
+    int ticket_reports = 0;
+    for (const auto& r : events.of_type<EvalReport>()) ticket_reports += r.split == EvalSplit::live(true, 0);
+    EXPECT_EQ(ticket_reports, 2);  // the evaluation did happen
+}
+
+}  // namespace
+
+TEST(EvaluationRun, TicketLiveEvaluationLeavesTheCpuGeneratorAsItWas) {
+    expect_ticket_evaluation_keeps_generator(torch::kCPU);
+}
+
+// The CUDA generator was reseeded by the evaluation network's construction (and only the CPU's put back), so on
+// CUDA random growth changed after the first ticket. Runs where CUDA is.
+TEST(EvaluationRun, TicketLiveEvaluationLeavesTheCudaGeneratorAsItWas) {
+    if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device";
+    expect_ticket_evaluation_keeps_generator(torch::Device(torch::kCUDA, 0));
 }

@@ -219,3 +219,26 @@ TEST(Experiment, InvalidConfigFailsBeforeTraining) {
     EXPECT_EQ(events.of_type<RunFinished>()[0].status, RunStatus::Failed);
     EXPECT_NE(events.of_type<RunFinished>()[0].message.find("sparse.prune_rate"), std::string::npos);
 }
+
+// PF fine-tuning (spec §5): main_PF.py builds a new optimizer for the pruned network, so by default the first
+// fine-tuning step starts momentum afresh; pf.fresh_optimizer = false carries the pretraining's buffers over. The
+// two runs agree up to the first fine-tuning step's loss (computed before that step) and differ from the next.
+TEST(Experiment, PfFineTuningStartsWithAFreshOptimizerUnlessKept) {
+    RunConfig fresh = tiny(Method::PfEnsemble);
+    fresh.ensemble.members = 1;
+    fresh.ensemble.seeds = {1};
+    RunConfig kept = fresh;
+    kept.pf.fresh_optimizer = false;
+    EventRecorder fresh_events, kept_events;
+    RunControl fresh_control, kept_control;
+    run_experiment(fresh, fresh_events, fresh_control, {});
+    run_experiment(kept, kept_events, kept_control, {});
+    const auto a = fresh_events.of_type<StepMetrics>(), b = kept_events.of_type<StepMetrics>();
+    ASSERT_EQ(a.size(), b.size());
+    const auto started = fresh_events.of_type<RunStarted>();
+    ASSERT_EQ(started.size(), 1u);
+    const size_t pretraining = size_t(fresh.train.epochs * started[0].plan.steps_per_epoch);
+    ASSERT_GT(a.size(), pretraining + 1);
+    for (size_t i = 0; i <= pretraining; ++i) ASSERT_EQ(a[i].loss, b[i].loss) << "step " << i;
+    EXPECT_NE(a[pretraining + 1].loss, b[pretraining + 1].loss) << "the first fine-tuning update differs";
+}

@@ -187,6 +187,8 @@ TEST(RunPlan, PfEnsemblePretrainsDenseThenFinetunesPruned) {
         EXPECT_EQ(tickets(pre), std::vector<int64_t>(10, -1));  // pretraining yields no ticket
         EXPECT_EQ(pre.epochs[0].phase, Phase::Pretraining);
         EXPECT_EQ(fine.prune_best_to, c.sparse.density);
+        EXPECT_FALSE(pre.fresh_optimizer);
+        EXPECT_TRUE(fine.fresh_optimizer);  // the reference builds a new SGD for fine-tuning (spec §5)
         EXPECT_EQ(lrs(fine), std::vector<double>(3, 0.001));
         EXPECT_EQ(tickets(fine), std::vector<int64_t>(3, r));
         EXPECT_EQ(fine.epochs[0].phase, Phase::Finetuning);
@@ -195,6 +197,9 @@ TEST(RunPlan, PfEnsemblePretrainsDenseThenFinetunesPruned) {
     EXPECT_EQ(plan.total_epochs, 39);
     EXPECT_EQ(plan.total_steps, 390);
     EXPECT_DOUBLE_EQ(training_cost(plan, {3, 0.6, 0.7}), 3 * (10 * 3.0 + 3 * 0.6));
+    RunConfig kept = c;
+    kept.pf.fresh_optimizer = false;
+    for (const auto& run : plan_run(kept, 1000).runs) EXPECT_FALSE(run.stages.at(1).fresh_optimizer);
 }
 
 TEST(RunPlan, EveryMethodHasAPlanAndDistinctTraits) {

@@ -99,3 +99,30 @@ TEST(MomentumSgd, UnmaskedParametersAreOnlyStepped) {
     const auto want = expected(dense, false);
     EXPECT_TRUE(torch::allclose(got.first.to(torch::kDouble), want.first, 1e-5, 1e-6));
 }
+
+// PF's fresh optimizer (pf.fresh_optimizer, spec §5): after reset_momentum the next step is a first step again
+// (buf = d), exactly what a newly built optimizer does from the same weights.
+TEST(MomentumSgd, ResetMomentumStartsAfreshLikeANewOptimizer) {
+    const auto c = make_case(30, 40, 4);
+    auto trained = c.w.clone().set_requires_grad(true);
+    MomentumSgd sgd({trained}, lr, momentum, wd);
+    for (int s = 0; s < 3; ++s) {
+        sgd.zero_grad();
+        trained.mutable_grad() = c.grads[size_t(s)].clone();
+        sgd.step({c.mask}, false);
+    }
+    ASSERT_TRUE(sgd.buffers()[0].defined());
+    sgd.reset_momentum();
+    EXPECT_FALSE(sgd.buffers()[0].defined());
+
+    auto fresh = trained.detach().clone().set_requires_grad(true);
+    MomentumSgd new_sgd({fresh}, lr, momentum, wd);
+    sgd.zero_grad();
+    new_sgd.zero_grad();
+    trained.mutable_grad() = c.grads[3].clone();
+    fresh.mutable_grad() = c.grads[3].clone();
+    sgd.step({c.mask}, false);
+    new_sgd.step({c.mask}, false);
+    EXPECT_TRUE(torch::equal(trained.detach(), fresh.detach()));
+    EXPECT_TRUE(torch::equal(sgd.buffers()[0], new_sgd.buffers()[0]));
+}

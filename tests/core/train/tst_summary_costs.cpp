@@ -140,3 +140,115 @@ TEST(SummaryCosts, MemberMasksGiveTheActiveCounts) {
     EXPECT_EQ(s["flops"]["layers"][1]["active_params"], 12500.5);
     EXPECT_EQ(s["flops"]["params"]["ensemble_active"], 2.0 * (500 + 12500 + 100000 + 5000));
 }
+
+namespace {
+
+// Two linear layers whose densities give f_S / f_D = (0.1 x 1000 + 0.3 x 1000) / 2000 = 0.2 exactly.
+std::vector<LayerInfo> two_layers() { return {{"a", {100, 10}, 0.1, 1}, {"b", {10, 100}, 0.3, 1}}; }
+
+RunConfig small(Method method, Growth growth, bool mask_momentum) {
+    RunConfig c;
+    c.method = method;
+    c.model.name = "lenet5";
+    c.data.name = "fashion-mnist";
+    c.train.epochs = 10;
+    c.sparse.density = 0.2;
+    c.sparse.update_frequency = 100;
+    c.sparse.growth = growth;
+    c.sparse.mask_momentum = mask_momentum;
+    c.ensemble.members = 1;
+    c.ensemble.seeds = {1};
+    c.eval.flops_reference_epochs = 10;
+    return c;
+}
+
+double flops_at(const nlohmann::json& s, const char* key) { return s["flops"][key].get<double>(); }
+
+}  // namespace
+
+// Per step, in f_D (spec §7), r = 0.2, ΔT = 100: dense 3; static 3r = 0.6; RigL gradient growth
+// (3r ΔT + 2r + 1) / (ΔT + 1) = (60 + 0.4 + 1) / 101 = 61.4 / 101; a dense gradient every step 2r + 1 = 1.4.
+// One DST run of 10 epochs against one dense run of 10 epochs: cost / 3.
+TEST(SummaryCosts, IdealisedAndComputedFiguresOfGradientGrowth) {
+    const auto unmasked = summary_of(small(Method::Dst, Growth::Gradient, false), two_layers());
+    EXPECT_NEAR(flops_at(unmasked, "sparse_forward_ratio"), 0.2, 1e-15);
+    EXPECT_NEAR(flops_at(unmasked, "train_vs_dense_idealised"), 61.4 / 101 / 3, 1e-12);
+    // The reference's default keeps inactive weights' momentum: a dense gradient every step.
+    EXPECT_NEAR(flops_at(unmasked, "train_vs_dense_computed"), 1.4 / 3, 1e-12);
+    // The old field keeps its meaning (the idealised figure) for compare and older readers.
+    EXPECT_EQ(flops_at(unmasked, "train_vs_dense"), flops_at(unmasked, "train_vs_dense_idealised"));
+    EXPECT_NE(unmasked["flops"]["train_computed_rule"].get<std::string>().find("sparse.mask_momentum = false"),
+              std::string::npos);
+
+    // Masked momentum: the run needs what RigL's algorithm needs.
+    const auto masked = summary_of(small(Method::Dst, Growth::Gradient, true), two_layers());
+    EXPECT_NEAR(flops_at(masked, "train_vs_dense_computed"), 61.4 / 101 / 3, 1e-12);
+    EXPECT_EQ(masked["flops"]["train_computed_rule"], masked["flops"]["train_idealised_rule"]);
+}
+
+TEST(SummaryCosts, MomentumGrowthNeedsADenseGradientEveryStep) {
+    // Momentum growth ranks every inactive weight by its momentum: 2r + 1 = 1.4 per step even when idealised (it
+    // was priced as static sparse training, 0.6).
+    const auto s = summary_of(small(Method::Dst, Growth::Momentum, false), two_layers());
+    EXPECT_NEAR(flops_at(s, "train_vs_dense_idealised"), 1.4 / 3, 1e-12);
+    EXPECT_NEAR(flops_at(s, "train_vs_dense_computed"), 1.4 / 3, 1e-12);
+    EXPECT_NEAR(flops_at(s, "train_vs_dense"), 1.4 / 3, 1e-12);
+}
+
+TEST(SummaryCosts, RandomGrowthIsSparseOnlyWhenMomentumIsMasked) {
+    const auto unmasked = summary_of(small(Method::Dst, Growth::Random, false), two_layers());
+    EXPECT_NEAR(flops_at(unmasked, "train_vs_dense_idealised"), 0.6 / 3, 1e-12);
+    EXPECT_NEAR(flops_at(unmasked, "train_vs_dense_computed"), 1.4 / 3, 1e-12);
+    const auto masked = summary_of(small(Method::Dst, Growth::Random, true), two_layers());
+    EXPECT_NEAR(flops_at(masked, "train_vs_dense_computed"), 0.6 / 3, 1e-12);
+}
+
+TEST(SummaryCosts, FixedMasksCostTheSameBothWays) {
+    // Static sparse: an inactive weight's momentum never reaches an active one, so 3r = 0.6 per step both ways.
+    const auto s = summary_of(small(Method::Static, Growth::Gradient, false), two_layers());
+    EXPECT_NEAR(flops_at(s, "train_vs_dense_idealised"), 0.6 / 3, 1e-12);
+    EXPECT_NEAR(flops_at(s, "train_vs_dense_computed"), 0.6 / 3, 1e-12);
+    // PF: 10 dense epochs (3 each) and 5 fine-tuning epochs at 0.6, per member: (30 + 3) / 30 = 1.1.
+    RunConfig pf = small(Method::PfEnsemble, Growth::Gradient, false);
+    pf.ensemble.members = 2;
+    pf.ensemble.seeds = {1, 2};
+    pf.pf.finetune_epochs = 5;
+    const auto p = summary_of(pf, two_layers());
+    EXPECT_NEAR(flops_at(p, "train_vs_dense_idealised"), 2 * 1.1, 1e-12);
+    EXPECT_NEAR(flops_at(p, "train_vs_dense_computed"), 2 * 1.1, 1e-12);
+}
+
+TEST(SummaryCosts, EdstSaysWhichDenseScheduleItIsAgainst) {
+    // EDST E = 20 (t_ex 10, M = 2, t_re 5): 20 epochs of DST steps.
+    RunConfig c = small(Method::Edst, Growth::Gradient, false);
+    c.train.epochs = 20;
+    c.edst.explore_epochs = 10;
+    c.ensemble.members = 2;
+    const auto against_baseline = summary_of(c, two_layers());  // eval.flops_reference_epochs = 10
+    EXPECT_NEAR(flops_at(against_baseline, "train_vs_dense_idealised"), 20 * 61.4 / 101 / (10 * 3), 1e-12);
+    EXPECT_NEAR(flops_at(against_baseline, "train_vs_dense_computed"), 20 * 1.4 / (10 * 3), 1e-12);
+    EXPECT_EQ(against_baseline["flops"]["reference_epochs"], 10);
+    EXPECT_EQ(against_baseline["flops"]["reference_source"], "eval.flops_reference_epochs");
+    EXPECT_EQ(against_baseline["flops"]["reference_schedule"],
+              "one dense run of 10 epochs (eval.flops_reference_epochs)");
+    // Left at 0 the reference is a dense run of EDST's own 20 epochs: half the cost ratio.
+    c.eval.flops_reference_epochs = 0;
+    const auto own = summary_of(c, two_layers());
+    EXPECT_NEAR(flops_at(own, "train_vs_dense_idealised"), 61.4 / 101 / 3, 1e-12);
+    EXPECT_EQ(own["flops"]["reference_epochs"], 20);
+    EXPECT_EQ(own["flops"]["reference_source"], "train.epochs");
+    EXPECT_NE(own["flops"]["reference_schedule"].get<std::string>().find("eval.flops_reference_epochs = 0"),
+              std::string::npos);
+}
+
+TEST(SummaryCosts, ADensityAboveOneCountsAsADenseLayerAndNeverThrows) {
+    // A cancelled run reports its allocation's targets; one above 1 (the old ER) must not fail the summary.
+    auto layers = two_layers();
+    layers[0].target_density = 4.5;
+    nlohmann::json s;
+    ASSERT_NO_THROW(s = summary_of(small(Method::Dst, Growth::Gradient, true), layers));
+    // Layer a counts as dense: (1000 + 300) / 2000 = 0.65.
+    EXPECT_NEAR(flops_at(s, "sparse_forward_ratio"), 0.65, 1e-15);
+    EXPECT_EQ(s["flops"]["layers"][0]["active_params"], 1000.0);
+    EXPECT_EQ(s["model"]["layers"][0]["density"], 1.0);
+}

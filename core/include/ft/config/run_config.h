@@ -86,6 +86,10 @@ struct EdstConfig {
 struct PfConfig {
     int64_t finetune_epochs = 250;
     double finetune_lr = 0.001;  // constant LR of the fine-tuning (spec §5); sparse.density is 1 - PF_rate
+    // true: fine-tuning starts with a fresh optimizer, momentum buffers empty, as main_PF.py builds a new SGD for
+    // the pruned network (spec §5); false: it keeps the pretraining's momentum (of its last epoch, not of the best
+    // epoch the pruned network starts from).
+    bool fresh_optimizer = true;
 };
 
 struct EvalConfig {

@@ -25,5 +25,10 @@ double sparse_forward_ratio(const std::vector<LayerCost>& layers);
 double dense_step_cost();
 double static_step_cost(double sparse_ratio);
 double dst_step_cost(double sparse_ratio, int64_t update_frequency, bool dense_gradient_at_update);
+// A step that needs the dense weight gradient every iteration, in units of f_D: sparse forward, sparse
+// input-gradient and dense weight-gradient, 2 f_S/f_D + 1. Momentum growth scores inactive weights by their momentum,
+// and unmasked momentum (sparse.mask_momentum = false) keeps accumulating the inactive weights' gradients; either
+// needs every step's dense gradient (spec §2.1, §2.2), not RigL's one per update.
+double dense_gradient_step_cost(double sparse_ratio);
 
 }  // namespace ft

@@ -30,6 +30,8 @@ struct StagePlan {
     // > 0: the stage starts from the previous stage's best state, pruned by global magnitude to this density with
     // a fixed mask (PF fine-tuning, spec §5); 0: it continues from where the previous stage ended.
     double prune_best_to = 0;
+    // The stage starts with empty momentum buffers, as a new optimizer would (PF fine-tuning, pf.fresh_optimizer).
+    bool fresh_optimizer = false;
 };
 
 struct TrainingRunPlan {
