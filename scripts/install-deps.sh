@@ -24,6 +24,8 @@ packages=(
   dpkg-dev file lintian desktop-file-utils appstream man-db
   # core tests
   libgtest-dev
+  # fuzzing and sanitizers (scripts/run-fuzz.sh, scripts/run-sanitizers.sh): clang with libFuzzer's runtime
+  clang-14 libclang-rt-14-dev
   # the habits checks: formatting (scripts/check-format.sh, part of run-tests.sh) and clang-tidy (HACKING.md)
   clang-format-14 clang-tidy-14
 )
