@@ -251,6 +251,8 @@ json read_json_file(const std::string& path) {
     } catch (const json::parse_error& e) {
         throw ConfigException(path,
                               {{"(syntax)", "byte " + std::to_string(e.byte), std::string("valid JSON: ") + e.what()}});
+    } catch (const json::out_of_range& e) {  // a number beyond double (1e999)
+        throw ConfigException(path, {{"(number)", "out of range", std::string("a number within double: ") + e.what()}});
     }
 }
 
@@ -273,7 +275,7 @@ std::optional<json> comma_separated_numbers(const std::string& text) {
             const json n = json::parse(part.substr(first, last - first + 1));
             if (!n.is_number()) return std::nullopt;
             out.push_back(n);
-        } catch (const json::parse_error&) {
+        } catch (const json::exception&) {
             return std::nullopt;
         }
     }
@@ -295,7 +297,7 @@ void apply_override(json& j, const std::string& assignment) {
     json value;
     try {
         value = json::parse(text);
-    } catch (const json::parse_error&) {
+    } catch (const json::exception&) {  // not JSON, or a number beyond double (1e999): kept as text
         value = text;
     }
     // Lists may also be written as the form and the README write them, comma-separated: "2000,2000".

@@ -186,6 +186,29 @@ TEST(ConfigOverride, ASectionThatIsNotAnObjectIsAConfigErrorNamingIt) {
     EXPECT_THROW(apply_override(top, "sparse.density=0.1"), ConfigException);
 }
 
+// Found by fuzz_config: a number beyond double (1e999) is nlohmann's out_of_range, not a parse_error, and escaped
+// both the file reader and --set with nlohmann's own message.
+TEST(ConfigOverride, ANumberBeyondDoubleIsAConfigErrorNotAJsonException) {
+    json j = json::object();
+    apply_override(j, "train.lr=1e999");
+    try {
+        config_from_json(j, "--set");
+        FAIL() << "1e999 was accepted as a learning rate";
+    } catch (const ConfigException& e) {
+        ASSERT_EQ(e.errors().size(), 1u);
+        EXPECT_EQ(e.errors()[0].field, "train.lr");
+    }
+    const auto path = (std::filesystem::temp_directory_path() / "ft_config_huge_number.json").string();
+    std::ofstream(path) << R"({"train": {"lr": 1e999}})";
+    try {
+        read_json_file(path);
+        FAIL();
+    } catch (const ConfigException& e) {
+        EXPECT_NE(std::string(e.what()).find(path), std::string::npos);
+    }
+    std::filesystem::remove(path);
+}
+
 TEST(ConfigFile, MissingFileAndBadSyntaxNameTheFile) {
     const auto dir = std::filesystem::temp_directory_path() / "ft_config_test";
     std::filesystem::create_directories(dir);
