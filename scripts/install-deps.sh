@@ -26,6 +26,8 @@ packages=(
   libgtest-dev
   # the Slurm executor's tests: a one-machine cluster (scripts/test-cluster.sh) with munge authentication
   slurm-wlm munge
+  # fuzzing and sanitizers (scripts/run-fuzz.sh, scripts/run-sanitizers.sh): clang with libFuzzer's runtime
+  clang-14 libclang-rt-14-dev
   # the habits checks: formatting (scripts/check-format.sh, part of run-tests.sh) and clang-tidy (HACKING.md)
   clang-format-14 clang-tidy-14
 )

@@ -19,6 +19,10 @@ namespace {
 
 using nlohmann::json;
 
+// A value as an error message shows it. A `--set` value that is not JSON arrives as a string of whatever bytes
+// the shell passed; invalid UTF-8 is shown replaced instead of making the message itself fail to print.
+std::string shown(const json& v) { return v.dump(-1, ' ', false, json::error_handler_t::replace); }
+
 template <typename E>
 using NameTable = std::vector<std::pair<E, const char*>>;
 
@@ -92,7 +96,7 @@ struct FieldReader {
     }
 
     void fail(const std::string& path, const json& v, const std::string& expected) {
-        errors.push_back({path, v.dump(), expected});
+        errors.push_back({path, shown(v), expected});
     }
 
     template <typename T>
@@ -171,9 +175,9 @@ void find_unknown_keys(const json& node, const std::string& prefix, const std::s
         if (is_section && it->is_object()) {
             find_unknown_keys(*it, path, known, errors);
         } else if (is_section) {
-            errors.push_back({path, it->dump(), "an object (section)"});
+            errors.push_back({path, shown(*it), "an object (section)"});
         } else {
-            errors.push_back({path, it->dump(), "no such setting (unknown key)"});
+            errors.push_back({path, shown(*it), "no such setting (unknown key)"});
         }
     }
 }
@@ -228,7 +232,7 @@ std::string to_string(SparseExecution v) { return enum_name(v); }
 
 RunConfig config_from_json(const json& j, const std::string& source, std::vector<std::string>* warnings) {
     std::vector<ConfigError> errors;
-    if (!j.is_object()) throw ConfigException(source, {{"(top level)", j.dump().substr(0, 60), "a JSON object"}});
+    if (!j.is_object()) throw ConfigException(source, {{"(top level)", shown(j).substr(0, 60), "a JSON object"}});
     RunConfig config;
     FieldReader reader{j, errors, {}};
     detail::visit_config_fields(config, reader);
@@ -247,6 +251,8 @@ json read_json_file(const std::string& path) {
     } catch (const json::parse_error& e) {
         throw ConfigException(path,
                               {{"(syntax)", "byte " + std::to_string(e.byte), std::string("valid JSON: ") + e.what()}});
+    } catch (const json::out_of_range& e) {  // a number beyond double (1e999)
+        throw ConfigException(path, {{"(number)", "out of range", std::string("a number within double: ") + e.what()}});
     }
 }
 
@@ -269,7 +275,7 @@ std::optional<json> comma_separated_numbers(const std::string& text) {
             const json n = json::parse(part.substr(first, last - first + 1));
             if (!n.is_number()) return std::nullopt;
             out.push_back(n);
-        } catch (const json::parse_error&) {
+        } catch (const json::exception&) {
             return std::nullopt;
         }
     }
@@ -291,7 +297,7 @@ void apply_override(json& j, const std::string& assignment) {
     json value;
     try {
         value = json::parse(text);
-    } catch (const json::parse_error&) {
+    } catch (const json::exception&) {  // not JSON, or a number beyond double (1e999): kept as text
         value = text;
     }
     // Lists may also be written as the form and the README write them, comma-separated: "2000,2000".
@@ -303,7 +309,16 @@ void apply_override(json& j, const std::string& assignment) {
     std::string part;
     std::vector<std::string> parts;
     while (std::getline(ss, part, '.')) parts.push_back(part);
-    for (size_t i = 0; i + 1 < parts.size(); ++i) node = &(*node)[parts[i]];
+    std::string section;
+    for (size_t i = 0; i < parts.size(); ++i) {
+        // The config may hold a non-object where the key needs a section ({"sparse": 3}): say so, by name.
+        if (!node->is_null() && !node->is_object())
+            throw ConfigException("--set", {{section.empty() ? "(top level)" : section, shown(*node).substr(0, 60),
+                                             "an object (section) to set " + key + " in"}});
+        if (i + 1 == parts.size()) break;
+        section += (section.empty() ? "" : ".") + parts[i];
+        node = &(*node)[parts[i]];
+    }
     (*node)[parts.back()] = value;
 }
 

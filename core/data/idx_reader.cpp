@@ -11,6 +11,7 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "data/dataset.h"
 
@@ -95,6 +96,21 @@ void check_magic(uint32_t magic, uint32_t expected, const std::string& path, con
     throw DataError(msg);
 }
 
+// The body, read in pieces as it arrives: a header may declare gigabytes that the file does not hold, and a
+// gzip file's length says nothing about its contents, so memory follows the data, not the header.
+std::vector<uint8_t> read_body(GzReader& in, uint64_t bytes) {
+    constexpr uint64_t kPiece = uint64_t{64} << 20;
+    std::vector<uint8_t> body;
+    while (body.size() < bytes) {
+        const uint64_t have = body.size();
+        body.resize(have + std::min(kPiece, bytes - have));
+        const uint64_t got = in.read(body.data() + have, body.size() - have);
+        body.resize(have + got);
+        if (got == 0) break;
+    }
+    return body;
+}
+
 void check_trailing(GzReader& in, const std::string& path, const std::string& declared) {
     if (!in.at_end())
         throw DataError(path + ": unexpected data after the " + declared +
@@ -118,13 +134,15 @@ torch::Tensor read_idx_images(const std::string& path) {
         throw DataError(path + ": header declares " + declared + " (" + std::to_string(bytes) +
                         " bytes), more than any IDX dataset holds; the header is corrupt");
 
-    auto images =
-        torch::empty({static_cast<int64_t>(n), static_cast<int64_t>(rows), static_cast<int64_t>(cols)}, torch::kUInt8);
-    const uint64_t got = in.read(images.data_ptr<uint8_t>(), bytes);
+    const std::vector<uint8_t> body = read_body(in, bytes);
+    const uint64_t got = body.size();
     if (got != bytes)
         throw DataError(path + ": truncated: header declares " + declared + " (" + std::to_string(bytes) +
                         " bytes), file holds " + std::to_string(got) + " bytes after the header");
     check_trailing(in, path, declared);
+    auto images =
+        torch::empty({static_cast<int64_t>(n), static_cast<int64_t>(rows), static_cast<int64_t>(cols)}, torch::kUInt8);
+    if (bytes) std::memcpy(images.data_ptr<uint8_t>(), body.data(), bytes);
     return images;
 }
 
@@ -134,12 +152,14 @@ torch::Tensor read_idx_labels(const std::string& path) {
     const uint32_t n = read_be32(in, path, "label count");
     const std::string declared = std::to_string(n) + " labels";
 
-    auto raw = torch::empty({static_cast<int64_t>(n)}, torch::kUInt8);
-    const uint64_t got = in.read(raw.data_ptr<uint8_t>(), n);
+    const std::vector<uint8_t> body = read_body(in, n);
+    const uint64_t got = body.size();
     if (got != n)
         throw DataError(path + ": truncated: header declares " + declared + " (" + std::to_string(n) +
                         " bytes), file holds " + std::to_string(got) + " bytes after the header");
     check_trailing(in, path, declared);
+    auto raw = torch::empty({static_cast<int64_t>(n)}, torch::kUInt8);
+    if (n) std::memcpy(raw.data_ptr<uint8_t>(), body.data(), n);
     return raw.to(torch::kInt64);
 }
 

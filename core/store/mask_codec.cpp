@@ -110,7 +110,9 @@ MaskBlobInfo mask_blob_info(const uint8_t* data, size_t size) {
         throw std::runtime_error("mask blob: unknown encoding " + std::to_string(info.encoding));
     size_t pos = 2;
     const uint64_t n = get_varint(data, size, pos);
-    if (n > (uint64_t{1} << 48)) throw std::runtime_error("mask blob: implausible size");
+    // 2^32 weights in one layer (a 512 MiB mask) is far beyond any model here; more is a damaged or foreign blob,
+    // and believing it would allocate its size before the payload is looked at.
+    if (n > (uint64_t{1} << 32)) throw std::runtime_error("mask blob: implausible size");
     info.n = int64_t(n);
     return info;
 }
@@ -195,6 +197,8 @@ void apply_mask_blob(const uint8_t* data, size_t size, std::vector<uint64_t>& bi
     const uint64_t raw_size = get_varint(data, size, pos);
     const size_t words = size_t(mask_words(info.n));
     if (raw_size > words * 8 + 16 + words * 64 * 10) throw std::runtime_error("mask blob: implausible payload");
+    // zlib expands at most ~1032:1, so a raw size beyond that cannot come from this blob's compressed bytes.
+    if (raw_size > uint64_t(size - pos) * 1032 + 64) throw std::runtime_error("mask blob: truncated payload");
     std::vector<uint8_t> raw(raw_size);
     uLongf out_size = uLongf(raw_size);
     const int zrc = uncompress(raw.data(), &out_size, data + pos, uLong(size - pos));

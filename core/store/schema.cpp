@@ -4,10 +4,13 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <thread>
 #include <vector>
 
 namespace ft::store_detail {
@@ -263,10 +266,14 @@ struct Identity {
 };
 
 Identity identify(Db& db) {
+    // One read snapshot for the three values: another process may commit a new store's schema between two of the
+    // queries, and an id read before that commit with objects counted after it looked like a foreign database.
+    Transaction snapshot(db, false);
     Identity id;
     id.application_id = db.query_int("PRAGMA application_id");
     id.version = db.query_int("PRAGMA user_version");
     id.objects = db.query_int("SELECT count(*) FROM sqlite_master");
+    snapshot.commit();
     return id;
 }
 
@@ -314,6 +321,24 @@ std::unique_ptr<Db> open_handle(const std::string& target, int flags, bool read_
     sqlite3_extended_result_codes(handle, 1);
     sqlite3_busy_timeout(handle, kBusyTimeoutMs);
     return db;
+}
+
+// A new file starts in rollback-journal mode, where two connections that both read it and then both want the
+// exclusive lock for the switch would deadlock; SQLite answers one of them SQLITE_BUSY at once instead of calling
+// the busy handler. So the switch itself waits and tries again, for as long as the busy timeout allows.
+void switch_to_wal(Db& db) {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+    for (int attempt = 0;; ++attempt) {
+        try {
+            if (db.query_text("PRAGMA journal_mode") == "wal" || db.query_text("PRAGMA journal_mode = WAL") == "wal")
+                return;
+            db.fail("cannot switch the store to write-ahead logging");
+        } catch (const StoreError&) {
+            const int code = db.last_failure() & 0xff;
+            if ((code != SQLITE_BUSY && code != SQLITE_LOCKED) || std::chrono::steady_clock::now() >= give_up) throw;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(std::min(1 + attempt, 20)));
+    }
 }
 
 void migrate(Db& db, int target) {
@@ -409,8 +434,7 @@ std::unique_ptr<Db> open_store_db(const std::string& path, StoreMode mode) {
         db->prepare("PRAGMA query_only = 1").run();
         return db;
     }
-    if (db->query_text("PRAGMA journal_mode") != "wal" && db->query_text("PRAGMA journal_mode = WAL") != "wal")
-        db->fail("cannot switch the store to write-ahead logging");
+    switch_to_wal(*db);
     db->prepare("PRAGMA foreign_keys = ON").run();
     // WAL + NORMAL: a crash (of the process or the machine) never leaves the file inconsistent; a power cut may
     // lose the last batches.

@@ -154,6 +154,61 @@ TEST(ConfigOverride, UnknownKeyAndMissingValueAreErrors) {
     EXPECT_THROW(apply_override(j, "=3"), ConfigException);
 }
 
+// Found by fuzz_config: a --set value that is not JSON is kept as a string of the shell's bytes; invalid UTF-8 in
+// it made the error message itself throw (nlohmann's type_error) instead of naming the setting.
+TEST(ConfigOverride, AValueWithInvalidUtf8IsAConfigErrorNamingTheSetting) {
+    json j = json::object();
+    apply_override(j, "model.hidden=[8,8]\xbf");
+    try {
+        config_from_json(j, "--set");
+        FAIL() << "a list setting given a string was accepted";
+    } catch (const ConfigException& e) {
+        ASSERT_EQ(e.errors().size(), 1u);
+        EXPECT_EQ(e.errors()[0].field, "model.hidden");
+        EXPECT_EQ(e.errors()[0].value, "\"[8,8]\xef\xbf\xbd\"");  // the bad byte shown as U+FFFD
+    }
+}
+
+// Found by fuzz_config: `--set sparse.density=0.1` on a config whose "sparse" is not an object threw nlohmann's
+// type_error ("cannot use operator[] with a string argument") instead of naming the section.
+TEST(ConfigOverride, ASectionThatIsNotAnObjectIsAConfigErrorNamingIt) {
+    json j = json::parse(R"({"sparse": "dst"})");
+    try {
+        apply_override(j, "sparse.density=0.1");
+        FAIL() << "a setting was put into a string";
+    } catch (const ConfigException& e) {
+        ASSERT_EQ(e.errors().size(), 1u);
+        EXPECT_EQ(e.errors()[0].field, "sparse");
+        EXPECT_EQ(e.errors()[0].value, "\"dst\"");
+        EXPECT_NE(e.errors()[0].expected.find("sparse.density"), std::string::npos);
+    }
+    json top = json::array();
+    EXPECT_THROW(apply_override(top, "sparse.density=0.1"), ConfigException);
+}
+
+// Found by fuzz_config: a number beyond double (1e999) is nlohmann's out_of_range, not a parse_error, and escaped
+// both the file reader and --set with nlohmann's own message.
+TEST(ConfigOverride, ANumberBeyondDoubleIsAConfigErrorNotAJsonException) {
+    json j = json::object();
+    apply_override(j, "train.lr=1e999");
+    try {
+        config_from_json(j, "--set");
+        FAIL() << "1e999 was accepted as a learning rate";
+    } catch (const ConfigException& e) {
+        ASSERT_EQ(e.errors().size(), 1u);
+        EXPECT_EQ(e.errors()[0].field, "train.lr");
+    }
+    const auto path = (std::filesystem::temp_directory_path() / "ft_config_huge_number.json").string();
+    std::ofstream(path) << R"({"train": {"lr": 1e999}})";
+    try {
+        read_json_file(path);
+        FAIL();
+    } catch (const ConfigException& e) {
+        EXPECT_NE(std::string(e.what()).find(path), std::string::npos);
+    }
+    std::filesystem::remove(path);
+}
+
 TEST(ConfigFile, MissingFileAndBadSyntaxNameTheFile) {
     const auto dir = std::filesystem::temp_directory_path() / "ft_config_test";
     std::filesystem::create_directories(dir);

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "data/dataset.h"
@@ -196,6 +198,40 @@ TEST(IdxReader, TruncatedLabels) {
         write_file(p, idx_bytes(0x801, {100}, pattern(60, 3)), gz);
         expect_data_error([&] { ft::read_idx_labels(p); }, {p, "truncated", "100 labels", "60"});
     }
+}
+
+// Found by fuzz_idx_reader / fuzz_idx_gz_reader: a header declaring gigabytes (4 G labels, 24 GB of images)
+// made the reader allocate them before finding the file short. With the address space capped at 1 GiB more than
+// the process uses now, the short file must still be reported as truncated, not as an allocation failure.
+TEST(IdxReader, AHeaderDeclaringGigabytesIsTruncatedWithoutAllocatingThem) {
+    TempDir dir;
+    const auto labels = dir.file("huge-labels-idx1-ubyte.gz");
+    const auto images = dir.file("huge-images-idx3-ubyte");
+    write_file(labels, idx_bytes(0x801, {0xFFFFFFFFu}, pattern(60, 3)), true);
+    write_file(images, idx_bytes(0x803, {0x80000000u, 4, 3}, pattern(60, 3)), false);
+    const pid_t pid = fork();
+    if (pid == 0) {
+        std::ifstream statm("/proc/self/statm");
+        unsigned long pages = 0;
+        statm >> pages;
+        const rlim_t cap = rlim_t(pages) * rlim_t(sysconf(_SC_PAGESIZE)) + (rlim_t(1) << 30);
+        const rlimit limit{cap, cap};
+        if (setrlimit(RLIMIT_AS, &limit) != 0) _exit(3);
+        int reported = 0;
+        for (const auto& [path, read] :
+             {std::pair{labels, &ft::read_idx_labels}, std::pair{images, &ft::read_idx_images}}) {
+            try {
+                read(path);
+            } catch (const ft::DataError& e) {
+                if (std::string(e.what()).find("truncated") != std::string::npos) ++reported;
+            } catch (...) {}
+        }
+        _exit(reported == 2 ? 0 : 1);
+    }
+    int status = 0;
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0) << "a huge declared size was not reported as a truncated file";
 }
 
 TEST(IdxReader, TruncatedGzipStream) {

@@ -103,6 +103,20 @@ TEST(MaskCodec, DamagedOrNewerBlobsAreRefused) {
 
 // The figure the issue asks for: a 1M-weight layer at 10% density where half of the active weights move (prune
 // 50%, regrow as many), and a late update where 1% move. Printed so the report can quote it.
+// Found by fuzz_mask_codec: a 10-byte blob claiming a payload of 28 GB, which the decoder allocated before it
+// looked at the compressed bytes; and sizes up to 2^48 bits were taken for real.
+TEST(MaskCodec, ABlobClaimingMoreThanItCanHoldIsRefusedBeforeAllocating) {
+    const std::vector<uint8_t> blob = {0x01, 0x00, 0xff, 0xff, 0xff, 0xff, 0x7e, 0xfc, 0x94, 0xd0, 0x8e, 0x6b, 0xd7};
+    std::vector<uint64_t> bits;
+    int64_t n = 0;
+    EXPECT_THROW(apply_mask_blob(blob.data(), blob.size(), bits, n), std::runtime_error);
+    // n = 2^40 bits: a varint of 2^40 after the version and encoding bytes.
+    std::vector<uint8_t> huge = {0x01, 0x02};
+    for (uint64_t v = uint64_t{1} << 40; v; v >>= 7) huge.push_back(uint8_t(v & 0x7f) | (v >> 7 ? 0x80 : 0));
+    huge.insert(huge.end(), {0x00, 0x00});
+    EXPECT_THROW(mask_blob_info(huge.data(), huge.size()), std::runtime_error);
+}
+
 TEST(MaskCodec, BytesPerUpdatePerMillionWeights) {
     std::mt19937_64 rng(2024);
     const int64_t n = 1000000;
