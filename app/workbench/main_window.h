@@ -35,6 +35,7 @@ class RunBrowser;
 class RunController;
 class RunView;
 class StoreFollower;
+class StudyPanel;
 class TrainingSession;
 class WorkbenchSettings;
 
@@ -161,6 +162,7 @@ private:
     PerspectiveManager* perspectives_ = nullptr;
     ExperimentPanel* experiment_ = nullptr;
     RunBrowser* browser_ = nullptr;
+    StudyPanel* studyPanel_ = nullptr;
     QPlainTextEdit* log_ = nullptr;
     QHash<QString, RunView*> views_;
     QHash<QString, QDockWidget*> docks_;

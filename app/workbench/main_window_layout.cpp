@@ -21,6 +21,7 @@
 #include "main_window.h"
 #include "mask_view.h"
 #include "run_browser.h"
+#include "study_panel.h"
 #include "workbench_settings.h"
 
 namespace ftw {
@@ -57,6 +58,8 @@ void MainWindow::createViews() {
     add(QStringLiteral("calibration"), new CalibrationView(this));
     experiment_ = new ExperimentPanel(&presets_, this);
     browser_ = new RunBrowser(this);
+    studyPanel_ = new StudyPanel([this] { return browser_->storePath(); }, setup_.interactive, this);
+    connect(studyPanel_, &StudyPanel::message, this, [this](const QString& text) { log_->appendPlainText(text); });
     log_ = new QPlainTextEdit(this);
     log_->setObjectName(QStringLiteral("log"));
     log_->setReadOnly(true);
@@ -80,6 +83,7 @@ void MainWindow::createDocks() {
     make(QStringLiteral("experiment"), tr("Experiment"), experiment_);
     make(QStringLiteral("runs"), tr("Runs"), browser_);
     make(QStringLiteral("log"), tr("Log"), log_);
+    make(QStringLiteral("study"), tr("Study"), studyPanel_->view());
 }
 
 bool MainWindow::twoDimensionalData() const {
@@ -101,6 +105,7 @@ DockArrangement MainWindow::defaultArrangement(Perspective p) const {
         case Perspective::Compare:
             return {{C{0.35, {{"runs", 1}}}, C{0.65, {{"curves", 0.55}, {"calibration", 0.45}}}}};
         case Perspective::Teach: return teachArrangement();
+        case Perspective::Study: return {{C{0.3, {{"runs", 1}}}, C{0.7, {{"study", 1}}}}};
     }
     return {};
 }

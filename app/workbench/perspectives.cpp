@@ -47,6 +47,8 @@ const std::vector<PerspectiveInfo>& perspectives() {
          Text::tr("Stored runs overlaid: the run browser, curves and calibration")},
         {Perspective::Teach, QStringLiteral("teach"), Text::tr("Teach"),
          Text::tr("The teacher's chosen views at projector size (teaching mode)")},
+        {Perspective::Study, QStringLiteral("study"), Text::tr("Study"),
+         Text::tr("A study's points over seeds: a metric against a swept setting or the training FLOPs")},
     };
     return list;
 }

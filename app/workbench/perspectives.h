@@ -21,7 +21,7 @@ namespace ftw {
 
 class WorkbenchSettings;
 
-enum class Perspective { Setup, Watch, Masks, Tickets, Compare, Teach };
+enum class Perspective { Setup, Watch, Masks, Tickets, Compare, Teach, Study };
 
 struct PerspectiveInfo {
     Perspective id;

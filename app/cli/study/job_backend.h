@@ -27,6 +27,14 @@ public:
     virtual ~JobBackend() = default;
     virtual std::string name() const = 0;  // "local", "slurm"
     virtual int capacity() const = 0;      // jobs this backend runs at once
+    // True when each job writes a store file of its own (another host may run it), which the executor imports
+    // into the study's store when the job ends; false when jobs write the study's store directly.
+    virtual bool own_store() const { return false; }
+    // Follows a job an earlier executor started (its id as start returned it); false when this backend cannot.
+    virtual bool adopt(const std::string& id) {
+        (void)id;
+        return false;
+    }
     // Starts a job; returns its id as the study records it ("local:HOST:PID", "slurm:ID"). Throws
     // std::runtime_error when it cannot start.
     virtual std::string start(const JobSpec& job) = 0;

@@ -17,6 +17,7 @@
 #include "ft/study/study_spec.h"
 #include "store_paths.h"
 #include "study/local_backend.h"
+#include "study/slurm_backend.h"
 #include "study/study_executor.h"
 #include "study/study_text.h"
 
@@ -133,28 +134,42 @@ int StudyCommands::run() {
         for (const auto& w : warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
         const std::string path = store_path_or_default(db, true);
         RunStore store = RunStore::open(path, StoreMode::ReadWrite);
-        if (executor == "slurm")
-            throw std::invalid_argument("--executor slurm: this build has no Slurm executor yet; use --executor local");
+        const bool slurm = executor == "slurm";
+        if (slurm)
+            if (auto why = SlurmClient::unavailable_reason()) throw std::invalid_argument("--executor slurm: " + *why);
+        // Slurm queues what it cannot run yet, so every run is submitted unless --jobs says otherwise.
+        const int at_once = slurm && run_->count("--jobs") == 0 ? int(spec.run_count()) : jobs;
         StudyRunOptions o;
         o.store_path = fs::absolute(path).string();
         o.program = self_program();
         o.work_dir = o.store_path + ".studies/" + spec.name;
-        o.threads = threads > 0 ? threads : std::max(1, cores() / jobs);
+        o.threads = threads > 0 ? threads : slurm ? std::max(1, cpus_per_task) : std::max(1, cores() / jobs);
         o.quiet = quiet;
         o.interactive = ::isatty(STDERR_FILENO) != 0;
-        if (jobs * o.threads > cores())
+        if (!slurm && jobs * o.threads > cores())
             std::fprintf(stderr,
                          "warning: --jobs %d x %d threads = %d threads on %d cores: runs will slow each other\n", jobs,
                          o.threads, jobs * o.threads, cores());
         if (!quiet)
             std::fprintf(stderr, "study \"%s\": %zu points x %zu seeds = %zu runs; %d at once, %d threads each; %s\n",
-                         spec.name.c_str(), spec.points.size(), spec.seeds.size(), spec.run_count(), jobs, o.threads,
+                         spec.name.c_str(), spec.points.size(), spec.seeds.size(), spec.run_count(), at_once, o.threads,
                          path.c_str());
-        LocalBackend backend(jobs);
+        std::unique_ptr<JobBackend> backend;
+        if (slurm) {
+            SlurmOptions so;
+            so.partition = partition;
+            so.time_limit = time_limit;
+            so.cpus_per_task = cpus_per_task > 0 ? cpus_per_task : o.threads;
+            so.gres = gres;
+            so.extra_args = sbatch_args;
+            backend = std::make_unique<SlurmBackend>(so, at_once);
+        } else {
+            backend = std::make_unique<LocalBackend>(jobs);
+        }
         g_study_signal.store(0);
         std::signal(SIGINT, on_study_signal);
         std::signal(SIGTERM, on_study_signal);
-        const int code = execute_study(spec, store, backend, o, g_study_signal);
+        const int code = execute_study(spec, store, *backend, o, g_study_signal);
         std::signal(SIGINT, SIG_DFL);
         std::signal(SIGTERM, SIG_DFL);
         const int64_t id = *store.find_study(spec.name);
@@ -241,6 +256,9 @@ int StudyCommands::run() {
         if (row.job.rfind("local:" + this_host() + ":", 0) == 0) {
             const pid_t pid = pid_t(std::stoll(row.job.substr(row.job.rfind(':') + 1)));
             if (pid > 0 && ::kill(pid, SIGTERM) == 0) ++stopped;
+        } else if (row.job.rfind("slurm:", 0) == 0) {
+            SlurmClient({}).cancel({row.job.substr(6)});
+            ++stopped;
         }
         row.state = StudyState::Cancelled;
         row.job.clear();

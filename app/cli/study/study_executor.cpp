@@ -6,6 +6,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <deque>
@@ -13,6 +14,7 @@
 #include <fstream>
 #include <map>
 #include <thread>
+#include <utility>
 
 #include "ft/config/config_json.h"
 #include "ft/train/run_plan.h"
@@ -67,6 +69,8 @@ struct Task {
 struct Active {
     Task task;
     std::string job, id_file, log;
+    std::string job_store;     // own-store backends: the store file the job writes, imported when it ends
+    bool cancel_sent = false;  // once: a second SIGTERM would also cut short the run's final evaluation
 };
 
 class Executor {
@@ -99,7 +103,10 @@ private:
     std::string stem(const StudyRunRecord& r) const {
         return (fs::path(o_.work_dir) / ("p" + std::to_string(r.point) + "-s" + std::to_string(r.seed))).string();
     }
+    // Files of one attempt: its config, run-id file, job store and checkpoints ("p3-s2.a1.json", ...).
+    std::string attempt_stem(const StudyRunRecord& r) const { return stem(r) + ".a" + std::to_string(r.attempts); }
     void save(const StudyRunRecord& r) { store_.update_study_run(study_, r); }
+    std::optional<int64_t> import_job_store(StudyRunRecord& r, const std::string& job_store);
     void link(StudyRunRecord& r, int64_t run) {
         if (r.run == run) return;
         r.run = run;
@@ -126,9 +133,28 @@ void Executor::plan() {
     for (size_t i = 0; i < record_.runs.size(); ++i) {
         auto& r = record_.runs[i];
         const double weight = weight_of_point_[r.point];
-        // A run an earlier executor started but did not live to link: its run-id file says which run it is.
-        if (!r.run)
-            if (auto id = read_run_id(stem(r) + ".run-id"); id && store_.find_run(*id)) link(r, *id);
+        // A job an earlier executor started and a Slurm job still running: followed again, not started twice.
+        if (r.state == StudyState::Running && !r.job.empty() && backend_.adopt(r.job)) {
+            total_weight_ += weight;
+            Active a;
+            a.task = {i, false, weight};
+            a.job = r.job;
+            a.log = stem(r) + ".log";
+            a.job_store = attempt_stem(r) + ".sqlite";
+            active_.push_back(std::move(a));
+            continue;
+        }
+        // A run an earlier executor started but did not live to link: its run-id file (or, for jobs with a store
+        // of their own, that store) says which run it is.
+        if (r.attempts > 0 && r.state != StudyState::Finished && backend_.own_store()) {
+            // Its job ended without this executor importing it (killed, or stopped by `study cancel`).
+            if (fs::exists(attempt_stem(r) + ".sqlite") && (!r.run || r.state != StudyState::Pending))
+                import_job_store(r, attempt_stem(r) + ".sqlite");
+        } else if (!r.run && r.attempts > 0) {
+            if (auto id = read_run_id(attempt_stem(r) + ".run-id"); id && store_.find_run(*id)) {
+                link(r, *id);
+            }
+        }
         std::optional<RunRecord> run = r.run ? store_.find_run(*r.run) : std::nullopt;
         if (run && run->status == RunStatus::Finished) {
             if (r.state != StudyState::Finished) {
@@ -139,37 +165,58 @@ void Executor::plan() {
             ++skipped_finished_;
             continue;
         }
-        if (r.state == StudyState::Failed && r.attempts > o_.retries) {
-            ++failed_;  // reported, not retried again
-            continue;
-        }
         total_weight_ += weight;
         const bool resumable = run && (run->status == RunStatus::Cancelled || run->status == RunStatus::Interrupted) &&
                                !run->checkpoint_dir.empty() && fs::exists(run->checkpoint_dir);
         queue_.push_back({i, resumable, weight});
     }
+    // Seed by seed: every point gets its first result before any gets its third, so a study read part-way (or
+    // stopped) compares all its points.
+    auto seed_rank = [&](const Task& t) {
+        const int64_t seed = record_.runs[t.row].seed;
+        return std::find(spec_.seeds.begin(), spec_.seeds.end(), seed) - spec_.seeds.begin();
+    };
+    std::stable_sort(queue_.begin(), queue_.end(),
+                     [&](const Task& a, const Task& b) { return seed_rank(a) < seed_rank(b); });
 }
 
 void Executor::start(const Task& t) {
     auto& r = row(t);
+    const bool own = backend_.own_store();
     Active a;
     a.task = t;
     a.log = stem(r) + ".log";
     JobSpec job;
     job.name = spec_.name + "/p" + std::to_string(r.point) + "-s" + std::to_string(r.seed);
     job.log_path = a.log;
-    if (t.resume) {
+    if (t.resume && own) {
+        // The job's own store still holds the stopped run; the resumed job goes on writing it.
+        a.job_store = attempt_stem(r) + ".sqlite";
+        const auto job_run = read_run_id(attempt_stem(r) + ".run-id");
+        if (!job_run) throw std::runtime_error(attempt_stem(r) + ".run-id: no run id to resume");
+        job.argv = {o_.program, "resume", std::to_string(*job_run), "--db", a.job_store, "-q"};
+    } else if (t.resume) {
         job.argv = {o_.program, "resume", std::to_string(*r.run), "--db", o_.store_path, "-q"};
     } else {
+        ++r.attempts;
         auto config = study_run_config_json(spec_, size_t(r.point), r.seed);
         config["threads"] = o_.threads;
-        const std::string config_path = stem(r) + ".json";
+        const std::string config_path = attempt_stem(r) + ".json";
         std::ofstream(config_path) << config.dump(2) << "\n";
-        a.id_file = stem(r) + ".run-id";
+        a.id_file = attempt_stem(r) + ".run-id";
         fs::remove(a.id_file);
-        job.argv = {o_.program, "train", config_path, "--db", o_.store_path, "-q", "--run-id-file", a.id_file};
-        ++r.attempts;
-        r.run.reset();
+        if (own) {
+            a.job_store = attempt_stem(r) + ".sqlite";
+            fs::remove(a.job_store);
+            job.argv = {o_.program,         "train",
+                        config_path,        "--db",
+                        a.job_store,        "-q",
+                        "--run-id-file",    a.id_file,
+                        "--checkpoint-dir", attempt_stem(r) + ".checkpoints"};
+        } else {
+            job.argv = {o_.program, "train", config_path, "--db", o_.store_path, "-q", "--run-id-file", a.id_file};
+            r.run.reset();
+        }
     }
     a.job = backend_.start(job);
     r.state = StudyState::Running;
@@ -179,14 +226,41 @@ void Executor::start(const Task& t) {
     say("started " + record_.points[point_index(r.point)].label + ", seed " + std::to_string(r.seed) +
         (t.resume         ? " (resumed)"
          : r.attempts > 1 ? " (retry " + std::to_string(r.attempts - 1) + ")"
-                          : ""));
+                          : "") +
+        (own ? " as " + a.job : ""));
     active_.push_back(std::move(a));
+}
+
+std::optional<int64_t> Executor::import_job_store(StudyRunRecord& r, const std::string& job_store) {
+    // The job's store is the run's whole record: an earlier import of it (a stopped attempt) is replaced.
+    const auto ids = store_.import_from(job_store, true);
+    if (ids.empty()) return std::nullopt;
+    const int64_t id = ids.back();
+    if (r.run && *r.run != id && store_.find_run(*r.run)) {
+        store_.trash(*r.run);
+        store_.purge(*r.run);
+    }
+    r.run.reset();
+    link(r, id);
+    return id;
 }
 
 void Executor::finish(Active& a, const JobEnd& end) {
     auto& r = row(a.task);
-    if (!a.id_file.empty())
+    std::string import_error;
+    if (!a.job_store.empty()) {
+        if (fs::exists(a.job_store)) {
+            try {
+                import_job_store(r, a.job_store);
+            } catch (const std::exception& e) {
+                import_error = std::string("its store could not be imported: ") + e.what();
+            }
+        } else {
+            import_error = "the job wrote no store (" + a.job_store + ")";
+        }
+    } else if (!a.id_file.empty()) {
         if (auto id = read_run_id(a.id_file)) link(r, *id);
+    }
     const std::optional<RunRecord> run = r.run ? store_.find_run(*r.run) : std::nullopt;
     const std::string& label = record_.points[point_index(r.point)].label;
     r.job.clear();
@@ -203,19 +277,21 @@ void Executor::finish(Active& a, const JobEnd& end) {
         save(r);
         return;
     }
-    std::string why = run && !run->message.empty() ? run->message : last_line(a.log);
+    std::string why = !import_error.empty()          ? import_error
+                      : run && !run->message.empty() ? run->message
+                                                     : last_line(a.log);
     if (why.empty()) why = end.detail;
     r.message = why + " (" + end.detail + "; log: " + a.log + ")";
     const bool can_resume = run && (run->status == RunStatus::Cancelled || run->status == RunStatus::Interrupted) &&
                             !run->checkpoint_dir.empty();
-    if (r.attempts <= o_.retries) {
+    if (a.task.restarts < o_.retries) {
         // Once more: from its checkpoint when the run stopped part-way (killed, preempted), else from the start.
         r.state = StudyState::Pending;
         save(r);
         say("failed " + label + ", seed " + std::to_string(r.seed) + ": " + why + "; trying once more");
         Task again = a.task;
         again.resume = can_resume;
-        if (can_resume) ++r.attempts;
+        ++again.restarts;
         queue_.push_back(again);
         return;
     }
@@ -228,8 +304,18 @@ void Executor::finish(Active& a, const JobEnd& end) {
 
 double Executor::running_fraction(const Active& a) const {
     const auto& r = record_.runs[a.task.row];
-    if (!r.run) return 0;
-    const auto run = store_.find_run(*r.run);
+    std::optional<RunRecord> run;
+    if (!a.job_store.empty()) {
+        try {
+            if (!fs::exists(a.job_store)) return 0;
+            const auto runs = RunStore::open(a.job_store, StoreMode::ReadOnly).list_runs();
+            if (!runs.empty()) run = runs.back();
+        } catch (const std::exception&) {
+            return 0;  // a store its job is creating right now
+        }
+    } else if (r.run) {
+        run = store_.find_run(*r.run);
+    }
     if (!run || run->total_steps <= 0) return 0;
     return std::clamp(double(run->last_step) / double(run->total_steps), 0.0, 1.0);
 }
@@ -273,7 +359,8 @@ int Executor::run(const std::atomic<int>& stop_signal) {
             if (store_.get_study(study_).cancel_requested) stopping_ = cancelled_by_user = true;
         }
         if (stopping_) {
-            for (const auto& a : active_) backend_.cancel(a.job);
+            for (auto& a : active_)
+                if (!std::exchange(a.cancel_sent, true)) backend_.cancel(a.job);
             queue_.clear();
         }
         while (!stopping_ && !queue_.empty() && int(active_.size()) < backend_.capacity()) {
@@ -293,7 +380,7 @@ int Executor::run(const std::atomic<int>& stop_signal) {
         for (size_t i = 0; i < active_.size();) {
             auto& a = active_[i];
             auto& r = row(a.task);
-            if (!r.run && !a.id_file.empty())
+            if (!r.run && !a.id_file.empty() && a.job_store.empty())
                 if (auto id = read_run_id(a.id_file)) link(r, *id);
             if (auto end = backend_.poll(a.job)) {
                 finish(a, *end);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Executing a study: every (point, seed) that is not finished becomes a job on a backend (local processes or
 // Slurm), and the store's study rows follow what happens to it. Resumable by running it again: finished runs are
-// skipped, cancelled or interrupted ones resumed from their checkpoint, failed ones retried once and then reported
-// without stopping the rest.
+// skipped, cancelled or interrupted ones resumed from their checkpoint. A run that fails is started once more
+// (from its checkpoint when it has one) and then reported without stopping the rest; running the study again
+// tries its failed runs again.
 #pragma once
 
 #include <atomic>

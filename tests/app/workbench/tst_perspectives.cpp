@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The window by task: each perspective shows its views; a user's arrangement of a perspective is kept when
 // switching and across windows, Reset brings the default back, and a layout saved by another layout version is
-// ignored; focusing a view fills the window and restores it; Ctrl+1..6 switch; teaching mode is the Teach
+// ignored; focusing a view fills the window and restores it; Ctrl+1..7 switch; teaching mode is the Teach
 // perspective. Also: where the window opens on screens of several sizes, and the experiment form following the run
 // on screen (a stored run's own settings, read-only, with "Edit as new experiment").
 #include <QAction>
@@ -54,6 +54,7 @@ private slots:
             {"calibration", "diversity"},
             {"calibration", "curves", "runs"},
             {"curves", "mask"},  // Teach on Fashion-MNIST: no decision boundary
+            {"runs", "study"},
         };
         for (const auto& info : perspectives()) {
             w->setPerspective(info.id);
