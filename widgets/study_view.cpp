@@ -4,6 +4,8 @@
 #include <qcustomplot.h>
 #include <QComboBox>
 #include <QEvent>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
@@ -75,6 +77,8 @@ StudyView::StudyView(QWidget* parent) : QWidget(parent) {
     axisBox_->setObjectName(QStringLiteral("studyAxis"));
     runButton_ = new QPushButton(tr("Run a study…"), this);
     runButton_->setToolTip(tr("Run a study file (a grid over settings and seeds) with the local executor"));
+    exportButton_ = new QPushButton(tr("Export…"), this);
+    exportButton_->setToolTip(tr("Save the chart (PNG, SVG, PDF) or its data (CSV)"));
     status_ = new QLabel(this);
     status_->setObjectName(QStringLiteral("studyStatus"));
     status_->setProperty(kNoExportProperty, true);
@@ -83,6 +87,7 @@ StudyView::StudyView(QWidget* parent) : QWidget(parent) {
     bar->add(tr("Metric"), metricBox_);
     bar->add(tr("against"), axisBox_);
     bar->add(runButton_);
+    bar->add(exportButton_);
 
     plot_ = newPlot(this, QStringLiteral("study"));
     plot_->setAutoAddPlottableToLegend(false);
@@ -108,20 +113,27 @@ StudyView::StudyView(QWidget* parent) : QWidget(parent) {
         if (!syncing_ && i >= 0) setAxis(axisBox_->itemData(i).toString());
     });
     connect(runButton_, &QPushButton::clicked, this, &StudyView::runStudyRequested);
+    connect(exportButton_, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export the study chart"), study_ + ".svg",
+                                                          tr("Figures and data (*.svg *.pdf *.png *.csv)"));
+        if (path.isEmpty()) return;
+        QString error;
+        if (!exportTo(path, QSize(900, 600), &error)) status_->setText(error);
+    });
     rebuild();
 }
 
 void StudyView::setStudies(std::vector<ft::StudyResults> studies) {
     studies_ = std::move(studies);
     if (!current() && !studies_.empty()) study_ = QString::fromStdString(studies_.back().study.name);
-    if (!axes().contains(axis_)) axis_ = kFlopsAxis;
+    pickAxis();
     rebuild();
 }
 
 void StudyView::setStudy(const QString& name) {
     if (name == study_) return;
     study_ = name;
-    if (!axes().contains(axis_)) axis_ = kFlopsAxis;
+    pickAxis();
     rebuild();
 }
 
@@ -131,8 +143,28 @@ void StudyView::setMetric(const QString& key) {
     rebuild();
 }
 
+void StudyView::pickAxis() {
+    const QStringList offered = axes();
+    if (axisChosen_ && offered.contains(axis_)) return;
+    axis_ = kFlopsAxis;
+    const ft::StudyResults* s = current();
+    if (!s) return;
+    // A setting every point sweeps (a grid axis); a setting only some points change says little as an axis.
+    for (int i = 1; i < offered.size(); ++i) {
+        const std::string key = offered[i].toStdString();
+        if (std::all_of(s->points.begin(), s->points.end(), [&](const auto& p) {
+                return p.point.settings.contains(key) && p.point.settings[key].is_number();
+            })) {
+            axis_ = offered[i];
+            return;
+        }
+    }
+}
+
 void StudyView::setAxis(const QString& key) {
-    if (key == axis_ || !axes().contains(key)) return;
+    if (!axes().contains(key)) return;
+    axisChosen_ = true;
+    if (key == axis_) return;
     axis_ = key;
     rebuild();
 }
@@ -308,6 +340,16 @@ QString StudyView::csvText() const {
                        QString::number(it->second.std, 'g', 17), QString::number(it->second.n)});
     }
     return out;
+}
+
+bool StudyView::exportTo(const QString& path, QSize size, QString* error) {
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix == QLatin1String("csv")) return writeTextFile(path, csvText(), error);
+    if (suffix != QLatin1String("png") && suffix != QLatin1String("svg") && suffix != QLatin1String("pdf")) {
+        if (error) *error = tr("%1: unknown format \"%2\"; use .png, .svg, .pdf or .csv").arg(path, suffix);
+        return false;
+    }
+    return exportFigure(this, path, size, error);
 }
 
 void StudyView::resizeEvent(QResizeEvent* event) {

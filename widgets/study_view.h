@@ -30,7 +30,9 @@ public:
     void setStudies(std::vector<ft::StudyResults> studies);
     void setStudy(const QString& name);
     void setMetric(const QString& key);  // a study metric key ("accuracy", "nll", ...)
-    void setAxis(const QString& key);    // kFlopsAxis or a swept setting ("sparse.density")
+    // kFlopsAxis or a swept setting ("sparse.density"). Until one is set, a study is drawn against the first
+    // numeric setting that all its points sweep (a grid axis), or the FLOPs when there is none.
+    void setAxis(const QString& key);
     static inline const QString kFlopsAxis = QStringLiteral("train_flops");
 
     QString study() const { return study_; }
@@ -44,6 +46,9 @@ public:
     QCustomPlot* plot() const { return plot_; }
     QTableWidget* table() const { return table_; }
     QString csvText() const;
+    // The figure (.png, .svg, .pdf: `size` in pixels or points) or the data (.csv) by the file's suffix; false with
+    // a message naming the file.
+    bool exportTo(const QString& path, QSize size, QString* error);
 
 signals:
     // The "Run a study…" button: the window picks a file and starts it.
@@ -65,12 +70,15 @@ private:
     QComboBox* metricBox_ = nullptr;
     QComboBox* axisBox_ = nullptr;
     QPushButton* runButton_ = nullptr;
+    QPushButton* exportButton_ = nullptr;
     QLabel* status_ = nullptr;
     QCustomPlot* plot_ = nullptr;
     QCPAxisRect* rect_ = nullptr;
     QTableWidget* table_ = nullptr;
     std::vector<std::pair<QString, std::pair<QCPGraph*, QCPErrorBars*>>> series_;
     bool syncing_ = false;
+    bool axisChosen_ = false;  // by the user; until then a study's first swept setting, else the FLOPs
+    void pickAxis();
 };
 
 }  // namespace ftw

@@ -271,6 +271,23 @@ StudySpec parse_study(const json& j, const std::string& source, const std::strin
     return spec;
 }
 
+namespace detail {
+const std::vector<std::pair<std::string, std::string>>& embedded_studies();
+}
+
+std::vector<std::string> shipped_study_names() {
+    std::vector<std::string> names;
+    for (const auto& [name, text] : detail::embedded_studies()) names.push_back(name);
+    return names;
+}
+
+StudySpec load_study(const std::string& file_or_name, std::vector<std::string>* warnings) {
+    if (!std::filesystem::exists(file_or_name))
+        for (const auto& [name, text] : detail::embedded_studies())
+            if (name == file_or_name) return parse_study(json::parse(text), "study " + name, "", warnings);
+    return read_study_file(file_or_name, warnings);
+}
+
 StudySpec read_study_file(const std::string& path, std::vector<std::string>* warnings) {
     const json j = read_json_file(path);
     const std::string dir = std::filesystem::absolute(path).parent_path().string();

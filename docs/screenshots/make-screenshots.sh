@@ -26,6 +26,13 @@ store="$tmp/runs.sqlite"
        --set eval.corruptions=none --set eval.ood_sets=none --db "$store" -q >/dev/null
 "$cli" train spirals-teach --db "$store" -q >/dev/null
 fashion=1 spirals=2
+# A small study for the Study perspective: two methods at three densities, two seeds each.
+cat > "$tmp/study.json" <<'JSON'
+{"name": "spirals-sweep", "base": "spirals-teach",
+ "set": {"train.epochs": 60, "edst.explore_epochs": 30, "ensemble.members": 2},
+ "grid": {"sparse.density": [0.05, 0.1, 0.2], "method": ["edst", "dst-ensemble"]}, "seeds": [1, 2]}
+JSON
+"$cli" study run "$tmp/study.json" --db "$store" --jobs 2 -q >/dev/null
 
 shoot() {  # shoot SIZE RUN PERSPECTIVE OUT [extra workbench args]
   local size=$1 run=$2 perspective=$3 out=$4
@@ -51,6 +58,7 @@ for size in 1366x768 1920x1080; do
     shoot "$size" "$fashion" "$p" "$here/$p-$size.png"
   done
   shoot "$size" "$spirals" teach "$here/teach-$size.png"
+  shoot "$size" "$fashion" study "$here/study-$size.png"
   shoot "$size" "$fashion" watch "$here/focus-mask-$size.png" --focus mask
   kill "$xvfb_pid"
   wait "$xvfb_pid" 2>/dev/null || true

@@ -49,7 +49,7 @@ _freetickets() {
         [[ "$w" == -* ]] && break
         case "${#path[@]}:${path[0]:-}" in
             0:) path+=("$w") ;;
-            1:runs | 1:presets) path+=("$w") ;;
+            1:runs | 1:presets | 1:study) path+=("$w") ;;
         esac
     done
 
@@ -90,6 +90,10 @@ _freetickets() {
             _freetickets_reply "$cur" table csv markdown
             return
             ;;
+        --executor)
+            _freetickets_reply "$cur" local slurm
+            return
+            ;;
         --device)
             _freetickets_reply "$cur" cpu cuda cuda:0 cuda:1
             return
@@ -103,7 +107,7 @@ _freetickets() {
     fi
     case "${path[*]}" in
         "")
-            _freetickets_reply "$cur" train resume presets settings bench runs eval compare export
+            _freetickets_reply "$cur" train resume presets settings bench runs eval compare export study
             ;;
         train)
             mapfile -t candidates < <(_freetickets_ask presets list --names)
@@ -120,6 +124,14 @@ _freetickets() {
             ;;
         runs)
             _freetickets_reply "$cur" list show diff export delete restore purge tag note import
+            ;;
+        study)
+            _freetickets_reply "$cur" run list show export cancel delete
+            ;;
+        "study run")
+            _freetickets_reply "$cur" fashion-claims
+            local f
+            while read -r f; do COMPREPLY+=("$f"); done < <(compgen -f -X '!*.json' -- "$cur"; compgen -d -- "$cur")
             ;;
         "runs import" | compare)
             mapfile -t COMPREPLY < <(compgen -f -- "$cur")

@@ -71,7 +71,8 @@ private slots:
     void theFlopsAxisGroupsByMethod() {
         StudyView v;
         v.setStudies({sweep()});
-        QCOMPARE(v.axis(), StudyView::kFlopsAxis);
+        QCOMPARE(v.axis(), QStringLiteral("sparse.density"));  // a study is drawn against what it sweeps
+        v.setAxis(StudyView::kFlopsAxis);
         QCOMPARE(v.seriesNames(), (QStringList{QStringLiteral("edst"), QStringLiteral("dst-ensemble")}));
         QCPGraph* g = v.seriesGraph(QStringLiteral("dst-ensemble"));
         QCOMPARE(g->dataCount(), 3);
@@ -97,6 +98,24 @@ private slots:
         const QString csv = v.csvText();
         QVERIFY(csv.startsWith(QStringLiteral("series,point,sparse.density,nll_mean,nll_std,n\n")));
         QCOMPARE(csv.count(QLatin1Char('\n')), 7);
+    }
+
+    void exportsFigureAndData() {
+        StudyView v;
+        v.resize(700, 500);
+        v.setStudies({sweep()});
+        QTemporaryDir dir;
+        QString error;
+        QVERIFY2(v.exportTo(dir.filePath(QStringLiteral("s.svg")), QSize(600, 400), &error), qPrintable(error));
+        QFile svg(dir.filePath(QStringLiteral("s.svg")));
+        QVERIFY(svg.open(QIODevice::ReadOnly));
+        QVERIFY(svg.readAll().contains("<svg"));
+        QVERIFY2(v.exportTo(dir.filePath(QStringLiteral("s.csv")), QSize(), &error), qPrintable(error));
+        QFile csv(dir.filePath(QStringLiteral("s.csv")));
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        QCOMPARE(QString::fromUtf8(csv.readAll()), v.csvText());
+        QVERIFY(!v.exportTo(dir.filePath(QStringLiteral("s.bmp")), QSize(600, 400), &error));
+        QVERIFY(error.contains(QStringLiteral("s.bmp")));
     }
 
     void noStudiesSaysHowToStartOne() {

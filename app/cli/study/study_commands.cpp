@@ -79,7 +79,8 @@ std::unique_ptr<StudyCommands> add_study_commands(CLI::App& app) {
 
     c->run_ =
         c->study->add_subcommand("run", "Run a study file (again: finished runs are skipped, stopped ones resumed)");
-    c->run_->add_option("file", c->file, "The study file (JSON: name, base, grid or points, seeds)")->required();
+    c->run_->add_option("file", c->file, "A study file (JSON: name, base, grid or points, seeds), or a shipped study")
+        ->required();
     c->run_->add_option("--executor", c->executor, "local (worker processes here) or slurm")
         ->capture_default_str()
         ->check(CLI::IsMember({"local", "slurm"}));
@@ -130,7 +131,7 @@ std::unique_ptr<StudyCommands> add_study_commands(CLI::App& app) {
 int StudyCommands::run() {
     if (run_->parsed()) {
         std::vector<std::string> warnings;
-        const StudySpec spec = read_study_file(file, &warnings);
+        const StudySpec spec = load_study(file, &warnings);
         for (const auto& w : warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
         const std::string path = store_path_or_default(db, true);
         RunStore store = RunStore::open(path, StoreMode::ReadWrite);

@@ -2,6 +2,8 @@
 // Study files: grid expansion, labels, seeds, and the errors a bad file gets.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "ft/config/config_json.h"
 #include "ft/study/study_spec.h"
 
@@ -116,6 +118,16 @@ TEST(StudySpec, AHugeGridIsRefused) {
     const std::string e = error_of(R"({"name": "x", "base": "spirals-teach", "grid": {"train.epochs": [)" + values +
                                    R"(], "train.batch_size": [)" + values + R"(]}, "seeds": [1]})");
     EXPECT_NE(e.find("at most 10000 runs"), std::string::npos) << e;
+}
+
+TEST(StudySpec, TheShippedClaimsStudyLoadsByName) {
+    const auto names = shipped_study_names();
+    EXPECT_NE(std::find(names.begin(), names.end(), "fashion-claims"), names.end());
+    const auto s = load_study("fashion-claims");
+    ASSERT_EQ(s.points.size(), 5u);
+    EXPECT_EQ(s.run_count(), 15u);
+    EXPECT_EQ(study_run_config(s, 1, 2).train.epochs, 18);  // dense at 18 epochs
+    EXPECT_EQ(s.points[4].method, Method::Edst);
 }
 
 TEST(StudySpec, WarningsNameThePoint) {

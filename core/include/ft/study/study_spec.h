@@ -42,6 +42,10 @@ inline constexpr size_t kMaxStudyRuns = 10000;
 StudySpec parse_study(const nlohmann::json& json, const std::string& source, const std::string& base_dir,
                       std::vector<std::string>* warnings = nullptr);
 StudySpec read_study_file(const std::string& path, std::vector<std::string>* warnings = nullptr);
+// The studies shipped with the program (resources/studies), by name.
+std::vector<std::string> shipped_study_names();
+// A study file's path, or the name of a shipped study (when no such file exists).
+StudySpec load_study(const std::string& file_or_name, std::vector<std::string>* warnings = nullptr);
 
 // The full config JSON of `point` trained with study seed `seed`: base, then the point's settings, then
 // run.name "<study>/<label>/seed <seed>" and ensemble.seeds = {seed, seed + 1000, seed + 2000, ...} (one per
