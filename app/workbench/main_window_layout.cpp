@@ -22,6 +22,7 @@
 #include "mask_view.h"
 #include "run_browser.h"
 #include "study_panel.h"
+#include "study_view.h"
 #include "workbench_settings.h"
 
 namespace ftw {
@@ -154,7 +155,8 @@ bool MainWindow::eventFilter(QObject* watched, QEvent* event) {
 }
 
 QStringList MainWindow::viewNames() const {
-    return viewOrder_ + QStringList{QStringLiteral("experiment"), QStringLiteral("runs"), QStringLiteral("log")};
+    return viewOrder_ + QStringList{QStringLiteral("experiment"), QStringLiteral("runs"), QStringLiteral("log"),
+                                    QStringLiteral("study")};
 }
 
 RunView* MainWindow::runView(const QString& name) const { return views_.value(name); }

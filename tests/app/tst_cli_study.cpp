@@ -117,7 +117,9 @@ TEST(CliStudy, AStoppedStudyResumesSkippingFinishedRuns) {
         ASSERT_TRUE(r.run.has_value());
         EXPECT_EQ(store.get_run(*r.run).status, ft::RunStatus::Finished);
         const auto& old = rows[{r.point, r.seed}];
-        if (old.state == ft::StudyState::Finished) EXPECT_EQ(old.run, r.run);  // skipped, not retrained
+        if (old.state == ft::StudyState::Finished) {
+            EXPECT_EQ(old.run, r.run);  // skipped, not retrained
+        }
         if (old.state == ft::StudyState::Cancelled && old.run) {
             EXPECT_EQ(old.run, r.run);  // the same run, resumed from its checkpoint
             EXPECT_EQ(r.attempts, old.attempts);
@@ -156,7 +158,9 @@ TEST(CliStudy, StudyCancelStopsTheExecutorAndItsRuns) {
     const auto store = ft::RunStore::open(dir.file("runs.sqlite"), ft::StoreMode::ReadOnly);
     for (const auto& r : s.runs) {
         EXPECT_EQ(r.state, ft::StudyState::Cancelled);
-        if (r.run) EXPECT_EQ(store.get_run(*r.run).status, ft::RunStatus::Cancelled);  // checkpointed, resumable
+        if (r.run) {
+            EXPECT_EQ(store.get_run(*r.run).status, ft::RunStatus::Cancelled);  // checkpointed, resumable
+        }
     }
 }
 

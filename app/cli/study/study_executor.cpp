@@ -64,6 +64,7 @@ struct Task {
     size_t row = 0;  // index in the study's rows
     bool resume = false;
     double weight = 1;  // epochs it trains in all: the progress bar's unit
+    int restarts = 0;   // times this execution started it again after it failed
 };
 
 struct Active {

@@ -64,7 +64,7 @@ TEST(StudyResults, FinishedRunsAreAveragedAndTheOthersCounted) {
         "s", json::object(), {{0, "a", "edst", json::object()}, {1, "b", "dense", json::object()}}, {1, 2, 3});
     auto run = [&](const json& s, RunStatus status) {
         NewRun r;
-        r.name = "r";
+        r.name = "study run";
         r.seeds = {1};
         const int64_t run = store.create_run(r);
         if (!s.is_null()) store.set_summary(run, s);

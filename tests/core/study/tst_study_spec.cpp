@@ -114,7 +114,10 @@ TEST(StudySpec, NameBaseAndDuplicatesAreChecked) {
 
 TEST(StudySpec, AHugeGridIsRefused) {
     std::string values;
-    for (int i = 1; i <= 101; ++i) values += (i > 1 ? "," : "") + std::to_string(i * 10);
+    for (int i = 1; i <= 101; ++i) {
+        if (i > 1) values += ',';
+        values += std::to_string(i * 10);
+    }
     const std::string e = error_of(R"({"name": "x", "base": "spirals-teach", "grid": {"train.epochs": [)" + values +
                                    R"(], "train.batch_size": [)" + values + R"(]}, "seeds": [1]})");
     EXPECT_NE(e.find("at most 10000 runs"), std::string::npos) << e;
