@@ -238,14 +238,20 @@ void StudyView::rebuild() {
     plot_->plotLayout()->clear();
     rect_ = new QCPAxisRect(plot_);
     plot_->plotLayout()->addElement(0, 0, rect_);
-    // The legend gets a column of its own beside the chart, so it never covers a point.
+    // The legend gets a column of its own beside the chart, so it never covers a point; at the column's top (an
+    // empty cell below takes the rest of its height).
+    auto* side = new QCPLayoutGrid;
+    plot_->plotLayout()->addElement(0, 1, side);
+    plot_->plotLayout()->setColumnStretchFactor(1, 0.001);
     auto* legend = new QCPLegend;
-    plot_->plotLayout()->addElement(0, 1, legend);
+    side->addElement(0, 0, legend);
+    side->addElement(1, 0, new QCPLayoutElement(plot_));
+    side->setRowStretchFactor(0, 0.001);
+    side->setRowStretchFactor(1, 1);
     legend->setLayer(QStringLiteral("legend"));
     legend->setMargins(QMargins(4, 2, 4, 2));
-    plot_->plotLayout()->setColumnStretchFactor(1, 0.001);
     plot_->legend = legend;
-    plot->manageLegend(legend, plot_->plotLayout(), 0, 1, false, 0.9);
+    plot->manageLegend(legend, side, 0, 0, false, 0.9);
     QCPAxis* x = rect_->axis(QCPAxis::atBottom);
     QCPAxis* y = rect_->axis(QCPAxis::atLeft);
     x->setLabel(axisTitle(axis_));

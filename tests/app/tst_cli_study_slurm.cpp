@@ -65,13 +65,16 @@ TEST(CliStudySlurm, CancelStopsTheJobsAndTheNextRunResumesThem) {
     // Cancel once every job trains (its own store exists and holds a step).
     ASSERT_TRUE(wait_for([&] {
         int training = 0;
-        for (const auto& e : fs::recursive_directory_iterator(dir.file("runs.sqlite.studies"),
-                                                              fs::directory_options::skip_permission_denied)) {
-            if (e.path().extension() != ".sqlite") continue;
+        std::error_code ec;
+        for (fs::recursive_directory_iterator it(dir.file("runs.sqlite.studies"), ec), end; !ec && it != end;
+             it.increment(ec)) {
+            if (it->path().extension() != ".sqlite") continue;
             try {
-                const auto runs = ft::RunStore::open(e.path().string(), ft::StoreMode::ReadOnly).list_runs();
+                const auto runs = ft::RunStore::open(it->path().string(), ft::StoreMode::ReadOnly).list_runs();
                 training += !runs.empty() && runs.front().last_step > 0;
-            } catch (const std::exception&) {}
+            } catch (const std::exception&) {
+                // A store its job is creating right now.
+            }
         }
         return training == 2;
     }));
