@@ -303,22 +303,31 @@ void Executor::finish(Active& a, const JobEnd& end) {
     say("FAILED " + label + ", seed " + std::to_string(r.seed) + ": " + r.message);
 }
 
+// Steps done over the run's whole plan: one "loss" point per step of each training run (the members of an ensemble
+// count their steps from 0 each, so the highest step alone says how far the current member is, not the run).
+double plan_fraction(const RunStore& store, const RunRecord& run) {
+    if (run.total_steps <= 0) return 0;
+    int64_t done = 0;
+    for (const auto& k : store.metric_keys(run.id))
+        if (k.key == "loss") done += k.count;
+    return std::clamp(double(done) / double(run.total_steps), 0.0, 1.0);
+}
+
 double Executor::running_fraction(const Active& a) const {
     const auto& r = record_.runs[a.task.row];
-    std::optional<RunRecord> run;
-    if (!a.job_store.empty()) {
-        try {
+    try {
+        if (!a.job_store.empty()) {
             if (!fs::exists(a.job_store)) return 0;
-            const auto runs = RunStore::open(a.job_store, StoreMode::ReadOnly).list_runs();
-            if (!runs.empty()) run = runs.back();
-        } catch (const std::exception&) {
-            return 0;  // a store its job is creating right now
+            const auto job_store = RunStore::open(a.job_store, StoreMode::ReadOnly);
+            const auto runs = job_store.list_runs();
+            return runs.empty() ? 0 : plan_fraction(job_store, runs.back());
         }
-    } else if (r.run) {
-        run = store_.find_run(*r.run);
+        if (!r.run) return 0;
+        const auto run = store_.find_run(*r.run);
+        return run ? plan_fraction(store_, *run) : 0;
+    } catch (const std::exception&) {
+        return 0;  // a store its job is creating right now
     }
-    if (!run || run->total_steps <= 0) return 0;
-    return std::clamp(double(run->last_step) / double(run->total_steps), 0.0, 1.0);
 }
 
 void Executor::print_progress(Clock::time_point started, bool final_line) {
