@@ -32,6 +32,17 @@ packages=(
   clang-format-14 clang-tidy-14
 )
 
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+
+# A machine whose last package install was cut short (a session stopped mid-install) has packages left unpacked
+# or half-configured, and apt refuses every install until they are configured. Finish that first.
+if [ -n "$(dpkg --audit 2>/dev/null)" ]; then
+  echo "install-deps: finishing an interrupted package install (dpkg --configure -a)"
+  "${sudo_cmd[@]}" dpkg --configure -a
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
@@ -45,9 +56,6 @@ if [ ${#missing[@]} -eq 0 ]; then
 fi
 
 echo "install-deps: installing ${#missing[@]} missing packages: ${missing[*]}"
-sudo_cmd=()
-if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
-export DEBIAN_FRONTEND=noninteractive
 # Refresh the package lists only when they are missing or older than a day.
 if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mmin -1440 2>/dev/null | head -1)" ]; then
   "${sudo_cmd[@]}" apt-get update -q
