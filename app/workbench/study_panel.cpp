@@ -5,14 +5,16 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QInputDialog>
+#include <QPointer>
 #include <QProcess>
 #include <QStandardPaths>
-#include <QThread>
 #include <memory>
+#include <optional>
 
 #include "ft/study/study_results.h"
 #include "job_tracker.h"
+#include "study/slurm_client.h"
+#include "study_run_dialog.h"
 #include "study_view.h"
 
 namespace ftw {
@@ -24,6 +26,7 @@ StudyPanel::StudyPanel(std::function<QString()> storePath, bool interactive, QWi
     view_ = new StudyView(parent);
     view_->setObjectName(QStringLiteral("studyView"));
     jobs_ = new JobTracker(this);
+    slurmCheck_ = new JobTracker(this);
     timer_.setInterval(3000);
     connect(&timer_, &QTimer::timeout, this, [this] {
         if (view_->isVisible()) refresh();
@@ -59,7 +62,7 @@ QString StudyPanel::cliProgram() {
     return onPath;
 }
 
-bool StudyPanel::startStudy(const QString& file, int jobs, QString* error) {
+bool StudyPanel::startStudy(const StudyLaunch& launch, QString* error) {
     const QString program = cliProgram();
     if (program.isEmpty()) {
         if (error) *error = tr("cannot find the freetickets program (beside this one or on PATH) to run the study");
@@ -70,11 +73,13 @@ bool StudyPanel::startStudy(const QString& file, int jobs, QString* error) {
         if (error) *error = tr("open a run store first: the study's runs are recorded there");
         return false;
     }
-    const QString log = store + QStringLiteral(".study-") + QFileInfo(file).completeBaseName() + QStringLiteral(".log");
+    const auto args = studyRunArguments(launch, store, error);
+    if (!args) return false;
+    const QString log =
+        store + QStringLiteral(".study-") + QFileInfo(launch.study).completeBaseName() + QStringLiteral(".log");
     QProcess p;
     p.setProgram(program);
-    p.setArguments({QStringLiteral("study"), QStringLiteral("run"), file, QStringLiteral("--db"), store,
-                    QStringLiteral("--jobs"), QString::number(jobs)});
+    p.setArguments(*args);
     p.setStandardOutputFile(log);
     p.setStandardErrorFile(log);
     qint64 pid = 0;
@@ -82,11 +87,9 @@ bool StudyPanel::startStudy(const QString& file, int jobs, QString* error) {
         if (error) *error = tr("%1: cannot start: %2").arg(program, p.errorString());
         return false;
     }
-    emit message(tr("Study %1 started (process %2, %3 at once); its output: %4")
-                     .arg(QFileInfo(file).fileName())
-                     .arg(pid)
-                     .arg(jobs)
-                     .arg(log));
+    const QString where = launch.slurm ? tr("on the Slurm cluster") : tr("%n run(s) at once", nullptr, launch.jobs);
+    emit message(tr("Study %1 started (process %2, %3); its output: %4")
+                     .arg(QFileInfo(launch.study).fileName(), QString::number(pid), where, log));
     QTimer::singleShot(1500, this, &StudyPanel::refresh);
     return true;
 }
@@ -94,17 +97,21 @@ bool StudyPanel::startStudy(const QString& file, int jobs, QString* error) {
 void StudyPanel::chooseAndStart() {
     if (!interactive_) return;
     auto* parent = qobject_cast<QWidget*>(this->parent());
-    const QString file =
-        QFileDialog::getOpenFileName(parent, tr("Run a study"), QString(), tr("Study files (*.json);;All files (*)"));
-    if (file.isEmpty()) return;
-    const int cores = std::max(1, QThread::idealThreadCount());
-    bool ok = false;
-    const int jobs =
-        QInputDialog::getInt(parent, tr("Run a study"),
-                             tr("Runs at once (each gets %1 cores / runs threads):").arg(cores), 1, 1, cores, 1, &ok);
-    if (!ok) return;
-    QString error;
-    if (!startStudy(file, jobs, &error)) emit message(error);
+    QPointer<StudyRunDialog> dialog = new StudyRunDialog(parent);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    // `scontrol ping` can take seconds when a controller is configured but down: asked off the GUI thread, on a
+    // tracker of its own so the studies' refresh does not wait behind it.
+    slurmCheck_->start<std::optional<std::string>>(
+        QStringLiteral("slurm"), [] { return ft::cli::SlurmClient::unavailable_reason(); },
+        [dialog](std::optional<std::string> why) {
+            if (!dialog) return;
+            dialog->setSlurmAvailability(why ? std::optional<QString>(QString::fromStdString(*why)) : std::nullopt);
+        });
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        QString error;
+        if (dialog && !startStudy(dialog->launch(), &error)) emit message(error);
+    });
+    dialog->open();
 }
 
 }  // namespace ftw

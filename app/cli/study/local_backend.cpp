@@ -13,13 +13,24 @@
 #include <stdexcept>
 
 namespace ft::cli {
-namespace {
 
-std::string host_name() {
+std::string local_host_name() {
     char buf[256] = {};
     if (::gethostname(buf, sizeof buf - 1) != 0) return "localhost";
     return buf;
 }
+
+pid_t local_job_pid(const std::string& job) {
+    const std::string prefix = "local:" + local_host_name() + ":";
+    if (job.rfind(prefix, 0) != 0) return 0;
+    try {
+        return pid_t(std::stoll(job.substr(prefix.size())));
+    } catch (const std::exception&) {
+        return 0;  // a damaged row is no live job
+    }
+}
+
+namespace {
 
 JobEnd end_of(int status) {
     JobEnd e;
@@ -71,7 +82,7 @@ std::string LocalBackend::start(const JobSpec& job) {
         ::_exit(127);
     }
     ::close(log);
-    const std::string id = "local:" + host_name() + ":" + std::to_string(pid);
+    const std::string id = "local:" + local_host_name() + ":" + std::to_string(pid);
     children_[id] = pid;
     return id;
 }

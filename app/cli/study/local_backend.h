@@ -6,10 +6,17 @@
 #include <sys/types.h>
 
 #include <map>
+#include <string>
 
 #include "study/job_backend.h"
 
 namespace ft::cli {
+
+// This host's name, as local job ids and a study's executor row name it.
+std::string local_host_name();
+
+// The pid of a job id "local:HOST:PID" started on this host, or 0 for any other id (another host, a Slurm job).
+pid_t local_job_pid(const std::string& job);
 
 class LocalBackend : public JobBackend {
 public:

@@ -63,12 +63,6 @@ std::vector<std::string> split_commas(const std::string& text) {
 
 int cores() { return std::max(1, int(std::thread::hardware_concurrency())); }
 
-std::string this_host() {
-    char buf[256] = {};
-    if (::gethostname(buf, sizeof buf - 1) != 0) return "localhost";
-    return buf;
-}
-
 }  // namespace
 
 std::unique_ptr<StudyCommands> add_study_commands(CLI::App& app) {
@@ -246,7 +240,7 @@ int StudyCommands::run() {
     // it left are stopped here.
     store.request_study_cancel(id, true);
     const auto r = store.get_study(id);
-    if (r.pid > 0 && r.host == this_host() && ::kill(pid_t(r.pid), 0) == 0) {
+    if (r.pid > 0 && r.host == local_host_name() && ::kill(pid_t(r.pid), 0) == 0) {
         std::printf("asked the executor (process %lld) to stop study %lld; its running runs checkpoint first\n",
                     (long long)r.pid, (long long)id);
         return 0;
@@ -254,9 +248,8 @@ int StudyCommands::run() {
     int stopped = 0;
     for (auto row : r.runs) {
         if (row.state != StudyState::Running) continue;
-        if (row.job.rfind("local:" + this_host() + ":", 0) == 0) {
-            const pid_t pid = pid_t(std::stoll(row.job.substr(row.job.rfind(':') + 1)));
-            if (pid > 0 && ::kill(pid, SIGTERM) == 0) ++stopped;
+        if (const pid_t pid = local_job_pid(row.job); pid > 0) {
+            if (::kill(pid, SIGTERM) == 0) ++stopped;
         } else if (row.job.rfind("slurm:", 0) == 0) {
             SlurmClient({}).cancel({row.job.substr(6)});
             ++stopped;

@@ -18,6 +18,7 @@
 
 #include "ft/config/config_json.h"
 #include "ft/train/run_plan.h"
+#include "study/local_backend.h"
 #include "study/study_text.h"
 
 namespace ft::cli {
@@ -26,19 +27,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string host_name() {
-    char buf[256] = {};
-    if (::gethostname(buf, sizeof buf - 1) != 0) return "localhost";
-    return buf;
-}
-
 // "local:HOST:PID" of a live process on this host.
 bool local_job_alive(const std::string& job) {
-    if (job.rfind("local:", 0) != 0) return false;
-    const auto colon = job.rfind(':');
-    const std::string host = job.substr(6, colon - 6);
-    if (host != host_name()) return false;
-    const pid_t pid = pid_t(std::stoll(job.substr(colon + 1)));
+    const pid_t pid = local_job_pid(job);
     return pid > 0 && ::kill(pid, 0) == 0;
 }
 

@@ -133,6 +133,19 @@ TEST(StudySpec, TheShippedClaimsStudyLoadsByName) {
     EXPECT_EQ(s.points[4].method, Method::Edst);
 }
 
+TEST(StudySpec, EveryShippedStudyLoadsWithoutWarnings) {
+    for (const auto& name : shipped_study_names()) {
+        std::vector<std::string> warnings;
+        const auto s = load_study(name, &warnings);
+        EXPECT_EQ(s.name, name);
+        EXPECT_GT(s.run_count(), 0u) << name;
+        EXPECT_FALSE(s.description.empty()) << name;
+        EXPECT_TRUE(warnings.empty()) << name << ": " << (warnings.empty() ? "" : warnings.front());
+    }
+    const auto spirals = load_study("spirals-density");
+    EXPECT_EQ(spirals.run_count(), 24u);  // 4 densities x 2 methods x 3 seeds
+}
+
 TEST(StudySpec, WarningsNameThePoint) {
     std::vector<std::string> warnings;
     const auto s =
