@@ -30,6 +30,17 @@ QString durationText(double seconds) {
     return RunBrowserModel::tr("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60);
 }
 
+// Short enough to leave the name column room in a narrow browser: the time for today's runs, the day and time
+// this year, the date before that. The full date and time is the cell's tooltip.
+QString createdText(double created, const QDateTime& now) {
+    const QDateTime t = QDateTime::fromSecsSinceEpoch(qint64(created));
+    const QLocale locale;
+    if (t.date() == now.date()) return locale.toString(t.time(), QLocale::ShortFormat);
+    if (t.date().year() == now.date().year())
+        return locale.toString(t, QStringLiteral("d MMM ")) + locale.toString(t.time(), QLocale::ShortFormat);
+    return locale.toString(t.date(), QLocale::ShortFormat);
+}
+
 double durationOf(const ft::RunRecord& r) {
     if (r.seconds > 0) return r.seconds;
     if (r.finished > 0) return r.finished - r.created;
@@ -175,8 +186,7 @@ QVariant RunBrowserModel::data(const QModelIndex& index, int role) const {
             case NameColumn: return q(r.name);
             case MethodColumn: return q(ft::to_string(r.method));
             case StatusColumn: return statusText(r.status);
-            case CreatedColumn:
-                return QLocale().toString(QDateTime::fromSecsSinceEpoch(qint64(r.created)), QLocale::ShortFormat);
+            case CreatedColumn: return createdText(r.created, QDateTime::currentDateTime());
             case DurationColumn: return durationText(durationOf(r));
             case ProgressColumn: return QStringLiteral("%1 %").arg(qRound(progressOf(r) * 100));
             case TagsColumn: {
@@ -201,6 +211,8 @@ QVariant RunBrowserModel::data(const QModelIndex& index, int role) const {
     if (role == Qt::ToolTipRole) {
         if (col == StatusColumn && !r.message.empty()) return q(r.message);
         if (col == StarColumn) return tr("Starred");
+        if (col == CreatedColumn)
+            return QLocale().toString(QDateTime::fromSecsSinceEpoch(qint64(r.created)), QLocale::LongFormat);
         return tr("Run %1 (%2), created with %3").arg(r.id).arg(q(r.config_hash)).arg(q(r.version));
     }
     if (role == Qt::FontRole && r.trashed) {

@@ -253,6 +253,7 @@ void MainWindow::updateStatus() {
     phaseLabel_->setText(s.phase);
     progress_->setValue(s.fraction < 0 ? 0 : int(s.fraction * 1000));
     progress_->setFormat(s.fraction < 0 ? QString() : tr("%1 %").arg(QLocale().toString(s.fraction * 100, 'f', 1)));
+    progress_->setVisible(s.fraction >= 0);  // an empty bar with no run in view reads as a broken text field
     etaLabel_->setText(s.eta);
 }
 

@@ -81,6 +81,7 @@ RunBrowser::RunBrowser(QWidget* parent) : QWidget(parent) {
     table_->setSelectionMode(QAbstractItemView::ExtendedSelection);
     table_->setEditTriggers(QAbstractItemView::EditKeyPressed | QAbstractItemView::SelectedClicked);
     table_->verticalHeader()->hide();
+    table_->setWordWrap(false);  // a long name is elided on its one line, never broken over two
     table_->horizontalHeader()->setStretchLastSection(false);
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     table_->horizontalHeader()->setSectionResizeMode(RunBrowserModel::NameColumn, QHeaderView::Stretch);

@@ -87,7 +87,9 @@ bool StudyPanel::startStudy(const StudyLaunch& launch, QString* error) {
         if (error) *error = tr("%1: cannot start: %2").arg(program, p.errorString());
         return false;
     }
-    const QString where = launch.slurm ? tr("on the Slurm cluster") : tr("%n run(s) at once", nullptr, launch.jobs);
+    const QString where = launch.slurm       ? tr("on the Slurm cluster")
+                          : launch.jobs == 1 ? tr("one run at a time")
+                                             : tr("%1 runs at once").arg(launch.jobs);
     emit message(tr("Study %1 started (process %2, %3); its output: %4")
                      .arg(QFileInfo(launch.study).fileName(), QString::number(pid), where, log));
     QTimer::singleShot(1500, this, &StudyPanel::refresh);

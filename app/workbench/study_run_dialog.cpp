@@ -16,6 +16,7 @@
 #include <QSpinBox>
 #include <QThread>
 #include <QVBoxLayout>
+#include <algorithm>
 
 #include "ft/study/study_spec.h"
 
@@ -51,6 +52,8 @@ std::optional<QStringList> studyRunArguments(const StudyLaunch& launch, const QS
 
 StudyRunDialog::StudyRunDialog(QWidget* parent) : QDialog(parent) {
     setWindowTitle(tr("Run a study"));
+    // Wide enough that the descriptions and Slurm's answer wrap to a few lines, not a narrow column.
+    setMinimumWidth(fontMetrics().averageCharWidth() * 72);
     auto* layout = new QVBoxLayout(this);
 
     auto* what = new QFormLayout;
@@ -79,6 +82,8 @@ StudyRunDialog::StudyRunDialog(QWidget* parent) : QDialog(parent) {
     jobs_ = new QSpinBox(where);
     jobs_->setObjectName(QStringLiteral("localJobs"));
     jobs_->setRange(1, coreCount());
+    // Small models train faster as several one-thread runs than as one run on every core (bench/study_overhead.sh).
+    jobs_->setValue(std::min(coreCount(), 4));
     threads_ = new QLabel(where);
     auto* jobsRow = new QHBoxLayout;
     jobsRow->addWidget(jobs_);
@@ -196,14 +201,21 @@ void StudyRunDialog::setSlurmAvailability(const std::optional<QString>& unavaila
     updateState();
 }
 
+void StudyRunDialog::fitContents() {
+    // A wrapped label that grew (Slurm's answer, a study's error) would be clipped at the old height.
+    if (layout()) layout()->activate();
+    if (height() < sizeHint().height()) resize(width(), sizeHint().height());
+}
+
 void StudyRunDialog::updateState() {
     const bool slurm = slurm_->isChecked();
     jobs_->setEnabled(!slurm);
     threads_->setEnabled(!slurm);
     const int each = std::max(1, coreCount() / jobs_->value());
-    threads_->setText(tr("each run gets %n thread(s)", nullptr, each));
+    threads_->setText(each == 1 ? tr("each run gets 1 thread") : tr("each run gets %1 threads").arg(each));
     slurmBox_->setVisible(slurm);
     start_->setEnabled(canStart());
+    fitContents();
 }
 
 StudyLaunch StudyRunDialog::launch() const {

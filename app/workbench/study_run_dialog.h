@@ -69,6 +69,7 @@ private:
     void browse();
     void readStudy();
     void updateState();
+    void fitContents();
 };
 
 }  // namespace ftw

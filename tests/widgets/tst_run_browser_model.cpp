@@ -137,6 +137,12 @@ private slots:
         QCOMPARE(model.index(row, RunBrowserModel::ProgressColumn).data(RunBrowserModel::ProgressRole).toDouble(), 1.0);
         QCOMPARE(model.index(row, RunBrowserModel::IdColumn).data(RunBrowserModel::RunIdRole).toLongLong(), a_);
         QVERIFY(!model.index(row, RunBrowserModel::DurationColumn).data().toString().isEmpty());
+        // Made today: the time only (room for the name), the full date in the tooltip.
+        const QModelIndex created = model.index(row, RunBrowserModel::CreatedColumn);
+        const QString year = QString::number(QDate::currentDate().year());
+        QVERIFY2(!created.data().toString().contains(year), qPrintable(created.data().toString()));
+        QVERIFY2(created.data(Qt::ToolTipRole).toString().contains(year),
+                 qPrintable(created.data(Qt::ToolTipRole).toString()));
         const int failed = model.rowOfRun(c_);
         QCOMPARE(model.index(failed, RunBrowserModel::StatusColumn).data(Qt::ToolTipRole).toString(),
                  QStringLiteral("data file missing"));
