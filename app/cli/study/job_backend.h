@@ -5,6 +5,7 @@
 #pragma once
 
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,15 @@ public:
     // Starts a job; returns its id as the study records it ("local:HOST:PID", "slurm:ID"). Throws
     // std::runtime_error when it cannot start.
     virtual std::string start(const JobSpec& job) = 0;
+    // True when start_batch() starts several jobs as one (a Slurm job array).
+    virtual bool starts_batches() const { return false; }
+    // Starts the jobs as one batch, all or none; one id per job, in order. `batch_script`: where the one script
+    // for them all is written. Throws std::runtime_error when they cannot start.
+    virtual std::vector<std::string> start_batch(const std::vector<JobSpec>& jobs, const std::string& batch_script) {
+        (void)jobs;
+        (void)batch_script;
+        throw std::logic_error("the " + name() + " backend starts jobs one by one");
+    }
     // Nullopt while the job runs.
     virtual std::optional<JobEnd> poll(const std::string& id) = 0;
     // Asks the job to stop (SIGTERM: the run checkpoints and ends as cancelled).

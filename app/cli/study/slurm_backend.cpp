@@ -20,6 +20,26 @@ std::string SlurmBackend::start(const JobSpec& job) {
     return kPrefix + id;
 }
 
+std::vector<std::string> SlurmBackend::start_batch(const std::vector<JobSpec>& jobs, const std::string& batch_script) {
+    if (jobs.size() == 1) return {start(jobs.front())};
+    std::vector<std::vector<std::string>> commands;
+    std::vector<std::string> logs;
+    for (const auto& j : jobs) {
+        commands.push_back(j.argv);
+        logs.push_back(j.log_path);
+    }
+    // The array's name: what its jobs' names share ("<study>/p3-s2" -> "<study>").
+    const std::string& first = jobs.front().name;
+    const std::string name = first.substr(0, first.rfind('/'));
+    const std::string dir = std::filesystem::path(batch_script).parent_path().string();
+    std::vector<std::string> ids = client_.submit_array(name, commands, dir, logs, batch_script);
+    for (auto& id : ids) {
+        last_[id] = {id, "PENDING", 0, ""};
+        id = kPrefix + id;
+    }
+    return ids;
+}
+
 void SlurmBackend::refresh() {
     const auto now = std::chrono::steady_clock::now();
     if (now - asked_ < std::chrono::seconds(2)) return;

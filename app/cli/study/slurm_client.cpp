@@ -181,10 +181,20 @@ bool on_path(const std::string& program) {
 
 // Job ids travel as one comma-separated squeue argument and as scontrol/scancel words: only digits are taken (the
 // ids submit returns; no array tasks), so nothing else can be smuggled into those commands.
+// A job id ("1234") or a job array's task ("1234_5").
+bool is_job_id(const std::string& id) {
+    const auto digits = [](const std::string& t) {
+        return !t.empty() && std::all_of(t.begin(), t.end(), [](unsigned char c) { return std::isdigit(c); });
+    };
+    const std::size_t bar = id.find('_');
+    return bar == std::string::npos ? digits(id) : digits(id.substr(0, bar)) && digits(id.substr(bar + 1));
+}
+
 void check_ids(const std::vector<std::string>& ids) {
     for (const auto& id : ids) {
-        if (id.empty() || !std::all_of(id.begin(), id.end(), [](unsigned char c) { return std::isdigit(c); })) {
-            throw std::invalid_argument("Slurm job id '" + id + "' is not a job id (expected digits, e.g. 1234)");
+        if (!is_job_id(id)) {
+            throw std::invalid_argument("Slurm job id '" + id +
+                                        "' is not a job id (expected digits, e.g. 1234, or an array task, 1234_5)");
         }
     }
 }
@@ -246,7 +256,11 @@ std::optional<SlurmJobState> parse_scontrol_job(const std::string& output, const
         if (end == std::string::npos) end = output.size();
         const std::string line = output.substr(start, end - start);
         start = end + 1;
-        if (field(line, "JobId") != id) continue;
+        // An array's task is "JobId=<its own id> ArrayJobId=<array> ArrayTaskId=<task>".
+        const auto array = field(line, "ArrayJobId");
+        const auto task = field(line, "ArrayTaskId");
+        const bool is_task = array && task && *array + "_" + *task == id;
+        if (field(line, "JobId") != id && !is_task) continue;
         SlurmJobState s;
         s.id = id;
         s.state = field(line, "JobState").value_or("UNKNOWN");
@@ -303,6 +317,52 @@ std::optional<std::string> SlurmClient::unavailable_reason() {
     return "The Slurm controller does not answer: 'scontrol ping' says '" + said + "'" + conf_note + ".";
 }
 
+namespace {
+
+void write_script(const std::filesystem::path& path, const std::string& job_name, const std::string& body) {
+    std::ofstream script(path, std::ios::trunc);
+    if (!script) throw std::runtime_error("cannot write the batch script '" + path.string() + "'");
+    script << "#!/bin/sh\n"
+           << "# Written by freetickets for Slurm job '" << sanitized_job_name(job_name) << "'.\n"
+           << "# exec: the program replaces this shell, so Slurm's SIGTERM (scancel, preemption, time limit)\n"
+           << "# reaches it directly and it can checkpoint before the SIGKILL that follows.\n"
+           << body;
+    if (!script.flush()) throw std::runtime_error("cannot write the batch script '" + path.string() + "'");
+}
+
+std::string command_words(const std::vector<std::string>& command) {
+    std::string words;
+    for (const auto& w : command) {
+        words += ' ';
+        words += slurm_detail::shell_quote(w);
+    }
+    return words;
+}
+
+}  // namespace
+
+std::string SlurmClient::sbatch(const std::string& job_name, std::vector<std::string> flags,
+                                const std::string& workdir, const std::string& script) {
+    std::vector<std::string> argv{"sbatch", "--parsable", "--job-name=" + sanitized_job_name(job_name)};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    if (!workdir.empty()) argv.push_back("--chdir=" + workdir);
+    if (!options_.partition.empty()) argv.push_back("--partition=" + options_.partition);
+    if (!options_.time_limit.empty()) argv.push_back("--time=" + options_.time_limit);
+    if (options_.cpus_per_task > 0) argv.push_back("--cpus-per-task=" + std::to_string(options_.cpus_per_task));
+    if (!options_.gres.empty()) argv.push_back("--gres=" + options_.gres);
+    argv.insert(argv.end(), options_.extra_args.begin(), options_.extra_args.end());
+    argv.push_back(script);
+
+    const ProcessResult r = run_program(argv);
+    // --parsable prints "<id>" or "<id>;<cluster>".
+    std::string id = trimmed(r.out.substr(0, r.out.find_first_of(";\n")));
+    if (r.status != 0 || id.find('_') != std::string::npos || !is_job_id(id)) {
+        throw std::runtime_error("sbatch refused Slurm job '" + job_name + "' (exit " + std::to_string(r.status) +
+                                 "): " + one_line(r.err + "\n" + r.out) + " [" + join(argv, " ") + "]");
+    }
+    return id;
+}
+
 std::string SlurmClient::submit(const std::string& job_name, const std::vector<std::string>& command,
                                 const std::string& workdir, const std::string& log_path) {
     if (command.empty()) throw std::invalid_argument("Slurm job '" + job_name + "' has an empty command");
@@ -312,52 +372,58 @@ std::string SlurmClient::submit(const std::string& job_name, const std::vector<s
     const std::filesystem::path log = std::filesystem::absolute(log_path);
     std::filesystem::create_directories(log.parent_path());
     const std::filesystem::path script_path = log.string() + ".sbatch";
-    {
-        std::ofstream script(script_path, std::ios::trunc);
-        if (!script) throw std::runtime_error("cannot write the batch script '" + script_path.string() + "'");
-        std::string words;
-        for (const auto& w : command) {
-            words += ' ';
-            words += slurm_detail::shell_quote(w);
-        }
-        script << "#!/bin/sh\n"
-               << "# Written by freetickets for Slurm job '" << sanitized_job_name(job_name) << "'.\n"
-               << "# exec: the program replaces this shell, so Slurm's SIGTERM (scancel, preemption, time limit)\n"
-               << "# reaches it directly and it can checkpoint before the SIGKILL that follows.\n"
-               << "exec" << words << "\n";
-        if (!script.flush()) throw std::runtime_error("cannot write the batch script '" + script_path.string() + "'");
-    }
+    write_script(script_path, job_name, "exec" + command_words(command) + "\n");
+    return sbatch(job_name, {"--output=" + escape_filename_pattern(log.string()), "--open-mode=append"}, workdir,
+                  script_path.string());
+}
 
-    std::vector<std::string> argv{"sbatch", "--parsable", "--job-name=" + sanitized_job_name(job_name),
-                                  "--output=" + escape_filename_pattern(log.string()), "--open-mode=append"};
-    if (!workdir.empty()) argv.push_back("--chdir=" + workdir);
-    if (!options_.partition.empty()) argv.push_back("--partition=" + options_.partition);
-    if (!options_.time_limit.empty()) argv.push_back("--time=" + options_.time_limit);
-    if (options_.cpus_per_task > 0) argv.push_back("--cpus-per-task=" + std::to_string(options_.cpus_per_task));
-    if (!options_.gres.empty()) argv.push_back("--gres=" + options_.gres);
-    argv.insert(argv.end(), options_.extra_args.begin(), options_.extra_args.end());
-    argv.push_back(script_path.string());
-
-    const ProcessResult r = run_program(argv);
-    // --parsable prints "<id>" or "<id>;<cluster>".
-    std::string id = trimmed(r.out.substr(0, r.out.find_first_of(";\n")));
-    const bool numeric =
-        !id.empty() && std::all_of(id.begin(), id.end(), [](unsigned char c) { return std::isdigit(c); });
-    if (r.status != 0 || !numeric) {
-        throw std::runtime_error("sbatch refused Slurm job '" + job_name + "' (exit " + std::to_string(r.status) +
-                                 "): " + one_line(r.err + "\n" + r.out) + " [" + join(argv, " ") + "]");
+std::vector<std::string> SlurmClient::submit_array(const std::string& job_name,
+                                                   const std::vector<std::vector<std::string>>& commands,
+                                                   const std::string& workdir,
+                                                   const std::vector<std::string>& log_paths,
+                                                   const std::string& script_path) {
+    if (job_name.empty()) throw std::invalid_argument("a Slurm job needs a name; the name is empty");
+    if (commands.empty()) throw std::invalid_argument("Slurm job array '" + job_name + "' has no tasks");
+    if (log_paths.size() != commands.size())
+        throw std::invalid_argument("Slurm job array '" + job_name + "': " + std::to_string(commands.size()) +
+                                    " commands but " + std::to_string(log_paths.size()) + " log paths");
+    if (script_path.empty()) throw std::invalid_argument("Slurm job array '" + job_name + "' has no script path");
+    // One script for every task: the task's number picks its command, and its output goes to its own log (sbatch's
+    // --output cannot name a file per task other than by number).
+    std::string body = "case \"$SLURM_ARRAY_TASK_ID\" in\n";
+    for (std::size_t i = 0; i < commands.size(); ++i) {
+        if (commands[i].empty())
+            throw std::invalid_argument("Slurm job array '" + job_name + "': task " + std::to_string(i) +
+                                        " has an empty command");
+        if (log_paths[i].empty())
+            throw std::invalid_argument("Slurm job array '" + job_name + "': task " + std::to_string(i) +
+                                        " has an empty log path");
+        const std::filesystem::path log = std::filesystem::absolute(log_paths[i]);
+        std::filesystem::create_directories(log.parent_path());
+        body += std::to_string(i) + ") exec >>" + slurm_detail::shell_quote(log.string()) + " 2>&1; exec" +
+                command_words(commands[i]) + " ;;\n";
     }
-    return id;
+    body += "*) echo \"no task $SLURM_ARRAY_TASK_ID in this array\" >&2; exit 2 ;;\nesac\n";
+    const std::filesystem::path script = std::filesystem::absolute(script_path);
+    std::filesystem::create_directories(script.parent_path());
+    write_script(script, job_name, body);
+    const std::string array = sbatch(
+        job_name, {"--array=0-" + std::to_string(commands.size() - 1), "--output=/dev/null"}, workdir, script.string());
+    std::vector<std::string> ids;
+    for (std::size_t i = 0; i < commands.size(); ++i) ids.push_back(array + "_" + std::to_string(i));
+    return ids;
 }
 
 std::vector<SlurmJobState> SlurmClient::states(const std::vector<std::string>& ids) {
     check_ids(ids);
     if (ids.empty()) return {};
 
-    // squeue knows the live jobs; --states=all also lists finished ones the controller still holds.
+    // squeue knows the live jobs; --states=all also lists finished ones the controller still holds, and --array
+    // lists an array's pending tasks one per line (not folded into "1234_[5-9]").
     std::map<std::string, SlurmJobState> seen;
     const ProcessResult q =
-        run_program({"squeue", "--noheader", "--states=all", "--jobs=" + join(ids, ","), "--format=%i|%T|%r"});
+        run_program({"squeue", "--noheader", "--states=all", "--array", "--jobs=" + join(ids, ","),
+                     "--format=%i|%T|%r"});
     // For a single id it has forgotten, squeue fails with "Invalid job id specified" (for several it lists the
     // others): that is an answer, not an error.
     if (q.status != 0 && q.err.find("Invalid job id") == std::string::npos) {

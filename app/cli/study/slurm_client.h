@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// A thin client for a Slurm cluster: submits one batch job per command, asks for job states and cancels jobs,
-// by running Slurm's own programs (sbatch, squeue, scontrol, scancel) found on PATH. The cluster is whatever those
-// programs talk to (SLURM_CONF, or the system's slurm.conf). No Qt, no torch: the CLI's study executor uses it.
+// A thin client for a Slurm cluster: submits a batch job per command (or one job array for several), asks for job
+// states and cancels jobs, by running Slurm's own programs (sbatch, squeue, scontrol, scancel) found on PATH. The
+// cluster is whatever those programs talk to (SLURM_CONF, or the system's slurm.conf). No Qt, no torch: the CLI's
+// study executor uses it.
 #pragma once
 
 #include <optional>
@@ -48,9 +49,17 @@ public:
     std::string submit(const std::string& job_name, const std::vector<std::string>& command, const std::string& workdir,
                        const std::string& log_path);
 
-    // One state per id, in the order given: squeue for the live jobs, scontrol for the finished ones (their exit
-    // code); UNKNOWN for ids neither knows. Throws std::invalid_argument for an id that is not a job id, and
-    // std::runtime_error when Slurm cannot be asked.
+    // A job array of one task per command, submitted with one sbatch (`--array=0-N`); task i runs commands[i] with
+    // its stdout and stderr appended to log_paths[i]. The batch script is written to `script_path`. Returns the
+    // tasks' ids ("<array>_<i>"), which states() and cancel() take like job ids. Throws as submit() does.
+    std::vector<std::string> submit_array(const std::string& job_name,
+                                          const std::vector<std::vector<std::string>>& commands,
+                                          const std::string& workdir, const std::vector<std::string>& log_paths,
+                                          const std::string& script_path);
+
+    // One state per id (a job's or an array task's), in the order given: squeue for the live jobs, scontrol for the
+    // finished ones (their exit code); UNKNOWN for ids neither knows. Throws std::invalid_argument for an id that is
+    // not a job id, and std::runtime_error when Slurm cannot be asked.
     std::vector<SlurmJobState> states(const std::vector<std::string>& ids);
 
     // scancel: each job gets SIGTERM, then SIGKILL after the cluster's KillWait, so the program can checkpoint;
@@ -70,6 +79,9 @@ public:
 
 private:
     SlurmOptions options_;
+    // sbatch --parsable with the name, `flags`, the folder and this client's options; the new job's id.
+    std::string sbatch(const std::string& job_name, std::vector<std::string> flags, const std::string& workdir,
+                       const std::string& script);
 };
 
 namespace slurm_detail {

@@ -147,6 +147,54 @@ TEST_F(SlurmClientTest, ExitThreeIsFailedWithExitCodeThree) {
     EXPECT_FALSE(SlurmClient::succeeded(s));
 }
 
+TEST_F(SlurmClientTest, AJobArrayRunsEachTasksCommandIntoItsOwnLog) {
+    SlurmClient client({});
+    const fs::path ready = dir_ / "ready";
+    const std::vector<std::vector<std::string>> commands{
+        {"/bin/sh", "-c", "printf '[%s]\\n' \"$@\"", "sh", "task zero", "it's"},
+        {"/bin/sh", "-c", "echo failing; exit 3"},
+        {"/bin/sh", "-c", "echo up > \"$1\"; while :; do sleep 0.1; done", "sh", ready.string()},
+    };
+    const std::vector<std::string> logs{(dir_ / "logs" / "0.log").string(), (dir_ / "logs" / "1.log").string(),
+                                        (dir_ / "logs" / "2.log").string()};
+    const auto ids = client.submit_array("array test", commands, dir_.string(), logs, (dir_ / "a.sbatch").string());
+    ASSERT_EQ(ids.size(), 3u);
+    const std::string array = ids[0].substr(0, ids[0].find('_'));
+    EXPECT_TRUE(std::regex_match(array, std::regex("[0-9]+"))) << ids[0];
+    for (size_t i = 0; i < ids.size(); ++i) EXPECT_EQ(ids[i], array + "_" + std::to_string(i));
+
+    const SlurmJobState zero = wait_finished(client, ids[0]);
+    EXPECT_EQ(zero.id, ids[0]);
+    EXPECT_TRUE(SlurmClient::succeeded(zero)) << zero.state << " exit " << zero.exit_code;
+    EXPECT_EQ(read(logs[0]), "[task zero]\n[it's]\n");
+    const SlurmJobState one = wait_finished(client, ids[1]);
+    EXPECT_EQ(one.state, "FAILED");
+    EXPECT_EQ(one.exit_code, 3);
+    EXPECT_EQ(read(logs[1]), "failing\n");
+
+    // One task of the array is cancelled on its own; the others are left as they are.
+    ASSERT_TRUE(wait_for_file(ready)) << "task " << ids[2] << " did not start: " << client.states({ids[2]}).at(0).state;
+    EXPECT_EQ(client.states({ids[2]}).at(0).state, "RUNNING");
+    client.cancel({ids[2]});
+    EXPECT_EQ(wait_finished(client, ids[2]).state, "CANCELLED");
+    const auto all = client.states(ids);
+    ASSERT_EQ(all.size(), 3u);
+    EXPECT_EQ(all[0].state, "COMPLETED");
+    EXPECT_EQ(all[1].state, "FAILED");
+    EXPECT_EQ(all[2].state, "CANCELLED");
+}
+
+TEST_F(SlurmClientTest, AJobArrayNeedsOneLogPerCommand) {
+    SlurmClient client({});
+    EXPECT_THROW(client.submit_array("x", {{"/bin/true"}, {"/bin/true"}}, dir_.string(), {(dir_ / "a").string()},
+                                     (dir_ / "a.sbatch").string()),
+                 std::invalid_argument);
+    EXPECT_THROW(client.submit_array("x", {}, dir_.string(), {}, (dir_ / "a.sbatch").string()), std::invalid_argument);
+    EXPECT_THROW(client.submit_array("x", {{"/bin/true"}, {}}, dir_.string(),
+                                     {(dir_ / "a").string(), (dir_ / "b").string()}, (dir_ / "a.sbatch").string()),
+                 std::invalid_argument);
+}
+
 TEST_F(SlurmClientTest, CancelSendsSigtermFirstAndEndsCancelled) {
     SlurmClient client({});
     const fs::path ready = dir_ / "ready";
@@ -247,6 +295,9 @@ TEST_F(SlurmClientTest, IdThatIsNotAJobIdIsRefused) {
     SlurmClient client({});
     EXPECT_THROW(client.states({"12,13"}), std::invalid_argument);
     EXPECT_THROW(client.cancel({"--me"}), std::invalid_argument);
+    EXPECT_THROW(client.states({"12_"}), std::invalid_argument);
+    EXPECT_THROW(client.states({"12_3_4"}), std::invalid_argument);
+    EXPECT_THROW(client.states({"_3"}), std::invalid_argument);
 }
 
 TEST_F(SlurmClientTest, DeadControllerMakesUnavailableASentence) {
@@ -315,4 +366,19 @@ TEST(SlurmScontrolParse, ReadsStateReasonAndExitCodeOfTheJobAsked) {
     ASSERT_TRUE(seven.has_value());
     EXPECT_EQ(seven->reason, "");
     EXPECT_FALSE(parse_scontrol_job(out, "9").has_value());
+}
+
+TEST(SlurmScontrolParse, AnArrayTaskIsFoundByItsArrayIdAndTask) {
+    using ft::cli::slurm_detail::parse_scontrol_job;
+    const std::string out =
+        "JobId=27 ArrayJobId=25 ArrayTaskId=1 JobName=s UserId=root(0) JobState=FAILED Reason=NonZeroExitCode "
+        "Dependency=(null) ExitCode=3:0\n";
+    const auto task = parse_scontrol_job(out, "25_1");
+    ASSERT_TRUE(task.has_value());
+    EXPECT_EQ(task->id, "25_1");
+    EXPECT_EQ(task->state, "FAILED");
+    EXPECT_EQ(task->exit_code, 3);
+    EXPECT_TRUE(parse_scontrol_job(out, "27").has_value());  // by its own id too
+    EXPECT_FALSE(parse_scontrol_job(out, "25_2").has_value());
+    EXPECT_FALSE(parse_scontrol_job(out, "25").has_value());
 }
