@@ -4,7 +4,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
-#include <variant>
 
 #include "ft/store/run_store.h"
 #include "store_paths.h"
@@ -63,6 +62,7 @@ std::unique_ptr<RunRecording> RunRecording::create(const std::string& path, cons
     }
     std::unique_ptr<RunRecording> r(new RunRecording(store_path, run, dir));
     r->writer_ = std::make_unique<StoreWriter>(store_path, run, options);
+    r->sink_ = std::make_unique<RecordingSink>(*r->writer_, !dir.empty());
     return r;
 }
 
@@ -76,6 +76,7 @@ std::unique_ptr<RunRecording> RunRecording::resume(const std::string& path, int6
     }
     std::unique_ptr<RunRecording> r(new RunRecording(store_path, run, dir));
     r->writer_ = std::make_unique<StoreWriter>(store_path, run, options);
+    r->sink_ = std::make_unique<RecordingSink>(*r->writer_, !dir.empty());
     return r;
 }
 
@@ -92,29 +93,13 @@ std::string RunRecording::resume_command() const {
 }
 
 void RunRecording::on_event(const Event& event) {
-    if (!writer_) return;
-    writer_->on_event(event);
-    // Between an epoch's end and its checkpoint the run loop publishes the epoch's metrics and, at some epochs, a
-    // ticket, the EDST exploration update or the next phase. Those are committed before the loop goes on, so that
-    // when the process is killed just after the checkpoint, every step the checkpoint covers is in the store;
-    // resuming replays everything after it, so the metrics and mask updates have no gap. One commit per epoch
-    // (a few at ticket and phase changes); none during the steps, in the final evaluation (no checkpoint follows
-    // it) or for a run without checkpoints. Live evaluation reports and decision boundaries are not waited for:
-    // the few published right before a kill may be missing.
-    if (std::holds_alternative<EpochEnd>(event))
-        at_epoch_end_ = true;
-    else if (std::holds_alternative<StepMetrics>(event) || std::holds_alternative<Checkpointed>(event) ||
-             std::holds_alternative<RunFinished>(event))
-        at_epoch_end_ = false;
-    const auto* update = std::get_if<MaskUpdate>(&event);
-    const bool structural = std::holds_alternative<EpochEnd>(event) || std::holds_alternative<TicketCaptured>(event) ||
-                            std::holds_alternative<PhaseChange>(event) || (update && update->exploration);
-    if (at_epoch_end_ && structural && !checkpoint_dir_.empty()) writer_->flush();
-    if (!cancelled_ && control_ && writer_->failed()) {
-        // Stop training: the loop writes a checkpoint and returns "cancelled"; the caller reports the error.
-        cancelled_ = true;
-        control_->cancel();
-    }
+    if (sink_) sink_->on_event(event);
+}
+
+void RunRecording::watch(RunControl& control) {
+    // A store that stops recording cancels the run: it writes its checkpoint and returns "cancelled"; the caller
+    // reports the error.
+    sink_->on_stop([&control](const std::string&) { control.cancel(); });
 }
 
 void RunRecording::close() {

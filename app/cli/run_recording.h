@@ -10,6 +10,7 @@
 #include <string>
 
 #include "ft/config/run_config.h"
+#include "ft/store/recording_sink.h"
 #include "ft/store/store_writer.h"
 #include "ft/train/events.h"
 #include "ft/train/run_control.h"
@@ -34,8 +35,8 @@ public:
     // "freetickets resume <id>", with --db when the store is not the default one.
     std::string resume_command() const;
 
-    // From now on a failing writer cancels `control` (once).
-    void watch(RunControl& control) { control_ = &control; }
+    // From now on a store that stops recording (RecordingSink) cancels `control` (once).
+    void watch(RunControl& control);
 
     void on_event(const Event& event) override;
     bool wants_masks() const override { return true; }
@@ -52,9 +53,7 @@ private:
     int64_t run_ = 0;
     std::string checkpoint_dir_;
     std::unique_ptr<StoreWriter> writer_;
-    RunControl* control_ = nullptr;
-    bool cancelled_ = false;
-    bool at_epoch_end_ = false;  // between an EpochEnd and the checkpoint that follows it
+    std::unique_ptr<RecordingSink> sink_;  // in front of writer_
 };
 
 // The writer options of the CLI. Test hook: FT_STORE_MAX_PAGES=N caps the store file at N pages (SQLite

@@ -126,6 +126,7 @@ void MainWindow::connectController() {
         appendLog(text);
     });
     connect(controller_, &RunController::failed, this, &MainWindow::report);
+    connect(controller_, &RunController::storeFailed, this, &MainWindow::showStoreFailure);
     connect(controller_, &RunController::loading, this, [this](const QString& what) {
         if (!what.isEmpty())
             statusBar()->showMessage(what);
@@ -274,6 +275,21 @@ void MainWindow::logRunData(RunData* data) {
                               : l.level == ft::LogLine::Warning ? tr("warning: ")
                                                                 : QString();
         appendLog(level + l.text);
+    }
+}
+
+void MainWindow::showStoreFailure(const QString& message) {
+    report(QString(message).replace(QLatin1Char('\n'), QLatin1Char(' ')).simplified());
+    if (!storeFailure_) {
+        storeFailure_ = new QMessageBox(QMessageBox::Warning, tr("The run store cannot record the run"), message,
+                                        QMessageBox::Close, this);
+        storeFailure_->setObjectName(QStringLiteral("storeFailure"));
+        storeFailure_->setAttribute(Qt::WA_DeleteOnClose);
+        storeFailure_->setTextInteractionFlags(Qt::TextSelectableByMouse);  // file names to copy
+        storeFailure_->setModal(false);
+        storeFailure_->show();
+    } else {
+        storeFailure_->setText(message);
     }
 }
 

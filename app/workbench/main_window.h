@@ -23,6 +23,7 @@ class QAction;
 class QActionGroup;
 class QDockWidget;
 class QLabel;
+class QMessageBox;
 class QPlainTextEdit;
 class QProgressBar;
 class QSpinBox;
@@ -119,6 +120,7 @@ protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
+    QPointer<QMessageBox> storeFailure_;
     // main_window.cpp
     void connectController();
     void onCurrentRunChanged(RunData* data);
@@ -128,6 +130,8 @@ private:
     void appendLog(const QString& text);
     void logRunData(RunData* data);
     void report(const QString& message);
+    // A dialog that stays until closed (not modal: the run goes on stopping behind it); later text replaces it.
+    void showStoreFailure(const QString& message);
     void placeOnScreen();
     void saveSettings();
 

@@ -81,6 +81,13 @@ RunController::RunController(RunBrowser* browser, QObject* parent) : QObject(par
     connect(session_, &TrainingSession::started, this, &RunController::onSessionStarted);
     connect(session_, &TrainingSession::finished, this, &RunController::onSessionFinished);
     connect(session_, &TrainingSession::pausedChanged, this, &RunController::stateChanged);
+    connect(session_, &TrainingSession::storeFailed, this, [this](const QString& error) {
+        storeFailedForLive_ = true;
+        emit storeFailed(tr("Run %1 can no longer be recorded: %2.\n\nTraining stops at its next step and writes a "
+                            "checkpoint; nothing the store held is lost.")
+                             .arg(liveRunId_)
+                             .arg(error));
+    });
     connect(follower_, &StoreFollower::loaded, this, &RunController::onFollowerLoaded);
     connect(follower_, &StoreFollower::failed, this, &RunController::failed);
 }
@@ -356,7 +363,19 @@ void RunController::onSessionFinished(ft::RunStatus status, const QString& messa
     } else {
         emit failed(tr("Run %1 failed: %2").arg(liveRunId_).arg(message));
     }
-    if (status != ft::RunStatus::Failed && !message.isEmpty()) emit failed(message);  // e.g. the store writer failed
+    if (storeFailedForLive_) {
+        storeFailedForLive_ = false;
+        const QString where = status == ft::RunStatus::Cancelled && !session_->request().checkpointDir.isEmpty()
+                                  ? tr("Its checkpoint is in %1: once the store is fixed, resume run %2 from the run "
+                                       "browser.")
+                                        .arg(session_->request().checkpointDir)
+                                        .arg(liveRunId_)
+                                  : QString();
+        emit storeFailed(tr("Run %1 stopped: %2.").arg(liveRunId_).arg(message) +
+                         (where.isEmpty() ? QString() : QStringLiteral("\n\n") + where));
+    } else if (status != ft::RunStatus::Failed && !message.isEmpty()) {
+        emit failed(message);
+    }
     emit this->message(tr("Run %1 ended: %2").arg(liveRunId_).arg(RunBrowserModel::statusText(status)));
     browser_->refresh();
     emit stateChanged();

@@ -80,6 +80,9 @@ signals:
     void loading(const QString& what);
     void message(const QString& text);  // for the status bar and the log
     void failed(const QString& text);   // an error the user must see
+    // The store stopped recording the live run (disk full, file deleted or replaced): said when it happens, and
+    // once more with the outcome when the run has stopped.
+    void storeFailed(const QString& text);
 
 private:
     // Reads a stored run as a job of `kind` (status bar: `what`); `shown` gets it, owned by this controller.
@@ -102,6 +105,7 @@ private:
     QPointer<RunData> live_;
     QList<RunData*> overlays_;
     qint64 liveRunId_ = 0;
+    bool storeFailedForLive_ = false;
     std::deque<std::pair<qint64, double>> progressSamples_;  // (ms, steps done) for the ETA
     QElapsedTimer runClock_;
 };

@@ -8,6 +8,7 @@
 #include <chrono>
 
 #include "ft/config/config_json.h"
+#include "ft/store/recording_sink.h"
 #include "ft/store/run_store.h"
 #include "ft/store/store_writer.h"
 #include "ft/train/experiment.h"
@@ -47,10 +48,11 @@ bool TrainingSession::start(const Request& request, QString* error) {
     std::unique_ptr<ft::StoreWriter> writer;
     try {
         if (request.resumeRunId > 0) {
-            writer = std::make_unique<ft::StoreWriter>(storePath, int64_t(request.resumeRunId));
+            writer = std::make_unique<ft::StoreWriter>(storePath, int64_t(request.resumeRunId), request.writer);
         } else {
             const std::string name = request.runName.isEmpty() ? request.config.name : request.runName.toStdString();
-            writer = std::make_unique<ft::StoreWriter>(storePath, ft::new_run_for(request.config, name, checkpointDir));
+            writer = std::make_unique<ft::StoreWriter>(storePath, ft::new_run_for(request.config, name, checkpointDir),
+                                                       request.writer);
         }
     } catch (const std::exception& e) {
         return fail(QString::fromUtf8(e.what()));
@@ -62,6 +64,13 @@ bool TrainingSession::start(const Request& request, QString* error) {
     });
     writer_ = std::move(writer);
     runId_ = writer_->run_id();
+    recording_ = std::make_unique<ft::RecordingSink>(*writer_, !checkpointDir.empty());
+    // On the training thread: stop the run there (it checkpoints), and tell the GUI now, not when it ended.
+    recording_->on_stop([this, control = control_.get()](const std::string& why) {
+        control->cancel();
+        QMetaObject::invokeMethod(
+            this, [this, text = QString::fromStdString(why)] { emit storeFailed(text); }, Qt::QueuedConnection);
+    });
     running_ = true;
 
     ft::RunOptions options;
@@ -70,7 +79,7 @@ bool TrainingSession::start(const Request& request, QString* error) {
     done_ = std::make_shared<std::atomic<bool>>(false);
     thread_ = std::thread([this, config = request.config, options, done = done_] {
         ft::EventFanout fanout;
-        fanout.add(writer_.get());
+        fanout.add(recording_.get());
         fanout.add(bridge_.get());
         ft::RunStatus status = ft::RunStatus::Finished;
         QString message, summary;

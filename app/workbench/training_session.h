@@ -3,7 +3,8 @@
 // never trains). The run loop's events fan out to a StoreWriter (every event, into the run store) and to a
 // GuiBridge (batched to the GUI thread). Pause, resume, cancel, the speed limit and step-to-next-mask-update
 // act on the run's RunControl from the GUI thread. A cancelled run is checkpointed by the core and can be
-// resumed later with Request::resumeRunId.
+// resumed later with Request::resumeRunId. A store that stops recording (disk full, file deleted or replaced:
+// ft::RecordingSink) cancels the run the same way, and storeFailed() says why at once.
 #pragma once
 
 #include <QObject>
@@ -12,11 +13,12 @@
 #include <thread>
 
 #include "ft/config/run_config.h"
+#include "ft/store/store_writer.h"
 #include "ft/train/run_control.h"
 #include "ft/train/run_status.h"
 
 namespace ft {
-class StoreWriter;
+class RecordingSink;
 }
 
 namespace ftw {
@@ -28,10 +30,11 @@ class TrainingSession : public QObject {
 public:
     struct Request {
         ft::RunConfig config;
-        QString storePath;       // the run store the run is recorded into
-        QString checkpointDir;   // empty: no checkpoints (then a cancelled run cannot be resumed)
-        QString runName;         // empty: the config's name
-        qint64 resumeRunId = 0;  // > 0: continue this stored run from the checkpoint in checkpointDir
+        QString storePath;              // the run store the run is recorded into
+        QString checkpointDir;          // empty: no checkpoints (then a cancelled run cannot be resumed)
+        QString runName;                // empty: the config's name
+        qint64 resumeRunId = 0;         // > 0: continue this stored run from the checkpoint in checkpointDir
+        ft::StoreWriterOptions writer;  // tests: max_page_count makes the disk "full"
     };
 
     explicit TrainingSession(QObject* parent = nullptr);
@@ -67,6 +70,9 @@ signals:
     // GUI thread, after the training thread ended and the store writer closed. status: finished | cancelled |
     // failed; summary: the summary JSON text (empty when the run failed).
     void finished(ft::RunStatus status, const QString& message, const QString& summary);
+    // GUI thread, as soon as the store stopped recording the run (the writer's error, naming the file); the run
+    // stops at its next step with a checkpoint, and finished() follows.
+    void storeFailed(const QString& error);
 
 private:
     void onThreadDone(ft::RunStatus status, const QString& message, const QString& summary);
@@ -75,6 +81,7 @@ private:
     std::unique_ptr<ft::RunControl> control_;
     std::unique_ptr<GuiBridge> bridge_;
     std::unique_ptr<ft::StoreWriter> writer_;
+    std::unique_ptr<ft::RecordingSink> recording_;  // in front of writer_
     std::thread thread_;
     std::shared_ptr<std::atomic<bool>> done_;
     bool running_ = false;

@@ -2,12 +2,14 @@
 // StoreWriter: bounded queue on the training side, one background thread writing batches in transactions.
 #include "ft/store/store_writer.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <filesystem>
 #include <mutex>
 #include <thread>
 
@@ -34,8 +36,14 @@ struct StoreWriter::Impl {
     size_t queued_bytes = 0;  // packed mask data waiting in the queue
     bool flush_requested = false, stopping = false, finished_seen = false;
     std::atomic<bool> failed{false}, closed{false};
+    // The file at `path` is no longer the one open here (deleted or replaced while the run was recorded). Writing
+    // goes on into the open file, which close() saves under a new name.
+    std::atomic<bool> lost{false};
     std::string error;
+    std::string recovered;  // where close() saved a lost file
     std::thread thread;
+    dev_t device = 0;
+    ino_t inode = 0;
 
     Impl(RunStore s, StoreWriterOptions o) : options(o), store(std::move(s)), path(store.path()) {
         options.queue_capacity = std::max<size_t>(options.queue_capacity, 1);
@@ -44,6 +52,9 @@ struct StoreWriter::Impl {
     void loop();
     void fail(const std::string& message);
     void push(QueuedEvent&& q);
+    void remember_file();
+    void check_file();
+    void rescue();
 };
 
 namespace {
@@ -70,6 +81,7 @@ StoreWriter::StoreWriter(const std::string& path, int64_t run_id, StoreWriterOpt
         .run();
     if (db.changes() == 0) db.fail("no run " + std::to_string(run_id) + " to continue");
     apply_test_limits(db, options);
+    impl_->remember_file();
     impl_->rows = std::make_unique<store_detail::EventRows>(db, run_id, options.keyframe_interval);
     impl_->thread = std::thread([impl = impl_.get()] { impl->loop(); });
 }
@@ -79,6 +91,7 @@ StoreWriter::StoreWriter(const std::string& path, const NewRun& run, StoreWriter
     impl_->run = impl_->store.create_run(run);
     auto& db = impl_->store.db();
     apply_test_limits(db, options);
+    impl_->remember_file();
     impl_->rows = std::make_unique<store_detail::EventRows>(db, impl_->run, options.keyframe_interval);
     impl_->thread = std::thread([impl = impl_.get()] { impl->loop(); });
 }
@@ -155,11 +168,19 @@ void StoreWriter::close() {
                 .run();
         } catch (const StoreError&) {}
     }
+    if (impl_->lost) impl_->rescue();
     impl_->rows.reset();
     impl_->store = RunStore(nullptr);  // closes the connection (and checkpoints the WAL when it is the last one)
 }
 
-bool StoreWriter::failed() const { return impl_->failed; }
+bool StoreWriter::failed() const { return impl_->failed || impl_->lost; }
+
+bool StoreWriter::lost_file() const { return impl_->lost; }
+
+std::string StoreWriter::recovered_path() const {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    return impl_->recovered;
+}
 
 std::string StoreWriter::error() const {
     std::lock_guard<std::mutex> lock(impl_->mutex);
@@ -191,9 +212,52 @@ void StoreWriter::Impl::fail(const std::string& message) {
     } catch (const StoreError&) {}
 }
 
+// The end of a lost file's message until close() says where it was saved.
+constexpr const char* kSavedWhenItEnds = " (all it holds is saved beside it when the run ends)";
+
+void StoreWriter::Impl::remember_file() {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0) {
+        device = st.st_dev;
+        inode = st.st_ino;
+    }
+}
+
+void StoreWriter::Impl::check_file() {
+    if (lost || inode == 0) return;
+    struct stat st {};
+    const bool gone = ::stat(path.c_str(), &st) != 0;
+    if (!gone && st.st_dev == device && st.st_ino == inode) return;
+    std::lock_guard<std::mutex> lock(mutex);
+    error = path + (gone ? ": the store file was deleted" : ": the store file was replaced by another file") +
+            " while run " + std::to_string(run) + " was being recorded" + kSavedWhenItEnds;
+    lost = true;
+}
+
+void StoreWriter::Impl::rescue() {
+    // The open connection still reads the whole store (the WAL's pages included): copy it to a new file next to
+    // the lost one, never over an existing file.
+    std::string target = path + ".recovered";
+    for (int n = 2; std::filesystem::exists(target); ++n) target = path + ".recovered-" + std::to_string(n);
+    std::string outcome;
+    try {
+        store.db().prepare("VACUUM INTO ?").bind(1, target).run();
+        outcome = "; everything it held, this run to its end included, is saved in " + target + " (move it back to " +
+                  path + " to go on using it)";
+        std::lock_guard<std::mutex> lock(mutex);
+        recovered = target;
+    } catch (const std::exception& e) {
+        outcome = std::string("; saving what it held to ") + target + " failed too: " + e.what();
+    }
+    std::lock_guard<std::mutex> lock(mutex);
+    if (const auto at = error.find(kSavedWhenItEnds); at != std::string::npos) error.erase(at);
+    error += outcome;
+}
+
 void StoreWriter::Impl::loop() {
     using clock = std::chrono::steady_clock;
     auto last_heartbeat = clock::now();
+    auto last_file_check = clock::now();
     auto next_flush = clock::now() + options.flush_interval;
     std::vector<QueuedEvent> batch;
     int busy_retries = 0;
@@ -244,6 +308,12 @@ void StoreWriter::Impl::loop() {
             if (clock::now() - last_heartbeat >= options.heartbeat_interval) {
                 if (!finished_seen) rows->heartbeat(store_detail::unix_now());
                 last_heartbeat = clock::now();
+            }
+            // Once a second: is the file at the path still the one open here? (A deleted store goes on accepting
+            // writes into its unlinked file, which vanishes with the connection.)
+            if (clock::now() - last_file_check >= std::chrono::seconds(1)) {
+                check_file();
+                last_file_check = clock::now();
             }
         } catch (const std::exception& e) {
             fail(std::string(e.what()) + " (run " + std::to_string(run) + "; everything up to step " +

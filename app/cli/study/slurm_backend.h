@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Study jobs as Slurm batch jobs: runs that start together go as one job array, a run on its own as one job. Each job writes a store file of its own in the study's
-// folder, which must be shared with the compute nodes; the executor imports it into the study's store when the
-// job ends, so SQLite is never written from two hosts.
+// Study jobs as Slurm batch jobs: runs that start together go as one job array, a run on its own as one job. Each job
+// writes a store file of its own in the study's folder, which must be shared with the compute nodes; the executor
+// imports it into the study's store when the job ends, so SQLite is never written from two hosts.
 #pragma once
 
 #include <chrono>

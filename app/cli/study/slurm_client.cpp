@@ -341,8 +341,8 @@ std::string command_words(const std::vector<std::string>& command) {
 
 }  // namespace
 
-std::string SlurmClient::sbatch(const std::string& job_name, std::vector<std::string> flags,
-                                const std::string& workdir, const std::string& script) {
+std::string SlurmClient::sbatch(const std::string& job_name, std::vector<std::string> flags, const std::string& workdir,
+                                const std::string& script) {
     std::vector<std::string> argv{"sbatch", "--parsable", "--job-name=" + sanitized_job_name(job_name)};
     argv.insert(argv.end(), flags.begin(), flags.end());
     if (!workdir.empty()) argv.push_back("--chdir=" + workdir);
@@ -421,9 +421,8 @@ std::vector<SlurmJobState> SlurmClient::states(const std::vector<std::string>& i
     // squeue knows the live jobs; --states=all also lists finished ones the controller still holds, and --array
     // lists an array's pending tasks one per line (not folded into "1234_[5-9]").
     std::map<std::string, SlurmJobState> seen;
-    const ProcessResult q =
-        run_program({"squeue", "--noheader", "--states=all", "--array", "--jobs=" + join(ids, ","),
-                     "--format=%i|%T|%r"});
+    const ProcessResult q = run_program(
+        {"squeue", "--noheader", "--states=all", "--array", "--jobs=" + join(ids, ","), "--format=%i|%T|%r"});
     // For a single id it has forgotten, squeue fails with "Invalid job id specified" (for several it lists the
     // others): that is an answer, not an error.
     if (q.status != 0 && q.err.find("Invalid job id") == std::string::npos) {

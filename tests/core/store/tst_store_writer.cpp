@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // StoreWriter: every event of a run lands in the store, batches are atomic for readers polling the file, the queue
-// is bounded, a full disk is reported without damaging the file, and a resumed run continues its records.
+// is bounded, a full disk is reported without damaging the file, a store deleted or replaced under a running
+// writer is saved whole, and a resumed run continues its records.
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <functional>
 #include <thread>
 
 #include "ft/store/run_store.h"
@@ -426,4 +430,72 @@ TEST(StoreWriter, FullDiskIsReportedAndTheFileStaysSound) {
     EXPECT_EQ(store.metric_series(run, 0, "prune_rate").steps.size(), loss.steps.size());
     EXPECT_EQ(r.last_step, int64_t(loss.steps.size()));
     std::printf("[ info ] disk full after %zu committed steps: %s\n", loss.steps.size(), error.c_str());
+}
+
+namespace {
+
+// Publishes steps until `until` holds (at most `limit` seconds); the number published.
+int64_t publish_steps_until(StoreWriter& w, int64_t first, const std::function<bool()>& until, double limit = 10) {
+    const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(limit);
+    int64_t s = first;
+    while (!until() && std::chrono::steady_clock::now() < end) {
+        w.on_event(ft::StepMetrics{0, s++, 1, 0.5, 0.5, 0.1, 0.5});
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return s - first;
+}
+
+}  // namespace
+
+TEST(StoreWriter, ADeletedStoreIsNoticedAndSavedWithTheWholeRun) {
+    TempDir dir;
+    const std::string path = dir.file("runs.ftdb");
+    { RunStore::open(path).create_run(new_run("an earlier run")); }
+    StoreWriter w(path, new_run("orphaned"));
+    const int64_t run = w.run_id();
+    const int64_t before = publish_steps_until(
+        w, 1, [] { return false; }, 0.3);
+    w.flush();
+    // As `rm runs.ftdb*` would: the file and its WAL and shared-memory files.
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+    const int64_t during = publish_steps_until(w, before + 1, [&] { return w.failed(); });
+    ASSERT_TRUE(w.lost_file()) << "not noticed within 10 s";
+    EXPECT_TRUE(w.failed());
+    EXPECT_NE(w.error().find(path + ": the store file was deleted while run"), std::string::npos) << w.error();
+    // Recording goes on (the run loop needs a step or two to stop): none of these steps is lost.
+    for (int64_t s = before + during + 1; s <= before + during + 20; ++s)
+        w.on_event(ft::StepMetrics{0, s, 1, 0.5, 0.5, 0.1, 0.5});
+    w.on_event(ft::RunFinished{ft::RunStatus::Cancelled, "", 3.0});
+    w.close();
+    const std::string saved = path + ".recovered";
+    EXPECT_EQ(w.recovered_path(), saved);
+    EXPECT_NE(w.error().find("is saved in " + saved), std::string::npos) << w.error();
+    EXPECT_FALSE(std::filesystem::exists(path));  // never written back over what the user removed
+    RawDb raw(saved, false);
+    EXPECT_EQ(raw.text("PRAGMA integrity_check"), "ok");
+    auto store = RunStore::open(saved, StoreMode::ReadOnly);
+    EXPECT_EQ(store.list_runs().size(), 2u);  // the earlier run too
+    const auto loss = store.metric_series(run, 0, "loss");
+    ASSERT_EQ(int64_t(loss.steps.size()), before + during + 20);
+    for (size_t i = 0; i < loss.steps.size(); ++i) ASSERT_EQ(loss.steps[i], int64_t(i) + 1);
+    EXPECT_EQ(store.get_run(run).status, ft::RunStatus::Cancelled);
+}
+
+TEST(StoreWriter, AReplacedStoreIsNoticedAndSavedBesideAnEarlierRescue) {
+    TempDir dir;
+    const std::string path = dir.file("runs.ftdb");
+    StoreWriter w(path, new_run("replaced"));
+    std::ofstream(path + ".recovered") << "an earlier rescue, kept";
+    std::ofstream(dir.file("other")) << "not a store";
+    std::filesystem::rename(dir.file("other"), path);
+    publish_steps_until(w, 1, [&] { return w.failed(); });
+    ASSERT_TRUE(w.lost_file());
+    EXPECT_NE(w.error().find("was replaced by another file"), std::string::npos) << w.error();
+    w.close();
+    EXPECT_EQ(w.recovered_path(), path + ".recovered-2");
+    EXPECT_EQ(RunStore::open(path + ".recovered-2", StoreMode::ReadOnly).list_runs().size(), 1u);
+    std::ifstream kept(path + ".recovered");
+    std::string text;
+    std::getline(kept, text);
+    EXPECT_EQ(text, "an earlier rescue, kept");
 }

@@ -5,7 +5,8 @@
 // transaction per batch (every flush_interval or batch_events events). When the queue is full the producer waits
 // until the batch being written commits, never longer. Every event is stored (no coalescing, no dropping) until
 // the writer fails: then it keeps the error (failed(), error()), stops accepting events and leaves the file
-// with everything committed before the failure.
+// with everything committed before the failure. A store file deleted or replaced meanwhile is saved instead
+// (lost_file()).
 #pragma once
 
 #include <chrono>
@@ -56,8 +57,15 @@ public:
     // Flushes, stops the thread and closes the file. Idempotent; never throws (check failed()).
     void close();
 
+    // True once the store can no longer record the run: a write failed (disk full, I/O error), or the file was
+    // lost (below). The run should stop (RecordingSink does that).
     bool failed() const;
-    std::string error() const;  // names the file; empty while all is well
+    // The file at path() was deleted or replaced while the run was recorded (checked once a second). Unlike a
+    // failed write, recording goes on into the open file, and close() copies it to "<path>.recovered" (or
+    // ".recovered-N"), so the store and this run, to its end, survive; error() then says where it went.
+    bool lost_file() const;
+    std::string recovered_path() const;  // after close(); empty when nothing was saved
+    std::string error() const;           // names the file; empty while all is well
     int64_t events_written() const;
 
 private:
