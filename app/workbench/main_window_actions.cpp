@@ -212,6 +212,7 @@ void MainWindow::createStatusBar() {
     statusBar()->addPermanentWidget(phaseLabel_);
     statusBar()->addPermanentWidget(progress_);
     statusBar()->addPermanentWidget(etaLabel_);
+    progress_->hide();  // until a run is in view (updateStatus)
 }
 
 void MainWindow::showAbout() {

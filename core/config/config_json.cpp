@@ -73,9 +73,6 @@ std::string enum_choices() {
     return s + "}";
 }
 
-template <typename T>
-constexpr bool is_enum_field = std::is_enum_v<T>;
-
 // Reads one field from JSON, recording a typed error instead of throwing.
 struct FieldReader {
     const json& root;
