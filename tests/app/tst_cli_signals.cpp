@@ -7,6 +7,7 @@
 // moment. Label: cli_kill (with the SIGKILL test).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <random>
@@ -32,12 +33,27 @@ TEST(CliSignals, IntAndTermAtRandomMomentsStopWithACheckpointAndTheirExitCode) {
     store_test::TempDir dir;
     const std::map<std::string, std::string> env = {{"XDG_DATA_HOME", dir.file("xdg")}};
 
-    // How long one run takes here, to spread the signals over it.
+    // Not quiet: the progress output says when training begins ("..., device cpu, ..." comes right before the
+    // first step), so the signals are spread over the training itself, however slow start-up is on a loaded machine.
+    auto args = [](const std::string& db) {
+        auto a = cli_test::tiny_train({"--db", db});
+        a.erase(std::find(a.begin(), a.end(), "-q"));
+        return a;
+    };
+    auto training_began = [](const std::string& err_file) {
+        return cli_test::read_text(err_file).find(", device ") != std::string::npos;
+    };
+    // How long start-up and training take here.
     const auto t0 = Clock::now();
-    const auto plain = cli_test::run(
-        {cli_test::tiny_train({"--db", dir.file("plain.sqlite")}), env, dir.file("plain.out"), dir.file("plain.err")});
+    const Command first{args(dir.file("plain.sqlite")), env, dir.file("plain.out"), dir.file("plain.err")};
+    const pid_t plain_pid = cli_test::spawn(first);
+    double startup_seconds = 0;
+    while (!training_began(first.err_file) && seconds_since(t0) < 120)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    startup_seconds = seconds_since(t0);
+    const auto plain = cli_test::finish(plain_pid, first);
     ASSERT_EQ(plain.rc, 0) << plain.err;
-    const double run_seconds = seconds_since(t0);
+    const double train_seconds = seconds_since(t0) - startup_seconds;
 
     std::mt19937_64 rng(20261201);
     std::uniform_real_distribution<double> unit(0, 1);
@@ -48,11 +64,20 @@ TEST(CliSignals, IntAndTermAtRandomMomentsStopWithACheckpointAndTheirExitCode) {
         const int sig = i % 2 == 0 ? SIGINT : SIGTERM;
         const bool twice = i % 4 == 0;  // a second SIGINT (or SIGTERM) 1-30 ms after the first
         const std::string db = dir.file("run" + std::to_string(i) + ".sqlite");
-        const Command c{cli_test::tiny_train({"--db", db}), env, dir.file("run.out"), dir.file("run.err")};
+        // Files of its own: the start of training is read from its output, never from an earlier run's.
+        const Command c{args(db), env, dir.file("run" + std::to_string(i) + ".out"),
+                        dir.file("run" + std::to_string(i) + ".err")};
+        const auto spawned = Clock::now();
         const pid_t pid = cli_test::spawn(c);
-        // Anywhere in the last two thirds of a run: mostly while it trains, sometimes still in start-up (loading
-        // LibTorch and the data is a good part of so short a run).
-        std::this_thread::sleep_for(std::chrono::duration<double>(run_seconds * (0.3 + 0.65 * unit(rng))));
+        if (i % 6 == 5) {
+            // One run in six: during start-up (loading LibTorch and the data), before there is a run loop.
+            std::this_thread::sleep_for(std::chrono::duration<double>(startup_seconds * unit(rng)));
+        } else {
+            // The others: anywhere in the training, once it has begun.
+            while (!training_began(c.err_file) && seconds_since(spawned) < 120)
+                std::this_thread::sleep_for(std::chrono::milliseconds(2));
+            std::this_thread::sleep_for(std::chrono::duration<double>(train_seconds * 0.9 * unit(rng)));
+        }
         kill(pid, sig);
         if (twice) {
             std::this_thread::sleep_for(std::chrono::milliseconds(1 + int(29 * unit(rng))));
@@ -103,7 +128,7 @@ TEST(CliSignals, IntAndTermAtRandomMomentsStopWithACheckpointAndTheirExitCode) {
         }
     }
     std::cout << stopped << " of " << kRuns << " runs stopped by a signal (" << during_startup << " during start-up, "
-              << resumed << " resumed to the end), " << finished_first << " finished first; one run takes "
-              << run_seconds << " s here\n";
+              << resumed << " resumed to the end), " << finished_first << " finished first; one run starts in "
+              << startup_seconds << " s and trains " << train_seconds << " s here\n";
     EXPECT_GE(stopped - during_startup, kRuns / 3) << "too few signals landed while the runs trained";
 }
