@@ -12,7 +12,9 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <algorithm>
+#include <cmath>
 #include <map>
+#include <set>
 
 #include "control_bar.h"
 #include "figure_export.h"
@@ -197,6 +199,11 @@ QCPGraph* StudyView::seriesGraph(const QString& name) const {
     return nullptr;
 }
 
+double StudyView::seriesOffset(const QString& name) const {
+    const auto it = offsets_.find(name);
+    return it == offsets_.end() ? 0.0 : it->second;
+}
+
 QCPErrorBars* StudyView::seriesErrors(const QString& name) const {
     for (const auto& [n, plottables] : series_)
         if (n == name) return plottables.second;
@@ -234,6 +241,7 @@ void StudyView::rebuild() {
     auto* plot = static_cast<Plot*>(plot_);
     plot_->clearPlottables();
     series_.clear();
+    offsets_.clear();
     plot->forgetLegends();
     plot_->plotLayout()->clear();
     rect_ = new QCPAxisRect(plot_);
@@ -266,6 +274,26 @@ void StudyView::rebuild() {
             if (!groups.count(g)) order.push_back(g);
             groups[g].push_back(&p);
         }
+        // Series that share an x are spread around it by a small step each (a "dodge"), so their markers and error
+        // bars stay apart; the step is a fraction of the x range, small against the distance between grid values.
+        std::map<double, int> seriesAtX;
+        double lo = 1e300, hi = -1e300;
+        for (const auto& g : order) {
+            std::set<double> xs;
+            for (const auto* p : groups[g]) xs.insert(*xOf(*p, axis_));
+            for (double xv : xs) {
+                ++seriesAtX[xv];
+                lo = std::min(lo, xv);
+                hi = std::max(hi, xv);
+            }
+        }
+        const bool shared =
+            std::any_of(seriesAtX.begin(), seriesAtX.end(), [](const auto& kv) { return kv.second > 1; });
+        const double step = shared ? (hi > lo ? (hi - lo) * 0.012 : std::abs(hi) * 0.012 + 1e-3) : 0.0;
+        offsets_.clear();
+        for (size_t gi = 0; gi < order.size(); ++gi)
+            offsets_[order[gi]] = (double(gi) - double(order.size() - 1) / 2.0) * step;
+
         double xmin = 1e300, xmax = -1e300, ymin = 1e300, ymax = -1e300;
         for (size_t gi = 0; gi < order.size(); ++gi) {
             auto& points = groups[order[gi]];
@@ -274,7 +302,7 @@ void StudyView::rebuild() {
             QVector<double> xs, ys, errs;
             for (const auto* p : points) {
                 const auto& st = p->stats.at(metric_.toStdString());
-                xs << *xOf(*p, axis_);
+                xs << *xOf(*p, axis_) + offsets_[order[gi]];
                 ys << st.mean;
                 errs << st.std;
                 xmin = std::min(xmin, xs.back());

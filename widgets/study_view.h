@@ -6,6 +6,7 @@
 #pragma once
 
 #include <QWidget>
+#include <map>
 #include <vector>
 
 #include "ft/study/study_results.h"
@@ -43,6 +44,9 @@ public:
     QStringList seriesNames() const;
     QCPGraph* seriesGraph(const QString& name) const;
     QCPErrorBars* seriesErrors(const QString& name) const;
+    // How far a series is drawn beside its true x, so that series at the same x (and their error bars) do not
+    // cover each other: a small step per series, centred on the x; 0 when no x is shared. Table and CSV are exact.
+    double seriesOffset(const QString& name) const;
     QCustomPlot* plot() const { return plot_; }
     QTableWidget* table() const { return table_; }
     QString csvText() const;
@@ -76,6 +80,7 @@ private:
     QCPAxisRect* rect_ = nullptr;
     QTableWidget* table_ = nullptr;
     std::vector<std::pair<QString, std::pair<QCPGraph*, QCPErrorBars*>>> series_;
+    std::map<QString, double> offsets_;
     bool syncing_ = false;
     bool axisChosen_ = false;  // by the user; until then a study's first swept setting, else the FLOPs
     void pickAxis();

@@ -59,8 +59,15 @@ private slots:
         QCPGraph* g = v.seriesGraph(QStringLiteral("method=edst"));
         QVERIFY(g);
         QCOMPARE(g->dataCount(), 3);
-        QCOMPARE(g->data()->at(0)->key, 0.05);
+        // Both methods were trained at every density: drawn a small step apart, centred on the density.
+        const double edst = v.seriesOffset(QStringLiteral("method=edst"));
+        const double dst = v.seriesOffset(QStringLiteral("method=dst-ensemble"));
+        QVERIFY(edst < 0 && dst > 0);
+        QCOMPARE(edst, -dst);
+        QVERIFY2(dst < 0.05 * (0.2 - 0.05), qPrintable(QString::number(dst)));  // small against the grid's steps
+        QCOMPARE(g->data()->at(0)->key, 0.05 + edst);
         QCOMPARE(g->data()->at(2)->value, 0.88 + 0.02);
+        QCOMPARE(v.table()->item(0, 4)->text(), QStringLiteral("0.05"));  // the table keeps the true value
         QCPErrorBars* e = v.seriesErrors(QStringLiteral("method=edst"));
         QVERIFY(e);
         QCOMPARE(e->dataCount(), 3);

@@ -172,13 +172,16 @@ void Executor::plan() {
         queue_.push_back({i, resumable, weight});
     }
     // Seed by seed: every point gets its first result before any gets its third, so a study read part-way (or
-    // stopped) compares all its points.
+    // stopped) compares all its points. Within a seed the longest runs go first, so the study does not end with
+    // one long run on one worker while the others idle.
     auto seed_rank = [&](const Task& t) {
         const int64_t seed = record_.runs[t.row].seed;
         return std::find(spec_.seeds.begin(), spec_.seeds.end(), seed) - spec_.seeds.begin();
     };
-    std::stable_sort(queue_.begin(), queue_.end(),
-                     [&](const Task& a, const Task& b) { return seed_rank(a) < seed_rank(b); });
+    std::stable_sort(queue_.begin(), queue_.end(), [&](const Task& a, const Task& b) {
+        const auto ra = seed_rank(a), rb = seed_rank(b);
+        return ra != rb ? ra < rb : a.weight > b.weight;
+    });
 }
 
 JobSpec Executor::prepare(const Task& t, Active& a) {
