@@ -140,6 +140,21 @@ std::vector<int64_t> RunStore::import_from(const std::string& other_path, bool i
         for (const char* table : {"members", "layers", "metrics", "events", "mask_updates", "mask_layers", "tickets",
                                   "evaluations", "tags", "notes", "summaries", "data_points", "decision_boundaries"})
             copy_owned_rows(src, dst, table, old_id, id);
+        // Read the copy back, still inside the transaction, as any reader later would: a foreign file whose rows
+        // pass SQLite's constraints but not the readers (an unknown evaluation split or event kind, a damaged
+        // shape or summary) is refused whole, rather than imported as a run nobody can open.
+        try {
+            get_run(id);
+            layers(id);
+            metric_keys(id);
+            events(id);
+            tickets(id);
+            evaluations(id);
+            summary(id);
+        } catch (const StoreError& e) {
+            throw StoreError(other_path,
+                             "run " + std::to_string(old_id) + " cannot be read, so nothing was imported: " + e.what());
+        }
         ids.push_back(id);
     }
     t.commit();

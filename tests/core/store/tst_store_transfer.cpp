@@ -135,3 +135,36 @@ TEST(RunStore, ExportJsonHasTheWholeRun) {
     EXPECT_EQ(j["evaluations"][2]["metrics"]["reliability"].size(), 2u);
     EXPECT_FALSE(j["events"].empty());
 }
+
+// Found by fuzz_store_import: a file whose rows pass SQLite's constraints but not the readers (here an evaluation
+// split no program writes) was imported as a run that then failed to open. It is refused whole now.
+TEST(RunStore, ImportRefusesARunTheReadersReject) {
+    TempDir dir;
+    const std::string a_path = dir.file("a.ftdb"), b_path = dir.file("b.ftdb");
+    {
+        auto a = RunStore::open(a_path);
+        const int64_t good = a.create_run(named("readable"));
+        const int64_t bad = a.create_run(named("damaged"));
+        ft::EvaluationRecord e;
+        e.member = -1;
+        e.split = ft::EvalSplit::test();
+        e.metrics = {{"accuracy", 0.9}};
+        a.record_evaluation(good, e);
+        a.record_evaluation(bad, e);
+    }
+    RawDb(a_path, false).exec("UPDATE evaluations SET split = 'testticket-0' WHERE run = 2");
+    auto b = RunStore::open(b_path);
+    b.create_run(named("already in b"));
+    try {
+        b.import_from(a_path);
+        FAIL() << "a run whose evaluations cannot be read must not be imported";
+    } catch (const StoreError& e) {
+        const std::string what = e.what();
+        EXPECT_EQ(what.rfind(a_path + ": run 2 cannot be read", 0), 0u) << what;
+        EXPECT_NE(what.find("evaluations.split"), std::string::npos) << what;
+        EXPECT_NE(what.find("testticket-0"), std::string::npos) << what;
+    }
+    const auto runs = b.list_runs();
+    ASSERT_EQ(runs.size(), 1u);  // nothing of a.ftdb arrived, not even its readable run
+    EXPECT_EQ(runs[0].name, "already in b");
+}
