@@ -4,35 +4,17 @@
 #include <gtest/gtest.h>
 
 #include "ft/store/recording_sink.h"
-#include "ft/store/run_store.h"
-#include "ft/store/store_writer.h"
-#include "store_test_util.h"
+#include "run_store_fixtures.h"
 
-using ft::RunStore;
 using ft::StoreWriter;
-using store_test::RawDb;
-using store_test::TempDir;
-
-namespace {
-
-ft::NewRun new_run(const std::string& name) {
-    ft::NewRun r;
-    r.name = name;
-    r.method = ft::Method::Edst;
-    r.config = {{"method", "edst"}};
-    r.seeds = {1};
-    return r;
-}
-
-}  // namespace
 
 TEST(RecordingSink, AStoreThatStopsRecordingStopsTheRunOnce) {
     TempDir dir;
     const std::string path = dir.file("runs.ftdb");
-    { RunStore::open(path).create_run(new_run("an earlier run")); }
+    { RunStore::open(path).create_run(named("an earlier run")); }
     ft::StoreWriterOptions options;
     options.max_page_count = RawDb(path, false).integer("PRAGMA page_count") + 40;
-    StoreWriter w(path, new_run("filling"), options);
+    StoreWriter w(path, named("filling"), options);
     ft::RecordingSink sink(w, true);
     int stops = 0;
     std::string why;
