@@ -13,6 +13,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
+#include <QResizeEvent>
 #include <QSignalBlocker>
 #include <QSortFilterProxyModel>
 #include <QTableView>
@@ -190,9 +191,39 @@ void RunBrowser::applyFilter() {
     updateActions();
 }
 
+void RunBrowser::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    fitColumns();
+}
+
+void RunBrowser::fitColumns() {
+    auto* header = table_->horizontalHeader();
+    const int available = table_->viewport()->width();
+    if (available <= 0) return;
+    // QTableView makes sizeHintForColumn protected; QAbstractItemView's is public (and virtual).
+    const QAbstractItemView* view = table_;
+    auto natural = [&](int c) { return std::max(header->sectionSizeHint(c), view->sizeHintForColumn(c)); };
+    const int nameMin = std::max(fontMetrics().averageCharWidth() * 16, available * 2 / 5);
+    // Least needed first; Star, Name, Method and Status always stay.
+    const int optional[] = {RunBrowserModel::IdColumn, RunBrowserModel::TagsColumn, RunBrowserModel::ProgressColumn,
+                            RunBrowserModel::DurationColumn, RunBrowserModel::CreatedColumn};
+    int others = 0;
+    for (int c = 0; c < RunBrowserModel::ColumnCount; ++c)
+        if (c != RunBrowserModel::NameColumn) others += natural(c);
+    // Hide from the least needed on until the name has its room; everything after that stays shown.
+    bool hiding = true;
+    for (int c : optional) {
+        const bool hide = hiding && available - others < nameMin;
+        if (hide) others -= natural(c);
+        if (!hide) hiding = false;
+        table_->setColumnHidden(c, hide);
+    }
+}
+
 void RunBrowser::refresh() {
     if (!store_) return;
     model_->refresh();
+    fitColumns();
     // Keep the tag filter's list in step with the store.
     try {
         const QString current = tagFilter_->currentData().toString();

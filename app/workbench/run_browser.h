@@ -29,6 +29,10 @@ public:
     explicit RunBrowser(QWidget* parent = nullptr);
     ~RunBrowser() override;
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
+public:
     // Opens a store (read-write when possible, otherwise read-only). False with a message naming the file.
     bool openStore(const QString& path, QString* error);
     QString storePath() const;
@@ -56,6 +60,11 @@ public:
     bool setTrashed(const QList<qint64>& ids, bool trashed, QString* error);
     // The differing settings of two runs, as the diff dialog lists them.
     std::vector<ft::ConfigDifference> configDiff(qint64 a, qint64 b, QString* error) const;
+
+    // Hides the least needed columns (id, tags, progress, duration, created, in that order) while the name column
+    // would get less than about 40 % of the table's width, and shows them again when there is room. Called on every
+    // resize and refresh; public for tests.
+    void fitColumns();
 
 signals:
     void openRequested(qint64 id);
