@@ -40,7 +40,8 @@ struct StoreWriter::Impl {
     // goes on into the open file, which close() saves under a new name.
     std::atomic<bool> lost{false};
     std::string error;
-    std::string recovered;  // where close() saved a lost file
+    std::string recovered;    // where close() saved a lost file
+    std::string lost_reason;  // what happened to it ("<path>: the store file was deleted while run 3 ...")
     std::thread thread;
     dev_t device = 0;
     ino_t inode = 0;
@@ -212,7 +213,7 @@ void StoreWriter::Impl::fail(const std::string& message) {
     } catch (const StoreError&) {}
 }
 
-// The end of a lost file's message until close() says where it was saved.
+// The end of a lost file's message until close() says where it was saved instead.
 constexpr const char* kSavedWhenItEnds = " (all it holds is saved beside it when the run ends)";
 
 void StoreWriter::Impl::remember_file() {
@@ -229,8 +230,9 @@ void StoreWriter::Impl::check_file() {
     const bool gone = ::stat(path.c_str(), &st) != 0;
     if (!gone && st.st_dev == device && st.st_ino == inode) return;
     std::lock_guard<std::mutex> lock(mutex);
-    error = path + (gone ? ": the store file was deleted" : ": the store file was replaced by another file") +
-            " while run " + std::to_string(run) + " was being recorded" + kSavedWhenItEnds;
+    lost_reason = path + (gone ? ": the store file was deleted" : ": the store file was replaced by another file") +
+                  " while run " + std::to_string(run) + " was being recorded";
+    error = lost_reason + kSavedWhenItEnds;
     lost = true;
 }
 
@@ -250,8 +252,7 @@ void StoreWriter::Impl::rescue() {
         outcome = std::string("; saving what it held to ") + target + " failed too: " + e.what();
     }
     std::lock_guard<std::mutex> lock(mutex);
-    if (const auto at = error.find(kSavedWhenItEnds); at != std::string::npos) error.erase(at);
-    error += outcome;
+    error = lost_reason + outcome;
 }
 
 void StoreWriter::Impl::loop() {
