@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -120,6 +121,17 @@ int run_and_report(const RunConfig& config, const RunOptions& options, const std
     return 0;
 }
 
+// --checkpoint-every: seconds, a finite number >= 0 (CLI11's own checks let "nan" through).
+std::string check_checkpoint_seconds(std::string& text) {
+    try {
+        size_t used = 0;
+        const double v = std::stod(text, &used);
+        if (used == text.size() && std::isfinite(v) && v >= 0) return "";
+    } catch (const std::exception&) {
+    }
+    return "--checkpoint-every = " + text + ": expected a number of seconds >= 0 (0: a checkpoint every epoch)";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -146,6 +158,15 @@ int main(int argc, char** argv) {
     train->add_option("--checkpoint-dir", checkpoint_dir,
                       "Checkpoint folder (default: under $XDG_DATA_HOME/freetickets)");
     train->add_flag("--no-checkpoint", no_checkpoint, "Write no checkpoints (a cancelled run cannot be resumed)");
+    // A checkpoint of a large model costs seconds; with epochs of seconds that is most of the run.
+    double checkpoint_seconds = 0;
+    const std::string checkpoint_every_help =
+        "At most one epoch-end checkpoint per SECONDS of training (phase ends, tickets, Ctrl-C and SIGTERM always "
+        "write one); 0: every epoch";
+    train->add_option("--checkpoint-every", checkpoint_seconds, checkpoint_every_help)
+        ->type_name("SECONDS")
+        ->check(CLI::Validator(check_checkpoint_seconds, "", ""))
+        ->capture_default_str();
     train->add_flag("--dry-run", dry_run, "Validate and print the full config, then exit");
     train->add_flag("-q,--quiet", quiet, "No progress output");
     std::string db_path;
@@ -165,6 +186,10 @@ int main(int argc, char** argv) {
     resume->add_option("run", resume_dir, "A run id in the store, or the run's checkpoint folder")->required();
     resume->add_option("--out", out_path, "Write the summary JSON here");
     resume->add_flag("-q,--quiet", quiet, "No progress output");
+    resume->add_option("--checkpoint-every", checkpoint_seconds, checkpoint_every_help)
+        ->type_name("SECONDS")
+        ->check(CLI::Validator(check_checkpoint_seconds, "", ""))
+        ->capture_default_str();
     resume->add_flag("--no-db", no_db, "Do not record the resumed run (give a checkpoint folder)");
     resume->add_option("--db", db_path, "Run store of the run (default: $XDG_DATA_HOME/freetickets/runs.sqlite)")
         ->excludes("--no-db");
@@ -245,6 +270,7 @@ int main(int argc, char** argv) {
                 return 0;
             }
             RunOptions options;
+            options.checkpoint_every_seconds = checkpoint_seconds;
             std::unique_ptr<cli::RunRecording> recording;
             if (!no_db) {  // the store is checked (and a bad file refused) before any training
                 recording = cli::RunRecording::create(cli::store_path_or_default(db_path, true), config,
@@ -267,6 +293,7 @@ int main(int argc, char** argv) {
             std::unique_ptr<cli::RunRecording> recording;
             if (target.run_id) recording = cli::RunRecording::resume(target.store_path, target.run_id);
             RunOptions options;
+            options.checkpoint_every_seconds = checkpoint_seconds;
             options.checkpoint_dir = target.checkpoint_dir;
             options.resume = target.from_checkpoint;
             return run_and_report(target.config, options, out_path, quiet, recording.get());

@@ -9,6 +9,8 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/serialize.h>
 
+#include "train/tensor_packing.h"
+
 namespace ft {
 namespace fs = std::filesystem;
 
@@ -29,19 +31,26 @@ void save_checkpoint(const std::string& dir, const std::string& stem, const nloh
         }
     }
     const std::string tensor_file = stem + "-" + std::to_string(generation) + ".pt";
-    // Archive keys cannot hold dots, so tensors are stored as t0, t1, ... and their names go to the JSON.
+    // Archive keys cannot hold dots, so tensors are stored as t0, t1, ... (a sparse one's values as t0v, ...) and
+    // their names and encodings go to the JSON.
     torch::serialize::OutputArchive archive;
-    nlohmann::json names = nlohmann::json::array();
+    nlohmann::json names = nlohmann::json::array(), encodings = nlohmann::json::array();
     int64_t i = 0;
     for (const auto& [name, tensor] : tensors) {
-        archive.write(std::string("t").append(std::to_string(i++)), tensor.detach().to(torch::kCPU));
+        const PackedTensor packed = pack_tensor(tensor);
+        // append, not operator+: GCC 12 warns falsely (-Wrestrict) on "t" + std::to_string(i).
+        const std::string key = std::string("t").append(std::to_string(i++));
+        archive.write(key, packed.data);
+        if (packed.values.defined()) archive.write(key + "v", packed.values);
         names.push_back(name);
+        encodings.push_back(packing_to_json(packed));
     }
     archive.save_to((fs::path(dir) / tensor_file).string());
     nlohmann::json out = meta;
     out["generation"] = generation;
     out["tensor_file"] = tensor_file;
     out["tensor_names"] = names;
+    out["tensor_encodings"] = encodings;
     const fs::path tmp = fs::path(dir) / (stem + ".json.tmp");
     {
         std::ofstream o(tmp);
@@ -62,11 +71,22 @@ bool load_checkpoint(const std::string& dir, const std::string& stem, nlohmann::
         torch::serialize::InputArchive archive;
         archive.load_from((fs::path(dir) / meta.at("tensor_file").get<std::string>()).string());
         const auto names = meta.at("tensor_names");
+        // Checkpoints written before tensors were packed have no encodings: every tensor is dense.
+        const auto encodings = meta.value("tensor_encodings", nlohmann::json::array());
+        if (!encodings.empty() && (!encodings.is_array() || encodings.size() != names.size()))
+            throw std::runtime_error("tensor_encodings: expected one per name in tensor_names (" +
+                                     std::to_string(names.size()) + ")");
         tensors.clear();
         for (size_t i = 0; i < names.size(); ++i) {
-            torch::Tensor t;
-            archive.read(std::string("t").append(std::to_string(i)), t);
-            tensors[names[i].get<std::string>()] = t;
+            const std::string name = names[i].get<std::string>(), key = std::string("t").append(std::to_string(i));
+            try {
+                PackedTensor packed = encodings.empty() ? PackedTensor{} : packing_from_json(encodings[i]);
+                archive.read(key, packed.data);
+                if (packed.encoding == "sparse") archive.read(key + "v", packed.values);
+                tensors[name] = unpack_tensor(packed);
+            } catch (const std::exception& e) {
+                throw std::runtime_error("tensor " + name + ": " + e.what());
+            }
         }
     } catch (const std::exception& e) {
         throw std::runtime_error(json_path.string() + ": damaged checkpoint: " + e.what());

@@ -158,7 +158,7 @@ void MemberTrainer::begin_stage() {
 }
 
 bool MemberTrainer::run(const StagePlan& stage, const std::function<void(Ticket&&)>& on_ticket,
-                        const std::function<void()>& on_epoch_checkpoint) {
+                        const std::function<void(bool must)>& on_checkpoint) {
     const auto& cfg = ctx_.config;
     const auto epochs = int64_t(stage.epochs.size());
     const int64_t total_stage_steps = epochs * train_loader_.batches_per_epoch();
@@ -217,7 +217,7 @@ bool MemberTrainer::run(const StagePlan& stage, const std::function<void(Ticket&
             }
             ctx_.sink.on_event(StepMetrics{member_, step_, e, batch_loss, batch_correct / double(y.size(0)), lr,
                                            masking_ && stage.dynamic_masks ? rate : 0.0});
-            if (ctx_.control.take_checkpoint_request()) on_epoch_checkpoint();
+            if (ctx_.control.take_checkpoint_request()) on_checkpoint(true);
             const double max_rate = ctx_.control.max_steps_per_second();
             if (max_rate > 0) {
                 const auto wanted = std::chrono::duration<double>(1.0 / max_rate);
@@ -280,7 +280,8 @@ bool MemberTrainer::run(const StagePlan& stage, const std::function<void(Ticket&
         // A new phase (EDST: the next refinement phase) is announced where its first epoch starts.
         if (next && next_ticket >= 0 && (next_ticket != ticket || next->phase != plan.phase))
             ctx_.sink.on_event(PhaseChange{member_, step_, e + 1, next->phase, next_ticket});
-        on_epoch_checkpoint();
+        const bool phase_end = !next || next_ticket != ticket || next->phase != plan.phase || plan.explore_after;
+        on_checkpoint(phase_end);
     }
     return true;
 }

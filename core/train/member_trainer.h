@@ -61,9 +61,11 @@ public:
     MemberTrainer(RunContext& ctx, int64_t member, int64_t seed, bool sparse, Seeding seeding = Seeding::Reseed);
 
     // Runs `stage` from where it stands (epoch 0 or a resumed position). Returns false when cancelled (the
-    // caller then checkpoints). Finished tickets are handed to on_ticket.
+    // caller then checkpoints). Finished tickets are handed to on_ticket. on_checkpoint is called where a
+    // checkpoint may be written: at every epoch end with false, and with true where one must be: a requested
+    // checkpoint, and the end of a phase (a ticket done, an EDST exploration, the stage's last epoch).
     bool run(const StagePlan& stage, const std::function<void(Ticket&&)>& on_ticket,
-             const std::function<void()>& on_epoch_checkpoint);
+             const std::function<void(bool must)>& on_checkpoint);
 
     // Makes the network sparse by global magnitude (PF) and freezes the mask.
     void prune_globally(double density);

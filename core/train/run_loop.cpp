@@ -66,8 +66,13 @@ bool RunLoop::train_run(const TrainingRunPlan& run, const ResumePoint* resume, c
         int64_t epochs_since_checkpoint = 0;
         const bool finished = trainer.run(
             stage, [&](Ticket&& t) { keep_ticket(std::move(t), trainer, run); },
-            [&]() {
-                if (++epochs_since_checkpoint >= options_.checkpoint_every_epochs) {
+            [&](bool must) {
+                ++epochs_since_checkpoint;
+                const double since = std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                                                   last_checkpoint_)
+                                         .count();
+                if (must || (epochs_since_checkpoint >= options_.checkpoint_every_epochs &&
+                             since >= options_.checkpoint_every_seconds)) {
                     checkpoint(trainer, r, s);
                     epochs_since_checkpoint = 0;
                 }
@@ -100,6 +105,7 @@ void RunLoop::checkpoint(MemberTrainer& trainer, int64_t run, int64_t stage) {
     TensorMap tensors = trainer.state_tensors();
     tensors["rng.cpu"] = cpu_rng_state();
     save_checkpoint(options_.checkpoint_dir, "state", c.to_json(), tensors);
+    last_checkpoint_ = std::chrono::steady_clock::now();
     ctx_.sink.on_event(Checkpointed{options_.checkpoint_dir, run, c.trainer.value("epoch", int64_t{0}),
                                     c.trainer.value("step", int64_t{0})});
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // RunLoop: one session of a run. It trains the plan's training runs (run_plan.h) from the start or from a resume
 // point, stage by stage, keeps the tickets (on disk when there is a checkpoint folder) and writes a RunCheckpoint
-// every checkpoint_every_epochs epochs, on cancel and on request. What the stages are is the methods' business
+// every checkpoint_every_epochs epochs and at most every checkpoint_every_seconds, at every phase end, on cancel
+// and on request. What the stages are is the methods' business
 // (core/train/methods/); this loop has no method in it.
 #pragma once
 
@@ -38,6 +39,7 @@ public:
           options_(options),
           seconds_before_(seconds_before),
           started_(started),
+          last_checkpoint_(started),
           tickets_(size_t(plan.members)),
           have_ticket_(size_t(plan.members), false) {}
 
@@ -62,7 +64,7 @@ private:
     LiveEvaluation& live_;
     const RunOptions& options_;
     double seconds_before_;  // training time of earlier sessions of a resumed run
-    std::chrono::steady_clock::time_point started_;
+    std::chrono::steady_clock::time_point started_, last_checkpoint_;
     std::vector<Ticket> tickets_;  // a ticket's state is dropped once written to disk; kept in memory otherwise
     std::vector<bool> have_ticket_;
     std::vector<LayerInfo> layers_;

@@ -122,7 +122,7 @@ TEST(Experiment, InactiveWeightsAreZeroAfterEveryStep) {
     const StagePlan& stage = plan.runs[0].stages[0];
     ASSERT_TRUE(stage.dynamic_masks);
     ASSERT_TRUE(trainer.run(
-        stage, [](Ticket&&) {}, [] {}));
+        stage, [](Ticket&&) {}, [](bool) {}));
     EXPECT_EQ(checker.checked, c.train.epochs * trainer.steps_per_epoch());
     EXPECT_EQ(checker.violations, 0);
 }
@@ -191,6 +191,56 @@ TEST(Experiment, ResumeEqualsUninterrupted) {
             EXPECT_EQ(resumed["ensemble"]["test"], plain["ensemble"]["test"]) << to_string(m) << " at " << at;
         }
     }
+}
+
+// With checkpoint_every_seconds far above the run's length, only phase ends write checkpoints (tiny EDST: the
+// exploration ends at epoch 2, ticket 0 at 4, ticket 1 and the run at 6). A run resumed from the folder as a kill
+// after epoch 3 leaves it (its last checkpoint at epoch 2) ends as the uninterrupted run.
+TEST(Experiment, TimedCheckpointsKeepPhaseEndsAndResumeExactly) {
+    const RunConfig c = tiny(Method::Edst);
+    const auto epochs_of = [](const EventRecorder& events) {
+        std::vector<int64_t> out;
+        for (const auto& k : events.of_type<Checkpointed>()) out.push_back(k.epoch);
+        return out;
+    };
+    RunOptions every;
+    every.checkpoint_dir = fresh_dir("every").string();
+    EventRecorder plain_events;
+    RunControl plain_control;
+    const auto plain = run_experiment(c, plain_events, plain_control, every);
+    EXPECT_EQ(epochs_of(plain_events), (std::vector<int64_t>{1, 2, 3, 4, 5, 6}));
+
+    // Copies the checkpoint folder as it stands when epoch 3 ends.
+    struct CopyAfterEpoch3 : EventRecorder {
+        fs::path from, to;
+        void on_event(const Event& e) override {
+            EventRecorder::on_event(e);
+            if (const auto* end = std::get_if<EpochEnd>(&e); end && end->epoch == 3)
+                fs::copy(from, to, fs::copy_options::recursive);
+        }
+    } timed_events;
+    RunOptions timed;
+    timed.checkpoint_dir = fresh_dir("timed").string();
+    timed.checkpoint_every_seconds = 1e9;
+    timed_events.from = timed.checkpoint_dir;
+    timed_events.to = fresh_dir("killed");
+    RunControl timed_control;
+    const auto timed_summary = run_experiment(c, timed_events, timed_control, timed);
+    EXPECT_EQ(epochs_of(timed_events), (std::vector<int64_t>{2, 4, 6}));
+    EXPECT_EQ(timed_summary["ensemble"]["test"], plain["ensemble"]["test"]);
+
+    RunOptions resume;
+    resume.checkpoint_dir = timed_events.to.string();
+    resume.resume = true;
+    EventRecorder resumed_events;
+    RunControl resumed_control;
+    const auto resumed = run_experiment(c, resumed_events, resumed_control, resume);
+    ASSERT_EQ(resumed["run"]["status"], "finished");
+    ASSERT_FALSE(resumed_events.of_type<StepMetrics>().empty());
+    EXPECT_EQ(resumed_events.of_type<StepMetrics>().front().step, plain_events.of_type<EpochEnd>()[1].step + 1);
+    for (size_t k = 0; k < plain["members"].size(); ++k)
+        EXPECT_EQ(resumed["members"][k]["test"], plain["members"][k]["test"]) << "member " << k;
+    EXPECT_EQ(resumed["ensemble"]["test"], plain["ensemble"]["test"]);
 }
 
 TEST(Experiment, ResumeRefusesAnotherConfig) {

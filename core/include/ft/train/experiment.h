@@ -20,8 +20,11 @@ struct RunOptions {
     std::string checkpoint_dir;
     // Continue the run saved in checkpoint_dir (its state.json holds the config, which must equal `config`).
     bool resume = false;
-    // Write a checkpoint every this many epochs (and always on cancel and on request).
+    // Write a checkpoint every this many epochs, and then only when at least checkpoint_every_seconds of this
+    // session passed since the last one (a kill loses at most that much training). A phase end (ticket, EDST
+    // exploration, stage end), a cancel and a request always write one.
     int64_t checkpoint_every_epochs = 1;
+    double checkpoint_every_seconds = 0;
 };
 
 // Trains, evaluates and returns the summary JSON (see summary.h for its fields). A cancelled run returns the

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Checkpoint tensor packing: masks as bits, mostly-zero tensors as a bitmap and values, the rest dense; decoding
+// gives the same values, and pieces that do not fit together are refused with what was expected.
+#include <gtest/gtest.h>
+
+#include <limits>
+
+#include <torch/torch.h>
+
+#include "train/tensor_packing.h"
+
+using namespace ft;
+
+namespace {
+
+// A 0/1 mask of the given density over `shape`, drawn with a fixed seed.
+torch::Tensor mask_of(std::vector<int64_t> shape, double density) {
+    torch::manual_seed(3);
+    return torch::rand(shape).lt(density).to(torch::kFloat);
+}
+
+torch::Tensor round_trip(const torch::Tensor& t) {
+    PackedTensor packed = pack_tensor(t);
+    PackedTensor back = packing_from_json(packing_to_json(packed));
+    back.data = packed.data;
+    back.values = packed.values;
+    return unpack_tensor(back);
+}
+
+}  // namespace
+
+TEST(TensorPacking, AMaskBecomesOneBitPerEntry) {
+    const auto mask = mask_of({37, 29}, 0.1);  // 1073 entries: the last byte is partly used
+    const PackedTensor p = pack_tensor(mask);
+    EXPECT_EQ(p.encoding, "bits");
+    EXPECT_EQ(p.data.scalar_type(), torch::kUInt8);
+    EXPECT_EQ(p.data.numel(), (37 * 29 + 7) / 8);
+    const auto back = round_trip(mask);
+    EXPECT_EQ(back.sizes(), mask.sizes());
+    EXPECT_EQ(back.scalar_type(), torch::kFloat);
+    EXPECT_TRUE(torch::equal(back, mask));
+}
+
+TEST(TensorPacking, BitOrderIsEntryIInBitIModEight) {
+    auto mask = torch::zeros({64});
+    mask[0] = 1;
+    mask[9] = 1;
+    mask[63] = 1;
+    const PackedTensor p = pack_tensor(mask);
+    ASSERT_EQ(p.encoding, "bits");
+    EXPECT_EQ(p.data[0].item<int>(), 1);
+    EXPECT_EQ(p.data[1].item<int>(), 2);
+    EXPECT_EQ(p.data[7].item<int>(), 128);
+    EXPECT_EQ(p.data.sum().item<int>(), 131);
+}
+
+TEST(TensorPacking, BoolTensorsComeBackAsBool) {
+    const auto ever = mask_of({100}, 0.5).to(torch::kBool);
+    const auto back = round_trip(ever);
+    EXPECT_EQ(back.scalar_type(), torch::kBool);
+    EXPECT_TRUE(torch::equal(back, ever));
+}
+
+TEST(TensorPacking, SparseWeightsKeepOnlyTheirNonzeroValues) {
+    const auto mask = mask_of({50, 40}, 0.1);
+    torch::manual_seed(4);
+    auto w = torch::randn({50, 40}) * mask;
+    w[0][0] = std::numeric_limits<float>::infinity();  // unusual values are values like any other
+    const PackedTensor p = pack_tensor(w);
+    EXPECT_EQ(p.encoding, "sparse");
+    EXPECT_EQ(p.values.numel(), w.ne(0).sum().item<int64_t>());
+    EXPECT_TRUE(torch::equal(round_trip(w), w));
+}
+
+TEST(TensorPacking, NegativeZeroComesBackAsZero) {
+    auto w = torch::zeros({80});
+    w[3] = 0.5;
+    w[5] = -0.0;
+    const auto back = round_trip(w);
+    EXPECT_EQ(back[5].item<float>(), 0.0f);
+    EXPECT_TRUE(torch::equal(back, w));  // -0 == +0: the same numbers
+}
+
+TEST(TensorPacking, DenseSmallAndOtherTypesStayAsTheyAre) {
+    torch::manual_seed(5);
+    const auto dense = torch::randn({30, 30});
+    EXPECT_EQ(pack_tensor(dense).encoding, "dense");
+    EXPECT_EQ(pack_tensor(torch::zeros({8})).encoding, "dense");  // under 64 entries
+    EXPECT_EQ(pack_tensor(torch::zeros({100}, torch::kInt64)).encoding, "dense");
+    EXPECT_EQ(pack_tensor(torch::zeros({100}, torch::kDouble)).encoding, "dense");
+    // Half nonzero: a bitmap and values would save too little.
+    EXPECT_EQ(pack_tensor(torch::randn({100}) * mask_of({100}, 0.8)).encoding, "dense");
+    EXPECT_TRUE(torch::equal(round_trip(dense), dense));
+}
+
+TEST(TensorPacking, ABitmapOfTheWrongLengthIsRefused) {
+    PackedTensor p = pack_tensor(mask_of({10, 10}, 0.2));
+    p.data = p.data.narrow(0, 0, 12);
+    try {
+        unpack_tensor(p);
+        FAIL();
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("13 bytes"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("[10, 10]"), std::string::npos) << e.what();
+    }
+    p = pack_tensor(mask_of({10, 10}, 0.2));
+    p.data = p.data.to(torch::kFloat);
+    EXPECT_THROW(unpack_tensor(p), std::runtime_error);
+}
+
+TEST(TensorPacking, ValuesThatDoNotMatchTheBitmapAreRefused) {
+    const auto mask = mask_of({20, 20}, 0.1);
+    PackedTensor p = pack_tensor(torch::randn({20, 20}) * mask);
+    ASSERT_EQ(p.encoding, "sparse");
+    const int64_t count = p.values.numel();
+    p.values = p.values.narrow(0, 0, count - 1);
+    try {
+        unpack_tensor(p);
+        FAIL();
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find(std::to_string(count) + " float32"), std::string::npos) << e.what();
+    }
+    p.values = torch::Tensor();
+    EXPECT_THROW(unpack_tensor(p), std::runtime_error);
+}
+
+TEST(TensorPacking, ImpossibleDescriptionsAreRefused) {
+    const auto refused = [](const nlohmann::json& j) {
+        try {
+            packing_from_json(j);
+        } catch (const std::runtime_error&) {
+            return true;
+        }
+        return false;
+    };
+    EXPECT_TRUE(refused({{"encoding", "zstd"}}));
+    EXPECT_TRUE(refused({{"encoding", "bits"}, {"shape", {3, -1}}, {"dtype", "float32"}}));
+    EXPECT_TRUE(refused({{"encoding", "bits"}, {"shape", "3"}, {"dtype", "float32"}}));
+    EXPECT_TRUE(refused({{"encoding", "sparse"}, {"shape", {3}}, {"dtype", "bool"}}));
+    EXPECT_TRUE(refused({{"encoding", "bits"}, {"shape", {3}}, {"dtype", "int64"}}));
+    EXPECT_TRUE(refused(nlohmann::json::array()));
+    EXPECT_FALSE(refused({{"encoding", "bits"}, {"shape", {3}}, {"dtype", "bool"}}));
+    // A shape whose entry count overflows is refused when unpacked, before anything is allocated.
+    PackedTensor p = packing_from_json({{"encoding", "bits"}, {"shape", {int64_t{1} << 40, int64_t{1} << 40}},
+                                        {"dtype", "float32"}});
+    p.data = torch::zeros({4}, torch::kUInt8);
+    EXPECT_THROW(unpack_tensor(p), std::runtime_error);
+}
