@@ -127,8 +127,7 @@ std::string check_checkpoint_seconds(std::string& text) {
         size_t used = 0;
         const double v = std::stod(text, &used);
         if (used == text.size() && std::isfinite(v) && v >= 0) return "";
-    } catch (const std::exception&) {
-    }
+    } catch (const std::exception&) {}
     return "--checkpoint-every = " + text + ": expected a number of seconds >= 0 (0: a checkpoint every epoch)";
 }
 

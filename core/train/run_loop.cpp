@@ -68,9 +68,8 @@ bool RunLoop::train_run(const TrainingRunPlan& run, const ResumePoint* resume, c
             stage, [&](Ticket&& t) { keep_ticket(std::move(t), trainer, run); },
             [&](bool must) {
                 ++epochs_since_checkpoint;
-                const double since = std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                                                   last_checkpoint_)
-                                         .count();
+                const double since =
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - last_checkpoint_).count();
                 if (must || (epochs_since_checkpoint >= options_.checkpoint_every_epochs &&
                              since >= options_.checkpoint_every_seconds)) {
                     checkpoint(trainer, r, s);

@@ -110,8 +110,7 @@ torch::Tensor unpack_tensor(const PackedTensor& packed) {
     }
     const int64_t n = entries(packed.shape);
     const auto& bytes = packed.data;
-    if (!bytes.defined() || bytes.scalar_type() != torch::kUInt8 || bytes.dim() != 1 ||
-        bytes.numel() != (n + 7) / 8)
+    if (!bytes.defined() || bytes.scalar_type() != torch::kUInt8 || bytes.dim() != 1 || bytes.numel() != (n + 7) / 8)
         throw std::runtime_error("its bitmap is not " + std::to_string((n + 7) / 8) + " bytes (uint8) for shape " +
                                  shape_text(packed.shape));
     const torch::Tensor set = expand_bitmap(bytes.contiguous(), n);

@@ -141,8 +141,8 @@ TEST(TensorPacking, ImpossibleDescriptionsAreRefused) {
     EXPECT_TRUE(refused(nlohmann::json::array()));
     EXPECT_FALSE(refused({{"encoding", "bits"}, {"shape", {3}}, {"dtype", "bool"}}));
     // A shape whose entry count overflows is refused when unpacked, before anything is allocated.
-    PackedTensor p = packing_from_json({{"encoding", "bits"}, {"shape", {int64_t{1} << 40, int64_t{1} << 40}},
-                                        {"dtype", "float32"}});
+    PackedTensor p = packing_from_json(
+        {{"encoding", "bits"}, {"shape", {int64_t{1} << 40, int64_t{1} << 40}}, {"dtype", "float32"}});
     p.data = torch::zeros({4}, torch::kUInt8);
     EXPECT_THROW(unpack_tensor(p), std::runtime_error);
 }
