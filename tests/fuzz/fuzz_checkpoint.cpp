@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // libFuzzer target: the checkpoint loader (core/train/checkpoint.cpp), which `resume` points at files that a crash,
 // a full disk or a user may have damaged. Input: the JSON sidecar, a NUL byte, then the tensor archive it names
-// (written as ckpt-0.pt). A damaged pair must end in std::runtime_error naming the JSON file.
+// (written as ckpt-0.pt), its tensors dense or packed (tensor_packing.h). A damaged pair must end in
+// std::runtime_error naming the JSON file.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>

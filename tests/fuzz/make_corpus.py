@@ -3,12 +3,14 @@
 tests/core/store), a few of each kind, valid ones and the damaged ones the tests expect refused. The store and
 checkpoint seeds come from a tiny run trained by the freetickets binary given.
 
-    /usr/bin/python3 tests/fuzz/make_corpus.py build/app/cli/freetickets
+    /usr/bin/python3 tests/fuzz/make_corpus.py build/app/cli/freetickets [TARGET...]
+
+With targets named (e.g. fuzz_checkpoint), only their seeds are written. Files are replaced, never deleted: the
+inputs of fixed findings kept there as seeds (e.g. fuzz_store_import/unreadable-evaluation-split.sqlite) stay.
 """
 import gzip
 import json
 import os
-import shutil
 import sqlite3
 import struct
 import subprocess
@@ -20,7 +22,12 @@ CORPUS = os.path.join(HERE, "corpus")
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
 
+WANTED = set()
+
+
 def put(target, name, data):
+    if WANTED and target not in WANTED:
+        return
     folder = os.path.join(CORPUS, target)
     os.makedirs(folder, exist_ok=True)
     with open(os.path.join(folder, name), "wb") as f:
@@ -89,7 +96,7 @@ def tiny_run(binary, work):
     store = os.path.join(work, "tiny.sqlite")
     subprocess.run([binary, "train", "spirals-teach", "--set", "train.epochs=6", "--set", "edst.explore_epochs=2",
                     "--set", "ensemble.members=2", "--set", "threads=1", "--set", "data.synthetic_samples=200",
-                    "--set", "eval.boundary_resolution=8", "--set", "model.hidden=[8,8]", "--set", "eval.ood_sets=none", "-q", "--db", store,
+                    "--set", "eval.boundary_resolution=8", "--set", "model.hidden=[16,16]", "--set", "eval.ood_sets=none", "-q", "--db", store,
                     "--checkpoint-dir", os.path.join(work, "ckpt")],
                    check=True, stdout=subprocess.DEVNULL, env=dict(os.environ, XDG_DATA_HOME=work))
     return store
@@ -135,9 +142,9 @@ def checkpoint_seeds(work):
 
 
 def main():
-    if len(sys.argv) != 2:
+    if len(sys.argv) < 2:
         sys.exit(__doc__)
-    shutil.rmtree(CORPUS, ignore_errors=True)
+    WANTED.update(sys.argv[2:])
     idx_seeds()
     cifar_seeds()
     npy_seeds()
