@@ -3,6 +3,7 @@
 // Markers come from the stored events in recording order, so they match the live arrival order.
 #include <cmath>
 #include <limits>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -162,22 +163,33 @@ void RunDataLoader::fill(const ft::RunStore& store, int64_t run, RunData& d) {
     d.lastStep_ = r.last_step;
 
     // The store keeps the config, not the execution of each layer: sparse.execution = sparse runs the Linear
-    // layers (2-D weights) of a sparse run sparse unless the allocation made them dense; convolutions masked.
+    // layers (2-D weights) of a sparse run sparse unless the allocation made them dense; convolutions masked. Under
+    // auto only the summary (model.layers[].execution) knows, once the run has one.
     bool sparse_linear = false;
+    std::map<std::string, bool> summary_sparse;
     try {
         const auto config = nlohmann::json::parse(r.config_json);
         const auto* e = ft::json_at(config, "sparse.execution");
-        sparse_linear = e && e->is_string() && e->get<std::string>() == "sparse" && r.method != ft::Method::Dense &&
-                        r.method != ft::Method::DeepEnsemble;
+        const std::string execution = e && e->is_string() ? e->get<std::string>() : "masked";
+        sparse_linear = execution == "sparse" && r.method != ft::Method::Dense && r.method != ft::Method::DeepEnsemble;
+        if (execution == "auto")
+            if (const auto summary = store.summary(run); summary.is_object())
+                if (const auto* layers = ft::json_at(summary, "model.layers"); layers && layers->is_array())
+                    for (const auto& l : *layers)
+                        if (l.is_object() && l.value("name", nlohmann::json()).is_string())
+                            summary_sparse[l["name"].get<std::string>()] = l.value("execution", "") == "sparse";
     } catch (const std::exception&) {
-        // An unreadable config shows every layer as masked; the run's other data still loads.
+        // An unreadable config or summary shows every layer as masked; the run's other data still loads.
     }
     for (const auto& l : store.layers(run)) {
         if (l.index < 0) continue;
         if (d.layers_.size() <= size_t(l.index)) d.layers_.resize(size_t(l.index) + 1);
+        const auto from_summary = summary_sparse.find(l.name);
+        const bool sparse = from_summary != summary_sparse.end()
+                                ? from_summary->second
+                                : sparse_linear && l.shape.size() == 2 && l.target_density < 1;
         d.layers_[size_t(l.index)] =
-            LayerDesc{qs(l.name),        l.shape, l.target_density,
-                      l.macs_per_weight, l.total, sparse_linear && l.shape.size() == 2 && l.target_density < 1};
+            LayerDesc{qs(l.name), l.shape, l.target_density, l.macs_per_weight, l.total, sparse};
     }
     for (const auto& k : store.metric_keys(run)) {
         d.noteMember(k.member);

@@ -223,9 +223,12 @@ int main(int argc, char** argv) {
     bench->add_option("--device", bo.device, "cpu, cuda, cuda:N")->capture_default_str();
     bench->add_option("--hidden", bo.hidden, "--model mlp only: hidden widths on 1x28x28 inputs, e.g. 1200,1200")
         ->delimiter(',');
-    bench->add_option("--exec", bo.exec, "masked (dense weights x mask) or sparse (Linear layers: active weights only)")
+    bench
+        ->add_option("--exec", bo.exec,
+                     "masked (dense weights x mask), sparse (Linear layers: active weights only) or auto (per layer, "
+                     "the faster)")
         ->capture_default_str()
-        ->check(CLI::IsMember({"masked", "sparse"}));
+        ->check(CLI::IsMember({"masked", "sparse", "auto"}));
     bench
         ->add_option("--inference-examples", bo.inference_examples,
                      "Examples a 3-ticket ensemble and one dense model predict (0 = skip)")

@@ -50,8 +50,8 @@ const NameTable<Growth>& names(Growth*) {
 }
 
 const NameTable<SparseExecution>& names(SparseExecution*) {
-    static const NameTable<SparseExecution> t = {{SparseExecution::Masked, "masked"},
-                                                 {SparseExecution::Sparse, "sparse"}};
+    static const NameTable<SparseExecution> t = {
+        {SparseExecution::Masked, "masked"}, {SparseExecution::Sparse, "sparse"}, {SparseExecution::Auto, "auto"}};
     return t;
 }
 

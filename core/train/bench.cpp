@@ -160,15 +160,16 @@ nlohmann::json kernel_timings(Model& model, const Masking& masking, int64_t batc
 }  // namespace
 
 nlohmann::json run_bench(const BenchOptions& o) {
-    if (o.exec != "masked" && o.exec != "sparse")
-        throw std::invalid_argument("bench --exec " + o.exec + ": expected masked or sparse");
-    const bool sparse_exec = o.exec == "sparse" && o.density < 1.0;
+    if (o.exec != "masked" && o.exec != "sparse" && o.exec != "auto")
+        throw std::invalid_argument("bench --exec " + o.exec + ": expected masked, sparse or auto");
+    const bool sparse_exec = o.exec != "masked" && o.density < 1.0;
+    const bool auto_exec = o.exec == "auto";
     tune_allocator_for_training();  // as run_experiment does, so the figure is the training loop's
     const int64_t threads = resolve_threads(o.threads);
     at::set_num_threads(int(threads));
     const torch::Device device = resolve_device(o.device);
     if (sparse_exec && device.type() != torch::kCPU)
-        throw std::invalid_argument("bench --exec sparse runs on the CPU, not on " + device.str());
+        throw std::invalid_argument("bench --exec " + o.exec + " runs on the CPU, not on " + device.str());
     torch::manual_seed(1);
     ModelConfig mc;
     mc.name = o.model;
@@ -200,9 +201,11 @@ nlohmann::json run_bench(const BenchOptions& o) {
         ys.push_back(torch::randint(0, 10, {o.batch}, torch::kLong).to(device));
     }
     int64_t generation = -1;
+    ExecutionChooser chooser;  // --exec auto, as MemberTrainer decides (timed at the first use of each density)
     auto step = [&](int64_t i) {
         if (sparse_exec && masking->generation() != generation) {
-            use_sparse_execution(*model, *masking, &sgd);
+            if (auto_exec) chooser.decide(*model, *masking, o.batch);
+            use_sparse_execution(*model, *masking, &sgd, auto_exec ? chooser.sparse_layers() : std::vector<bool>{});
             generation = masking->generation();
         }
         const bool updates = masking && o.update_every > 0 && (i + 1) % o.update_every == 0;
@@ -235,6 +238,7 @@ nlohmann::json run_bench(const BenchOptions& o) {
                           {"seconds", seconds},
                           {"samples_per_s", double(o.steps * o.batch) / seconds}};
     if (sparse_exec) out["kernels"] = kernel_timings(*model, *masking, o.batch);
+    if (auto_exec) out["auto_layers"] = chooser.to_json();
     if (o.inference_examples > 0) {
         // Three tickets at the benchmark's density (their own masks), against one dense network.
         std::vector<std::shared_ptr<Model>> tickets, dense;
@@ -247,7 +251,12 @@ nlohmann::json run_bench(const BenchOptions& o) {
                 sc.density = o.density;
                 Masking m(t->maskable_layers(), sc);
                 m.init_random();
-                if (sparse_exec) use_sparse_execution(*t, m, nullptr);
+                if (sparse_exec) {
+                    ExecutionChooser ticket_chooser;
+                    if (auto_exec) ticket_chooser.decide(*t, m, o.batch);
+                    use_sparse_execution(*t, m, nullptr,
+                                         auto_exec ? ticket_chooser.sparse_layers() : std::vector<bool>{});
+                }
             }
             tickets.push_back(t);
         }

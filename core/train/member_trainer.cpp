@@ -3,6 +3,7 @@
 #include "train/member_trainer.h"
 
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 #include <thread>
 
@@ -72,8 +73,14 @@ std::vector<LayerInfo> MemberTrainer::layer_info() const {
     for (size_t i = 0; i < layers.size(); ++i) {
         LayerInfo info{layers[i].name, layers[i].weight.sizes().vec(), 1.0, layers[i].macs_per_weight};
         if (masking_) info.target_density = masking_->layers()[i].target_density;
-        if (masking_ && layers[i].kind == LayerKind::Linear && !masking_->layers()[i].allocated_dense)
-            info.execution = ctx_.config.sparse.execution;
+        // The path the layer runs now (auto decides in prepare_execution, before the run is announced).
+        if (masking_ && can_run_sparse(*model_, *masking_, i)) {
+            const auto mode = ctx_.config.sparse.execution;
+            const bool sparse =
+                mode == SparseExecution::Sparse ||
+                (mode == SparseExecution::Auto && i < chooser_.layers().size() && chooser_.layers()[i].sparse);
+            info.execution = sparse ? SparseExecution::Sparse : SparseExecution::Masked;
+        }
         out.push_back(info);
     }
     return out;
@@ -94,13 +101,32 @@ std::vector<torch::Tensor> MemberTrainer::layer_momentum() {
 }
 
 void MemberTrainer::sync_sparse_execution() {
-    if (!masking_ || ctx_.config.sparse.execution != SparseExecution::Sparse) return;
+    const SparseExecution mode = ctx_.config.sparse.execution;
+    if (!masking_ || mode == SparseExecution::Masked) return;
     if (masking_->generation() == sparse_generation_) return;
-    if (ctx_.device.type() != torch::kCPU)
-        throw std::runtime_error("sparse.execution = \"sparse\" runs on the CPU; this run is on " + ctx_.device.str() +
-                                 " (set sparse.execution = \"masked\")");
-    use_sparse_execution(*model_, *masking_, sgd_.get());
+    if (mode == SparseExecution::Sparse) {
+        if (ctx_.device.type() != torch::kCPU)
+            throw std::runtime_error("sparse.execution = \"sparse\" runs on the CPU; this run is on " +
+                                     ctx_.device.str() + " (set sparse.execution = \"masked\")");
+        use_sparse_execution(*model_, *masking_, sgd_.get());
+        sparse_generation_ = masking_->generation();
+        return;
+    }
     sparse_generation_ = masking_->generation();
+    // auto: the sparse path needs the CPU and masked momentum (validation explains why for "sparse"; the run loop
+    // says it once when the run is announced).
+    if (ctx_.device.type() != torch::kCPU || !ctx_.config.sparse.mask_momentum) return;
+    const auto& layers = model_->maskable_layers();
+    for (size_t i : chooser_.decide(*model_, *masking_, ctx_.config.train.batch_size)) {
+        if (!tell_execution_) continue;
+        const auto& l = chooser_.layers()[i];
+        char text[200];
+        std::snprintf(text, sizeof text, "%s at density %.3f: %.3f ms sparse, %.3f ms masked per step: runs %s",
+                      layers[i].name.c_str(), l.density, l.sparse_seconds * 1e3, l.masked_seconds * 1e3,
+                      l.sparse ? "sparse" : "masked");
+        ctx_.sink.on_event(LogLine{LogLine::Info, "member " + std::to_string(member_) + ": " + text});
+    }
+    use_sparse_execution(*model_, *masking_, sgd_.get(), chooser_.sparse_layers());
 }
 
 void MemberTrainer::remember_masks() {
@@ -375,6 +401,7 @@ nlohmann::json MemberTrainer::state_meta() const {
             {"epochs_in_loader", epochs_in_loader_},
             {"lr", sgd_->lr()},
             {"sparse", masking_ != nullptr},
+            {"execution", chooser_.to_json()},
             {"mask_distances", mask_distances_json()}};
 }
 
@@ -435,6 +462,9 @@ void MemberTrainer::restore(const nlohmann::json& meta, const TensorMap& tensors
     for (const auto& d : meta.value("mask_distances", nlohmann::json::array()))
         mask_distances_.push_back({d.at(0).get<int64_t>(), d.at(1).get<double>(), d.at(2).get<double>()});
     if (masking_) remember_masks();
+    // The decisions of auto as they were: timing again could choose otherwise and reassociate differently.
+    if (meta.contains("execution")) chooser_.from_json(meta["execution"]);
+    sparse_generation_ = -1;
 }
 
 }  // namespace ft

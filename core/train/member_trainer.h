@@ -25,6 +25,7 @@
 #include "sparse/masking.h"
 #include "train/checkpoint.h"
 #include "train/sgd.h"
+#include "train/sparse_execution.h"
 #include "train/summary.h"
 
 namespace ft {
@@ -87,6 +88,13 @@ public:
         sync_sparse_execution();
         return *model_;
     }
+    // Builds the sparse patterns now (sparse.execution = auto: decides, or keeps the decisions restore() brought
+    // back), so that layer_info() tells the path each layer takes before the first step. A network prepared so is
+    // one that trains: it logs auto's decisions (the ones that only evaluate tickets decide quietly).
+    void prepare_execution() {
+        tell_execution_ = true;
+        sync_sparse_execution();
+    }
     int64_t step() const { return step_; }  // iterations over all stages so far
     Masking* masking() { return masking_.get(); }
     std::vector<LayerInfo> layer_info() const;
@@ -108,8 +116,8 @@ private:
     void finish_ticket(int64_t ticket, Phase phase, const std::function<void(Ticket&&)>& on_ticket);
     std::vector<torch::Tensor> layer_momentum();
     void remember_masks();
-    // sparse.execution = sparse: rebuilds the compressed pattern of each masked Linear layer when the masks
-    // changed since the last call.
+    // sparse.execution = sparse or auto: rebuilds the compressed pattern of each masked Linear layer that runs
+    // sparse when the masks changed since the last call (auto: after deciding for the layers whose density is new).
     void sync_sparse_execution();
 
     RunContext& ctx_;
@@ -119,6 +127,8 @@ private:
     std::unique_ptr<MomentumSgd> sgd_;
     std::vector<std::string> param_names_;
     int64_t sparse_generation_ = -1;  // the masks' generation the model's sparse patterns were built from
+    ExecutionChooser chooser_;        // sparse.execution = auto: the path of each layer (checkpointed)
+    bool tell_execution_ = false;     // log auto's decisions (prepare_execution)
     BatchLoader train_loader_;
     std::optional<BatchLoader> val_loader_;
 

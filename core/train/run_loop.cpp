@@ -35,6 +35,12 @@ void RunLoop::announce(MemberTrainer& trainer, const std::string& device, int64_
                                " steps per epoch, the loader has " + std::to_string(trainer.steps_per_epoch()));
     layers_ = trainer.layer_info();
     ctx_.sink.on_event(RunStarted{plan_.method, plan_, layers_, device, threads});
+    const auto& sparse = ctx_.config.sparse;
+    if (plan_.sparse && sparse.execution == SparseExecution::Auto &&
+        (!sparse.mask_momentum || ctx_.device.type() != torch::kCPU))
+        ctx_.sink.on_event(LogLine{LogLine::Info,
+                                   "sparse.execution = auto: every layer runs masked here (the sparse "
+                                   "path needs the CPU and sparse.mask_momentum = true)"});
     live_.publish_points();
     announced_ = true;
 }
@@ -43,7 +49,6 @@ bool RunLoop::train_run(const TrainingRunPlan& run, const ResumePoint* resume, c
                         int64_t threads) {
     const int64_t r = run.index;
     MemberTrainer trainer(ctx_, r, run.seed, run.sparse_from_start);
-    announce(trainer, device, threads);
     trainer.set_epoch_hook([this, &trainer, r](int64_t epochs_done) { live_.on_epoch(trainer, r, epochs_done); });
     int64_t first_stage = 0;
     if (resume) {
@@ -53,6 +58,9 @@ bool RunLoop::train_run(const TrainingRunPlan& run, const ResumePoint* resume, c
         ctx_.sink.on_event(LogLine{LogLine::Info, "resumed member " + std::to_string(r) + " at step " +
                                                       std::to_string(resume->checkpoint.trainer.value("step", 0))});
     }
+    // After the restore: the announcement tells the path each layer takes, restored decisions included.
+    trainer.prepare_execution();
+    announce(trainer, device, threads);
     for (int64_t s = first_stage; s < int64_t(run.stages.size()); ++s) {
         const StagePlan& stage = run.stages[size_t(s)];
         if (!(resume && s == first_stage)) {
@@ -81,6 +89,9 @@ bool RunLoop::train_run(const TrainingRunPlan& run, const ResumePoint* resume, c
             return false;
         }
     }
+    // The summary tells the path each layer ran at the end (sparse.execution = auto may change it on the way).
+    const auto now = trainer.layer_info();
+    for (size_t i = 0; i < layers_.size() && i < now.size(); ++i) layers_[i].execution = now[i].execution;
     if (trainer.masking()) {
         ever_active_.push_back(trainer.masking()->ever_active_fraction());
         mask_updates_.push_back(trainer.mask_update_distances());

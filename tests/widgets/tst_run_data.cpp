@@ -274,6 +274,45 @@ private slots:
             }
     }
 
+    // The store keeps no per-layer execution; under sparse.execution = auto the summary says which path each
+    // layer ran, and a layer it does not name shows as masked.
+    void autoExecutionIsReadFromTheSummary() {
+        store_test::SimTruth truth;
+        const auto events = simEvents(&truth);
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const std::string path = dir.filePath("runs.sqlite").toStdString();
+        ft::NewRun run;
+        run.name = "auto";
+        run.method = ft::Method::DstEnsemble;
+        run.seeds = {1, 2};
+        run.config = {{"sparse", {{"execution", "auto"}}}};
+        int64_t id = 0;
+        {
+            ft::StoreWriter writer(path, run);
+            id = writer.run_id();
+            for (const auto& e : events) writer.on_event(e);
+            writer.close();
+            QVERIFY2(!writer.failed(), writer.error().c_str());
+        }
+        const store_test::SimSpec spec;
+        {
+            ft::RunStore store = ft::RunStore::open(path);
+            store.set_summary(id, {{"model",
+                                    {{"layers",
+                                      {{{"name", spec.layer_names[0]}, {"execution", "sparse"}},
+                                       {{"name", spec.layer_names[1]}, {"execution", "masked"}}}}}}});
+        }
+        const ft::RunStore store = ft::RunStore::open(path, ft::StoreMode::ReadOnly);
+        RunData loaded;
+        QString error;
+        QVERIFY2(RunData::load(store, id, &loaded, &error), qPrintable(error));
+        QCOMPARE(loaded.layers().size(), size_t(3));
+        QVERIFY(loaded.layers()[0].sparseExecution);
+        QVERIFY(!loaded.layers()[1].sparseExecution);
+        QVERIFY(!loaded.layers()[2].sparseExecution);
+    }
+
     void theMaskCacheStaysWithinItsBudget() {
         // A live run whose masks exceed the budget keeps the newest; older ones would be read back from a store.
         RunData data;

@@ -5,10 +5,16 @@
 // update steps compute the dense gradient; and the config errors that guard the switch.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <map>
+
+#include <torch/torch.h>
+
 #include "ft/config/config_json.h"
 #include "ft/config/validation.h"
 #include "ft/train/experiment.h"
 #include "tiny_config.h"
+#include "train/sparse_execution.h"
 
 using namespace ft;
 
@@ -106,8 +112,121 @@ TEST(SparseExecution, NeedsMaskedMomentumAndTheCpu) {
         config_from_json(j, "test.json");
         FAIL() << "sparse.execution = csr was accepted";
     } catch (const ConfigException& e) {
-        EXPECT_NE(std::string(e.what()).find("one of {masked, sparse}"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("one of {masked, sparse, auto}"), std::string::npos) << e.what();
     }
 }
 
 }  // namespace
+
+// sparse.execution = auto times each layer's two paths: one active weight in a hundred is many times cheaper
+// sparse, a full mask many times cheaper as one sgemm. (The 5% margin is far inside both gaps.)
+TEST(SparseExecutionAuto, TimingPicksTheClearlyFasterPath) {
+    torch::manual_seed(1);
+    const auto weight = torch::randn({1000, 1000});
+    const auto sparse = time_linear_execution(weight, torch::rand({1000, 1000}).lt(0.01).to(torch::kFloat), 128, true);
+    EXPECT_TRUE(sparse.sparse) << sparse.sparse_seconds << " s sparse, " << sparse.masked_seconds << " s masked";
+    EXPECT_GT(sparse.masked_seconds, 0);
+    const auto dense = time_linear_execution(weight, torch::ones({1000, 1000}), 128, true);
+    EXPECT_FALSE(dense.sparse) << dense.sparse_seconds << " s sparse, " << dense.masked_seconds << " s masked";
+}
+
+namespace {
+
+// The decisions auto logged ("member 0: fc1 at density ...: runs sparse"), by layer name.
+std::map<std::string, std::string> auto_decisions(const EventRecorder& events) {
+    std::map<std::string, std::string> out;
+    for (const auto& l : events.of_type<LogLine>()) {
+        const auto at = l.text.find(": runs ");
+        const auto name_at = l.text.find(": ");
+        if (at == std::string::npos || l.text.rfind("member ", 0) != 0) continue;
+        const std::string name = l.text.substr(name_at + 2, l.text.find(" at density") - name_at - 2);
+        out[name] = l.text.substr(at + 7);
+    }
+    return out;
+}
+
+RunConfig auto_config() {
+    RunConfig c = train_test::tiny_config(Method::Dst);
+    c.model.hidden = {48, 32};
+    c.sparse.density = 0.2;
+    c.sparse.init = SparseInit::Uniform;
+    c.data.name = "blobs";
+    c.data.synthetic_noise = 0.6;
+    c.sparse.execution = SparseExecution::Auto;
+    c.sparse.mask_momentum = true;
+    return c;
+}
+
+}  // namespace
+
+// Whatever auto chose for each layer of a tiny MLP (timing decides, so either may win), it says so in the log,
+// the run's announcement and the summary, and changes no number but by float reassociation.
+TEST(SparseExecutionAuto, SaysWhichPathEachLayerRanAndMatchesTheMaskedRun) {
+    const RunConfig c = auto_config();
+    EventRecorder events;
+    RunControl control;
+    const auto summary = run_experiment(c, events, control, {});
+    const auto decisions = auto_decisions(events);
+    EXPECT_EQ(decisions.size(), 3u);  // fc1, fc2, fc3: all sparse Linear layers, decided once (DST keeps counts)
+    const auto started = events.of_type<RunStarted>();
+    ASSERT_EQ(started.size(), 1u);
+    for (const auto& l : started[0].layers) {
+        ASSERT_TRUE(decisions.count(l.name)) << l.name;
+        EXPECT_EQ(to_string(l.execution), decisions.at(l.name)) << l.name;
+    }
+    for (const auto& l : summary["model"]["layers"])
+        EXPECT_EQ(l["execution"], decisions.at(l["name"].get<std::string>())) << l["name"];
+    const Trace masked = run(c, SparseExecution::Masked);
+    const auto steps = events.of_type<StepMetrics>();
+    ASSERT_EQ(steps.size(), masked.loss.size());
+    for (size_t i = 0; i < steps.size(); ++i)
+        ASSERT_NEAR(steps[i].loss, masked.loss[i], 1e-5 * std::abs(masked.loss[i])) << "step " << i + 1;
+}
+
+// Without masked momentum the sparse path cannot be exact: auto runs every layer masked and says why, once.
+TEST(SparseExecutionAuto, StaysMaskedWithoutMaskedMomentum) {
+    RunConfig c = auto_config();
+    c.sparse.mask_momentum = false;
+    EXPECT_TRUE(validate(c).empty());
+    EventRecorder events;
+    RunControl control;
+    const auto summary = run_experiment(c, events, control, {});
+    EXPECT_TRUE(auto_decisions(events).empty());
+    int told = 0;
+    for (const auto& l : events.of_type<LogLine>()) told += l.text.find("every layer runs masked") != std::string::npos;
+    EXPECT_EQ(told, 1);
+    for (const auto& l : summary["model"]["layers"]) EXPECT_EQ(l["execution"], "masked") << l["name"];
+}
+
+// A resumed run takes auto's decisions from its checkpoint instead of timing again, which could choose otherwise.
+TEST(SparseExecutionAuto, ResumeKeepsTheDecisions) {
+    const RunConfig c = auto_config();
+    const auto dir = std::filesystem::temp_directory_path() / "ft_sparse_auto_resume";
+    std::filesystem::remove_all(dir);
+    RunOptions options;
+    options.checkpoint_dir = dir.string();
+    struct CancelAt : EventRecorder {
+        RunControl* control = nullptr;
+        int64_t seen = 0;
+        void on_event(const Event& e) override {
+            EventRecorder::on_event(e);
+            if (std::holds_alternative<StepMetrics>(e) && ++seen == 40) control->cancel();
+        }
+    } first;
+    RunControl control;
+    first.control = &control;
+    ASSERT_EQ(run_experiment(c, first, control, options)["run"]["status"], "cancelled");
+    const auto decided = auto_decisions(first);
+    ASSERT_EQ(decided.size(), 3u);
+    options.resume = true;
+    EventRecorder second;
+    RunControl control2;
+    const auto summary = run_experiment(c, second, control2, options);
+    ASSERT_EQ(summary["run"]["status"], "finished");
+    EXPECT_TRUE(auto_decisions(second).empty()) << "the resumed run timed its layers again";
+    const auto started = second.of_type<RunStarted>();
+    ASSERT_EQ(started.size(), 1u);
+    for (const auto& l : started[0].layers) EXPECT_EQ(to_string(l.execution), decided.at(l.name)) << l.name;
+    for (const auto& l : summary["model"]["layers"])
+        EXPECT_EQ(l["execution"], decided.at(l["name"].get<std::string>())) << l["name"];
+}

@@ -23,7 +23,8 @@ struct BenchOptions {
     int64_t threads = 0;         // 0 = all cores
     std::string device = "cpu";
     // "masked" (dense weights times the mask, as the reference) or "sparse" (Linear layers multiply only their
-    // active weights; convolutions stay masked). Both mask the momentum buffers, so they time the same training.
+    // active weights; convolutions stay masked) or "auto" (per layer the faster, timed as a run's sparse.execution =
+    // auto does). All mask the momentum buffers, so they time the same training.
     std::string exec = "masked";
     // Inference: a 3-ticket ensemble at `density` with this execution, and one dense model, predicting this many
     // examples at batch 500 (0 = skip).
@@ -34,9 +35,10 @@ struct BenchOptions {
     int64_t update_repeats = 3;
 };
 
-// JSON: {model, density, exec, sparse_layers, batch, threads, device, steps, samples_per_s, seconds,
-// inference {examples, ensemble3_ms, dense1_ms, ratio}, update {model, layers, weights, ours_ms, reference_sort_ms,
-// speedup}, peak_rss_mb}. Throws std::invalid_argument for an unknown exec or sparse execution off the CPU.
+// JSON: {model, density, exec, sparse_layers, auto_layers (auto: [[sparse, density, masked_s, sparse_s], ...]), batch,
+// threads, device, steps, samples_per_s, seconds, inference {examples, ensemble3_ms, dense1_ms, ratio}, update {model,
+// layers, weights, ours_ms, reference_sort_ms, speedup}, peak_rss_mb}. Throws std::invalid_argument for an unknown exec
+// or sparse execution off the CPU.
 nlohmann::json run_bench(const BenchOptions& options);
 
 }  // namespace ft
