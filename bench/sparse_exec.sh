@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Sparse against masked execution, side by side in one run: training samples/s and the inference time of a
-# 3-ticket ensemble (against one dense model) at densities 0.2, 0.1 and 0.05, for the Linear models of the zoo and
-# LeNet-5 (whose convolutions stay masked). Ratios are what to compare: the machine is shared and noisy.
+# Sparse and auto against masked execution, side by side in one run: training samples/s and the inference time of
+# a 3-ticket ensemble (against one dense model) at densities 0.2, 0.1 and 0.05, for the Linear models of the zoo
+# and LeNet-5 (whose convolutions stay masked). auto times each layer at the start and takes the faster path
+# (sparse.execution = auto). Ratios are what to compare: the machine is shared and noisy.
 #   bench/sparse_exec.sh [BUILD_DIR] [STEPS]      (default build/, 150 timed steps)
 set -euo pipefail
 build=${1:-build}
@@ -11,22 +12,28 @@ bin=$build/app/cli/freetickets
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
 flags=$(grep -o -w -E 'avx512f|avx2' /proc/cpuinfo | sort -u | tr '\n' ' ')
 echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'); flags: ${flags:-neither avx2 nor avx512f}; $(nproc) cores"
-printf '%-14s %7s %12s %12s %8s %12s %12s %8s\n' model density "masked s/s" "sparse s/s" speedup \
-    "ens3 masked" "ens3 sparse" "vs dense"
+printf '%-14s %7s %11s %11s %8s %11s %8s %7s %11s %11s %8s\n' model density "masked s/s" "sparse s/s" speedup \
+    "auto s/s" speedup "auto" "ens3 masked" "ens3 sparse" "vs dense"
 for model in lenet300-100 mlp-1200 lenet5; do
     args=(--model "$model")
     [[ $model == mlp-1200 ]] && args=(--model mlp --hidden 1200,1200)
     for d in 0.2 0.1 0.05; do
         m=$("$bin" bench "${args[@]}" --density "$d" --steps "$steps" --update-every 100 --update-repeats 0 --exec masked)
         s=$("$bin" bench "${args[@]}" --density "$d" --steps "$steps" --update-every 100 --update-repeats 0 --exec sparse)
-        /usr/bin/python3 - "$model" "$d" "$m" "$s" <<'PY'
+        a=$("$bin" bench "${args[@]}" --density "$d" --steps "$steps" --update-every 100 --update-repeats 0 --exec auto)
+        /usr/bin/python3 - "$model" "$d" "$m" "$s" "$a" <<'PY'
 import json, sys
-model, d, m, s = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), json.loads(sys.argv[4])
-print("%-14s %7s %12.0f %12.0f %7.2fx %10.1fms %10.1fms %7.2fx" % (
+model, d = sys.argv[1], sys.argv[2]
+m, s, a = (json.loads(x) for x in sys.argv[3:6])
+# The layers auto ran sparse, of those that could: "2/3".
+chosen = "%d/%d" % (sum(1 for l in a["auto_layers"] if l[0]), sum(1 for l in a["auto_layers"] if l[1] >= 0))
+print("%-14s %7s %11.0f %11.0f %7.2fx %11.0f %7.2fx %7s %9.1fms %9.1fms %7.2fx" % (
     model, d, m["samples_per_s"], s["samples_per_s"], s["samples_per_s"] / m["samples_per_s"],
+    a["samples_per_s"], a["samples_per_s"] / m["samples_per_s"], chosen,
     m["inference"]["ensemble3_ms"], s["inference"]["ensemble3_ms"], s["inference"]["ensemble3_vs_dense1"]))
 PY
     done
 done
-echo "samples/s: training steps with a mask update every 100; ens3: 3 tickets predicting 5000 examples;"
+echo "samples/s: training steps with a mask update every 100; auto: the layers it ran sparse, of those that could;"
+echo "ens3: 3 tickets predicting 5000 examples;"
 echo "vs dense: the sparse 3-ticket ensemble's time over one dense model's"
