@@ -64,6 +64,8 @@ double fastest(Pass pass) {
 
 ExecutionTiming time_linear_execution(const torch::Tensor& weight, const torch::Tensor& mask, int64_t batch,
                                       bool input_grad) {
+    // Callers may sit inside a NoGradGuard (evaluation); the timed passes need their backward.
+    const torch::AutoGradMode with_grad(true);
     const auto pattern = build_sparse_linear_pattern(mask);
     const torch::Tensor w = (weight.detach() * mask).contiguous().requires_grad_(true);
     const torch::Tensor x = torch::full({batch, weight.size(1)}, 0.5f).requires_grad_(input_grad);
