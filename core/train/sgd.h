@@ -12,6 +12,8 @@
 
 namespace ft {
 
+struct SparseLinearPattern;  // nn/sparse_linear.h
+
 class MomentumSgd {
 public:
     MomentumSgd(std::vector<torch::Tensor> params, double lr, double momentum, double weight_decay);
@@ -20,11 +22,13 @@ public:
     // mask_momentum, buf <- buf * m: Masking.step of spec §2.1, the optimizer step followed by apply_mask. On CPU
     // float tensors it all happens in one pass over each parameter.
     void step(const std::vector<torch::Tensor>& masks = {}, bool mask_momentum = false);
-    // Sparse execution: parameter i is a masked weight whose inactive entries, weight and (masked) momentum alike,
-    // are zero and stay zero, so with mask_momentum the step touches only `flat` (its active positions, row-major
-    // indices) and leaves the rest as the dense step would leave it. Null: the dense step again. The caller zeroes
-    // the buffer's inactive entries when the mask changes (mask_buffer).
-    void set_active_positions(size_t i, std::shared_ptr<const std::vector<int64_t>> flat);
+    // Sparse execution: parameter i is a weight that runs sparse with `pattern`, whose inactive entries, weight and
+    // (masked) momentum alike, are zero and stay zero, so with mask_momentum the step touches only the pattern's
+    // active positions and leaves the rest as the dense step would leave it. Its gradient is the pattern's gradient
+    // slot (SparseLinearState::grad, consumed by the step) or, on the steps that computed it, the dense weight.grad;
+    // the step also keeps the pattern's copy of the active values current. Null: the dense step again. The caller
+    // zeroes the buffer's inactive entries when the mask changes (mask_buffer).
+    void set_sparse_pattern(size_t i, std::shared_ptr<const SparseLinearPattern> pattern);
     // buf_i <- buf_i * mask (when the buffer exists).
     void mask_buffer(size_t i, const torch::Tensor& mask);
     void set_lr(double lr) { lr_ = lr; }
@@ -38,7 +42,7 @@ public:
 
 private:
     std::vector<torch::Tensor> params_, buffers_;
-    std::vector<std::shared_ptr<const std::vector<int64_t>>> active_;
+    std::vector<std::shared_ptr<const SparseLinearPattern>> sparse_;
     double lr_, momentum_, weight_decay_;
 };
 

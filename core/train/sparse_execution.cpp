@@ -30,12 +30,12 @@ void use_sparse_execution(Model& model, const Masking& masking, MomentumSgd* sgd
             for (size_t p = 0; p < params.size(); ++p) {
                 if (!params[p].is_same(layers[i].weight)) continue;
                 if (!chosen) {
-                    sgd->set_active_positions(p, nullptr);
+                    sgd->set_sparse_pattern(p, nullptr);
                     continue;
                 }
                 sgd->mask_buffer(p, mask);
-                // The optimizer shares the pattern's position list (and keeps the pattern alive with it).
-                sgd->set_active_positions(p, std::shared_ptr<const std::vector<int64_t>>(pattern, &pattern->flat));
+                // The optimizer shares the pattern: its positions, gradient slot and copy of the values.
+                sgd->set_sparse_pattern(p, pattern);
             }
         }
         model.set_sparse_pattern(layers[i].name, std::move(pattern));
@@ -77,6 +77,7 @@ ExecutionTiming time_linear_execution(const torch::Tensor& weight, const torch::
                 sparse ? sparse_linear(x, w, bias, pattern, false) : torch::nn::functional::linear(x, w, bias);
             y.backward(gy);
             w.mutable_grad() = torch::Tensor();
+            pattern->state->grad_written = false;  // as the optimizer's step consumes it
             if (input_grad) x.mutable_grad() = torch::Tensor();
         };
     };

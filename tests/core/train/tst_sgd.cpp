@@ -5,6 +5,7 @@
 
 #include <torch/torch.h>
 
+#include "nn/sparse_linear.h"
 #include "train/sgd.h"
 
 using ft::MomentumSgd;
@@ -89,6 +90,67 @@ TEST(MomentumSgd, TensorPathFollowsTheSameFormula) {
         const auto fused = run(c, c.w.clone(), c.mask, mask_momentum);
         EXPECT_TRUE(torch::allclose(got.first, fused.first, 1e-6, 1e-7));
     }
+}
+
+// Sparse execution: the gradient arrives in the pattern's compact slot (or, on a step that grows, as the dense
+// weight.grad), the step touches only the active positions, and the pattern's copy of the values stays equal to the
+// weight, so the next forward product reads the stepped values.
+TEST(MomentumSgd, SparseStepFromTheGradientSlotFollowsTheFormula) {
+    const auto c = make_case(300, 800, 4);
+    auto param = c.w.clone().set_requires_grad(true);
+    const auto pattern = ft::build_sparse_linear_pattern(c.mask);
+    MomentumSgd sgd({param}, lr, momentum, wd);
+    sgd.set_sparse_pattern(0, pattern);
+    ft::sparse_linear_values(param, *pattern);  // as the first forward pass does
+    for (size_t s = 0; s < c.grads.size(); ++s) {
+        sgd.zero_grad();
+        ASSERT_FALSE(pattern->state->grad_written) << "zero_grad drops the compact gradient too";
+        const torch::Tensor g = c.grads[s] * c.mask;
+        if (s == 2) {
+            param.mutable_grad() = c.grads[s].clone();  // a growing step's dense gradient
+        } else {
+            auto& st = *pattern->state;
+            st.grad.resize(pattern->flat.size());
+            const float* gd = g.data_ptr<float>();
+            for (size_t k = 0; k < pattern->flat.size(); ++k) st.grad[k] = gd[pattern->flat[k]];
+            st.grad_written = true;
+        }
+        sgd.step({c.mask}, true);
+        EXPECT_FALSE(pattern->state->grad_written) << "the step consumes the compact gradient";
+    }
+    const auto want = expected(c, true);
+    const torch::Tensor w = param.detach();
+    EXPECT_TRUE(torch::allclose(w.to(torch::kDouble), want.first, 1e-5, 1e-6));
+    EXPECT_TRUE(torch::allclose(sgd.buffers()[0].to(torch::kDouble), want.second, 1e-5, 1e-6));
+    EXPECT_EQ(w.masked_select(c.mask == 0).count_nonzero().item<int64_t>(), 0) << "inactive weights exactly zero";
+    const float* values = ft::sparse_linear_values(param, *pattern);
+    const float* pw = w.data_ptr<float>();
+    for (size_t k = 0; k < pattern->flat.size(); ++k)
+        ASSERT_EQ(values[k], pw[pattern->flat[k]]) << "the pattern's copy of value " << k << " is stale";
+}
+
+// A change made to the weight by anything but the sparse step (a torch in-place op, the dense fused step) reaches the
+// forward product: the copy of the values is refreshed, not trusted.
+TEST(MomentumSgd, TheValuesCopyFollowsEveryOtherWriteToTheWeight) {
+    const auto c = make_case(30, 40, 1);
+    auto param = c.w.clone().set_requires_grad(true);
+    const auto pattern = ft::build_sparse_linear_pattern(c.mask);
+    const torch::Tensor xt = torch::randn({40, 9});
+    const auto forward_matches = [&](const char* after) {
+        const torch::Tensor want = torch::mm(param.detach(), xt);
+        const torch::Tensor got = ft::sparse_linear_forward_t(xt, param.detach(), *pattern);
+        EXPECT_TRUE(torch::allclose(got, want, 1e-5, 1e-6)) << "after " << after;
+    };
+    forward_matches("the first call");
+    {
+        torch::NoGradGuard no_grad;
+        param.mul_(3.0);
+    }
+    forward_matches("an in-place multiply");
+    MomentumSgd sgd({param}, lr, momentum, wd);  // not told of the pattern: the dense fused step
+    param.mutable_grad() = c.grads[0].clone();
+    sgd.step({c.mask}, true);
+    forward_matches("a dense optimizer step");
 }
 
 TEST(MomentumSgd, UnmaskedParametersAreOnlyStepped) {
