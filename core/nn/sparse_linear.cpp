@@ -30,8 +30,9 @@ constexpr int64_t kChunk = 64, kVectors = kChunk / 8;
 // entries); vals are the active weights in CSR order. Chunks of 64 batch columns are accumulated in registers; the
 // tail of the batch goes element-wise.
 template <typename Src, typename Pos>
-FT_INLINE void accumulate_row(float* out, const float* in, const float* vals, int64_t batch, int64_t begin, int64_t end,
-                              Src src, Pos pos) {
+FT_INLINE void accumulate_row(float* out, const float* in, const float* vals, float init, int64_t batch, int64_t begin,
+                              int64_t end, Src src, Pos pos) {
+    const v8 start = {init, init, init, init, init, init, init, init};  // the bias (0 for grad-input)
     int64_t b0 = 0;
     for (; b0 + kChunk <= batch; b0 += kChunk) {
         v8 acc[kVectors] = {};
@@ -41,7 +42,8 @@ FT_INLINE void accumulate_row(float* out, const float* in, const float* vals, in
             const float* x = in + src(t) * batch + b0;
             for (int64_t i = 0; i < kVectors; ++i) acc[i] += vv * *reinterpret_cast<const v8u*>(x + 8 * i);
         }
-        for (int64_t i = 0; i < kVectors; ++i) *reinterpret_cast<v8u*>(out + b0 + 8 * i) = acc[i];
+        // The bias last, as the dense product adds it to the finished sum.
+        for (int64_t i = 0; i < kVectors; ++i) *reinterpret_cast<v8u*>(out + b0 + 8 * i) = acc[i] + start;
     }
     if (b0 == batch) return;
     for (int64_t b = b0; b < batch; ++b) out[b] = 0.0f;
@@ -50,15 +52,16 @@ FT_INLINE void accumulate_row(float* out, const float* in, const float* vals, in
         const float* x = in + src(t) * batch;
         for (int64_t b = b0; b < batch; ++b) out[b] += v * x[b];
     }
+    for (int64_t b = b0; b < batch; ++b) out[b] += init;
 }
 
-// yt[o, :] = sum over the active (o, j) of w[o, j] * xt[j, :], for o in [o0, o1).
-FT_INLINE void forward_rows_body(const SparseLinearPattern& p, const float* vals, const float* xt, float* yt,
-                                 int64_t batch, int64_t o0, int64_t o1) {
+// yt[o, :] = bias[o] + sum over the active (o, j) of w[o, j] * xt[j, :], for o in [o0, o1) (bias may be null).
+FT_INLINE void forward_rows_body(const SparseLinearPattern& p, const float* vals, const float* bias, const float* xt,
+                                 float* yt, int64_t batch, int64_t o0, int64_t o1) {
     const int32_t* col = p.col.data();
     for (int64_t o = o0; o < o1; ++o)
         accumulate_row(
-            yt + o * batch, xt, vals, batch, p.row_ptr[size_t(o)], p.row_ptr[size_t(o) + 1],
+            yt + o * batch, xt, vals, bias ? bias[o] : 0.0f, batch, p.row_ptr[size_t(o)], p.row_ptr[size_t(o) + 1],
             [col](int64_t k) { return int64_t(col[k]); }, [](int64_t k) { return k; });
 }
 
@@ -69,51 +72,88 @@ FT_INLINE void grad_input_cols_body(const SparseLinearPattern& p, const float* v
     const int64_t* at = p.t_pos.data();
     for (int64_t j = j0; j < j1; ++j)
         accumulate_row(
-            gxt + j * batch, gyt, vals, batch, p.t_ptr[size_t(j)], p.t_ptr[size_t(j) + 1],
+            gxt + j * batch, gyt, vals, 0.0f, batch, p.t_ptr[size_t(j)], p.t_ptr[size_t(j) + 1],
             [row](int64_t t) { return int64_t(row[t]); }, [at](int64_t t) { return at[t]; });
 }
 
 // g[k] (or g[k] +) = gyt[o, :] . xt[col[k], :] for the CSR entries k of rows [o0, o1): the weight gradient at the
-// active positions, in CSR order. Sixteen partial sums: the loop over them vectorises without reassociating a
-// single sum.
+// active positions, in CSR order. A 64-wide chunk of gy's row stays in registers while every active weight of the
+// row takes its dot product with it, so each multiply-add loads one vector, not two.
 FT_INLINE void grad_weight_rows_body(const SparseLinearPattern& p, const float* gyt, const float* xt, float* g,
                                      bool accumulate, int64_t batch, int64_t o0, int64_t o1) {
-    constexpr int64_t kLanes = 16;
-    const int64_t whole = batch - batch % kLanes;
+    const int64_t whole = batch / kChunk * kChunk;
+    const int32_t* col = p.col.data();
     for (int64_t o = o0; o < o1; ++o) {
+        const int64_t k0 = p.row_ptr[size_t(o)], k1 = p.row_ptr[size_t(o) + 1];
+        if (!accumulate)
+            for (int64_t k = k0; k < k1; ++k) g[k] = 0.0f;
         const float* gy = gyt + o * batch;
-        for (int64_t k = p.row_ptr[size_t(o)]; k < p.row_ptr[size_t(o) + 1]; ++k) {
-            const float* x = xt + int64_t(p.col[size_t(k)]) * batch;
-            float acc[kLanes] = {};
-            for (int64_t b = 0; b < whole; b += kLanes)
-                for (int64_t i = 0; i < kLanes; ++i) acc[i] += gy[b + i] * x[b + i];
-            float s = 0.0f;
-            for (int64_t i = 0; i < kLanes; ++i) s += acc[i];
-            for (int64_t b = whole; b < batch; ++b) s += gy[b] * x[b];
-            g[k] = accumulate ? g[k] + s : s;
+        for (int64_t b0 = 0; b0 < whole; b0 += kChunk) {
+            v8 row[kVectors];
+            for (int64_t i = 0; i < kVectors; ++i) row[i] = *reinterpret_cast<const v8u*>(gy + b0 + 8 * i);
+            for (int64_t k = k0; k < k1; ++k) {
+                const float* x = xt + int64_t(col[k]) * batch + b0;
+                v8 even = {}, odd = {};
+                for (int64_t i = 0; i < kVectors; i += 2) {
+                    even += row[i] * *reinterpret_cast<const v8u*>(x + 8 * i);
+                    odd += row[i + 1] * *reinterpret_cast<const v8u*>(x + 8 * i + 8);
+                }
+                const v8 sum = even + odd;
+                g[k] += ((sum[0] + sum[1]) + (sum[2] + sum[3])) + ((sum[4] + sum[5]) + (sum[6] + sum[7]));
+            }
+        }
+        if (whole == batch) continue;
+        for (int64_t k = k0; k < k1; ++k) {
+            const float* x = xt + int64_t(col[k]) * batch;
+            float sum = 0.0f;
+            for (int64_t b = whole; b < batch; ++b) sum += gy[b] * x[b];
+            g[k] += sum;
         }
     }
 }
 
-// dst[c, r] = src[r, c] (+ bias[r] when given) for rows r in [r0, r1) of a [rows, cols] src, in square tiles that
-// stay in L1. torch's own transposing copy goes element by element through memcpy here (a third of a LeNet-300-100
-// step).
-FT_INLINE void transpose_rows_body(const float* src, float* dst, const float* bias, int64_t rows, int64_t cols,
-                                   int64_t r0, int64_t r1) {
-    constexpr int64_t kTile = 16;
-    for (int64_t rt = r0; rt < r1; rt += kTile) {
-        const int64_t re = std::min(rt + kTile, r1);
-        for (int64_t ct = 0; ct < cols; ct += kTile) {
-            const int64_t ce = std::min(ct + kTile, cols);
-            for (int64_t c = ct; c < ce; ++c) {
-                float* d = dst + c * rows;
-                if (bias)
-                    for (int64_t r = rt; r < re; ++r) d[r] = src[r * cols + c] + bias[r];
-                else
-                    for (int64_t r = rt; r < re; ++r) d[r] = src[r * cols + c];
-            }
-        }
+typedef int32_t v8i __attribute__((vector_size(32)));
+
+// The columns of the 8 x 8 block rows r[0..7] as c[0..7]: three rounds of two-register shuffles, which the compiler
+// turns into AVX's unpack, shuffle and lane-permute instructions (and SSE's in the plain x86-64 variant).
+FT_INLINE void transpose8(const v8 r[8], v8 c[8]) {
+    const v8i lo1 = {0, 8, 1, 9, 4, 12, 5, 13}, hi1 = {2, 10, 3, 11, 6, 14, 7, 15};
+    const v8i lo2 = {0, 1, 8, 9, 4, 5, 12, 13}, hi2 = {2, 3, 10, 11, 6, 7, 14, 15};
+    const v8i lo3 = {0, 1, 2, 3, 8, 9, 10, 11}, hi3 = {4, 5, 6, 7, 12, 13, 14, 15};
+    v8 a[8], b[8];
+    for (int i = 0; i < 8; i += 2) {
+        a[i] = __builtin_shuffle(r[i], r[i + 1], lo1);
+        a[i + 1] = __builtin_shuffle(r[i], r[i + 1], hi1);
     }
+    for (int i = 0; i < 8; i += 4) {
+        b[i] = __builtin_shuffle(a[i], a[i + 2], lo2);
+        b[i + 1] = __builtin_shuffle(a[i], a[i + 2], hi2);
+        b[i + 2] = __builtin_shuffle(a[i + 1], a[i + 3], lo2);
+        b[i + 3] = __builtin_shuffle(a[i + 1], a[i + 3], hi2);
+    }
+    for (int i = 0; i < 4; ++i) {
+        c[i] = __builtin_shuffle(b[i], b[i + 4], lo3);
+        c[i + 4] = __builtin_shuffle(b[i], b[i + 4], hi3);
+    }
+}
+
+// dst[c, r] = src[r, c] for rows r in [r0, r1) of a [rows, cols] src, r0 a multiple of 8:
+// 8 x 8 blocks transposed in registers, the edges element by element. torch's own transposing copy goes element
+// by element through memcpy here (it took a third of a LeNet-300-100 step).
+FT_INLINE void transpose_rows_body(const float* src, float* dst, int64_t rows, int64_t cols, int64_t r0, int64_t r1) {
+    const int64_t r_whole = r0 + (r1 - r0) / 8 * 8, c_whole = cols / 8 * 8;
+    for (int64_t r = r0; r < r_whole; r += 8) {
+        for (int64_t c = 0; c < c_whole; c += 8) {
+            v8 in[8], out[8];
+            for (int64_t i = 0; i < 8; ++i) in[i] = *reinterpret_cast<const v8u*>(src + (r + i) * cols + c);
+            transpose8(in, out);
+            for (int64_t j = 0; j < 8; ++j) *reinterpret_cast<v8u*>(dst + (c + j) * rows + r) = out[j];
+        }
+        for (int64_t c = c_whole; c < cols; ++c)
+            for (int64_t i = r; i < r + 8; ++i) dst[c * rows + i] = src[i * cols + c];
+    }
+    for (int64_t c = 0; c < cols; ++c)
+        for (int64_t i = r_whole; i < r1; ++i) dst[c * rows + i] = src[i * cols + c];
 }
 
 // Each kernel compiled three times, for AVX-512 (with FMA), AVX2 with FMA and plain x86-64, and chosen once by
@@ -149,16 +189,15 @@ Isa cpu_isa() {
 #endif
 
 FT_VARIANTS(forward_rows,
-            (const SparseLinearPattern& p, const float* vals, const float* xt, float* yt, int64_t batch, int64_t o0,
-             int64_t o1),
-            (p, vals, xt, yt, batch, o0, o1))
+            (const SparseLinearPattern& p, const float* vals, const float* bias, const float* xt, float* yt,
+             int64_t batch, int64_t o0, int64_t o1),
+            (p, vals, bias, xt, yt, batch, o0, o1))
 FT_VARIANTS(grad_input_cols,
             (const SparseLinearPattern& p, const float* vals, const float* gyt, float* gxt, int64_t batch, int64_t j0,
              int64_t j1),
             (p, vals, gyt, gxt, batch, j0, j1))
-FT_VARIANTS(transpose_rows,
-            (const float* src, float* dst, const float* bias, int64_t rows, int64_t cols, int64_t r0, int64_t r1),
-            (src, dst, bias, rows, cols, r0, r1))
+FT_VARIANTS(transpose_rows, (const float* src, float* dst, int64_t rows, int64_t cols, int64_t r0, int64_t r1),
+            (src, dst, rows, cols, r0, r1))
 FT_VARIANTS(grad_weight_rows,
             (const SparseLinearPattern& p, const float* gyt, const float* xt, float* g, bool accumulate, int64_t batch,
              int64_t o0, int64_t o1),
@@ -170,8 +209,8 @@ int64_t grain(const SparseLinearPattern& p, int64_t rows, int64_t batch) {
     return std::max<int64_t>(1, int64_t(65536.0 / std::max(1.0, per_row)));
 }
 
-// src [rows, cols] (contiguous float32 CPU) -> [cols, rows], plus bias[r] on every element of source row r.
-torch::Tensor transposed(const torch::Tensor& src, const torch::Tensor& bias = {}) {
+// src [rows, cols] (float32 CPU) -> [cols, rows], contiguous.
+torch::Tensor transposed(const torch::Tensor& src) {
     if (src.dim() != 2 || src.scalar_type() != torch::kFloat32 || src.device().type() != torch::kCPU)
         throw std::invalid_argument("sparse_linear: activations must be float32 CPU [batch, features] tensors");
     const torch::Tensor s = src.contiguous();
@@ -179,12 +218,20 @@ torch::Tensor transposed(const torch::Tensor& src, const torch::Tensor& bias = {
     torch::Tensor dst = torch::empty({cols, rows}, s.options());
     const float* in = s.data_ptr<float>();
     float* out = dst.data_ptr<float>();
-    const torch::Tensor b = bias.defined() ? bias.contiguous() : bias;
-    const float* add = b.defined() ? b.data_ptr<float>() : nullptr;
-    // Tiles of 16 source rows; a task moves at least about 32k elements.
-    at::parallel_for(0, rows, std::max<int64_t>(16, 32768 / std::max<int64_t>(1, cols)),
-                     [&](int64_t r0, int64_t r1) { transpose_rows(in, out, add, rows, cols, r0, r1); });
+    // In blocks of 8 source rows; a task moves at least about 32k elements.
+    const int64_t blocks = (rows + 7) / 8;
+    at::parallel_for(0, blocks, std::max<int64_t>(1, 4096 / std::max<int64_t>(1, cols)), [&](int64_t b0, int64_t b1) {
+        transpose_rows(in, out, rows, cols, b0 * 8, std::min(b1 * 8, rows));
+    });
     return dst;
+}
+
+// The feature-major [features, batch] form of a [batch, features] activation: free when it is the transposed view
+// of a feature-major tensor (the output of a sparse layer before it, through elementwise ops such as ReLU, which
+// keep the layout), a tiled transpose otherwise.
+torch::Tensor feature_major(const torch::Tensor& x) {
+    const torch::Tensor t = x.t();
+    return t.is_contiguous() && t.scalar_type() == torch::kFloat32 ? t : transposed(x);
 }
 
 void check_activation(const char* what, const torch::Tensor& t, int64_t rows) {
@@ -201,6 +248,25 @@ void check_weight(const torch::Tensor& weight, const SparseLinearPattern& p) {
                                     std::to_string(p.out) + ", " + std::to_string(p.in) + "] of the pattern");
 }
 
+// yt [out, B] = W xt (+ bias, added in the kernel).
+torch::Tensor forward_t(const torch::Tensor& xt, const torch::Tensor& weight, const torch::Tensor& bias,
+                        const SparseLinearPattern& p) {
+    check_activation("the input", xt, p.in);
+    const float* w = sparse_linear_values(weight, p);
+    const torch::Tensor b = bias.defined() ? bias.contiguous() : bias;
+    if (b.defined() && (b.numel() != p.out || b.scalar_type() != torch::kFloat32 || !b.device().is_cpu()))
+        throw std::invalid_argument("sparse_linear: the bias must be a float32 CPU tensor of " + std::to_string(p.out) +
+                                    " values");
+    const float* add = b.defined() ? b.data_ptr<float>() : nullptr;
+    const int64_t batch = xt.size(1);
+    torch::Tensor yt = torch::empty({p.out, batch}, xt.options());
+    const float* x = xt.data_ptr<float>();
+    float* y = yt.data_ptr<float>();
+    at::parallel_for(0, p.out, grain(p, p.out, batch),
+                     [&](int64_t o0, int64_t o1) { forward_rows(p, w, add, x, y, batch, o0, o1); });
+    return yt;
+}
+
 class SparseLinearFunction : public torch::autograd::Function<SparseLinearFunction> {
 public:
     static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& x,
@@ -210,8 +276,11 @@ public:
         // says why the pattern outlives the graph.
         // NOLINTNEXTLINE(performance-no-int-to-ptr)
         const auto& p = *reinterpret_cast<const SparseLinearPattern*>(pattern_address);
-        const torch::Tensor xt = transposed(x);
-        const torch::Tensor y = transposed(sparse_linear_forward_t(xt, weight, p), bias);
+        // y goes back batch-major: handing on the transposed view (which ReLU keeps, so the next sparse layer
+        // would transpose nothing) measured slower, since torch's elementwise kernels and its backward then make
+        // strided copies of their own.
+        const torch::Tensor xt = feature_major(x);
+        const torch::Tensor y = transposed(forward_t(xt, weight, bias, p));
         // x itself too, on the steps that need the dense weight gradient: gy^T x from the batch-major operands, one
         // sgemm, as the dense layer's backward computes it.
         ctx->save_for_backward({xt, weight, bias, dense_weight_grad ? x : torch::Tensor()});
@@ -232,7 +301,7 @@ public:
         const auto& p = *reinterpret_cast<const SparseLinearPattern*>(address);
         const bool dense = ctx->saved_data["dense"].toBool();
         const torch::Tensor gy = grads[0].contiguous();  // [B, out]
-        const torch::Tensor gyt = transposed(gy);
+        const torch::Tensor gyt = feature_major(gy);
         torch::Tensor gx, gw, gb;
         if (ctx->needs_input_grad(0)) gx = transposed(sparse_linear_grad_input_t(gyt, weight, p));
         if (ctx->needs_input_grad(1)) {
@@ -303,15 +372,7 @@ const float* sparse_linear_values(const torch::Tensor& weight, const SparseLinea
 
 torch::Tensor sparse_linear_forward_t(const torch::Tensor& xt, const torch::Tensor& weight,
                                       const SparseLinearPattern& p) {
-    check_activation("the input", xt, p.in);
-    const float* w = sparse_linear_values(weight, p);
-    const int64_t batch = xt.size(1);
-    torch::Tensor yt = torch::empty({p.out, batch}, xt.options());
-    const float* x = xt.data_ptr<float>();
-    float* y = yt.data_ptr<float>();
-    at::parallel_for(0, p.out, grain(p, p.out, batch),
-                     [&](int64_t o0, int64_t o1) { forward_rows(p, w, x, y, batch, o0, o1); });
-    return yt;
+    return forward_t(xt, weight, torch::Tensor(), p);
 }
 
 torch::Tensor sparse_linear_grad_input_t(const torch::Tensor& gyt, const torch::Tensor& weight,
@@ -368,8 +429,7 @@ torch::Tensor sparse_linear(const torch::Tensor& x, const torch::Tensor& weight,
     if (!pattern) throw std::invalid_argument("sparse_linear: no pattern");
     // The pattern outlives the autograd graph: a layer replaces its pattern only at a mask update, after the
     // step's backward has run.
-    return SparseLinearFunction::apply(x.contiguous(), weight, bias, reinterpret_cast<int64_t>(pattern.get()),
-                                       dense_weight_grad);
+    return SparseLinearFunction::apply(x, weight, bias, reinterpret_cast<int64_t>(pattern.get()), dense_weight_grad);
 }
 
 }  // namespace ft
