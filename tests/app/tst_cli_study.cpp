@@ -87,17 +87,20 @@ TEST(CliStudy, AStoppedStudyResumesSkippingFinishedRuns) {
         if (!fs::exists(dir.file("runs.sqlite"))) return false;
         try {
             const auto s = stored(dir, "resume");
-            int finished = 0, running = 0;
+            int finished = 0, training = 0;
+            const auto store = ft::RunStore::open(dir.file("runs.sqlite"), ft::StoreMode::ReadOnly);
             for (const auto& r : s.runs) {
                 finished += r.state == ft::StudyState::Finished;
-                running += r.state == ft::StudyState::Running && r.run.has_value();
+                // Into its training loop: it has stored a step. A fixed wait instead let a fast machine finish the
+                // whole run before the signal.
+                training +=
+                    r.state == ft::StudyState::Running && r.run.has_value() && store.get_run(*r.run).last_step > 0;
             }
-            return finished >= 1 && running >= 1;
+            return finished >= 1 && training >= 1;
         } catch (const std::exception&) {
             return false;
         }
     }));
-    std::this_thread::sleep_for(std::chrono::milliseconds(800));  // into its training loop
     kill(pid, SIGTERM);
     const Outcome first = cli_test::finish(pid, c);
     EXPECT_EQ(first.rc, 143) << first.err;
