@@ -9,6 +9,7 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/serialize.h>
 
+#include "train/pickle_scan.h"
 #include "train/tensor_packing.h"
 
 namespace ft {
@@ -68,8 +69,10 @@ bool load_checkpoint(const std::string& dir, const std::string& stem, nlohmann::
     try {
         std::ifstream in(json_path);
         meta = nlohmann::json::parse(in);
+        const std::string archive_path = (fs::path(dir) / meta.at("tensor_file").get<std::string>()).string();
+        check_archive_pickles(archive_path);
         torch::serialize::InputArchive archive;
-        archive.load_from((fs::path(dir) / meta.at("tensor_file").get<std::string>()).string());
+        archive.load_from(archive_path);
         const auto names = meta.at("tensor_names");
         // Checkpoints written before tensors were packed have no encodings: every tensor is dense.
         const auto encodings = meta.value("tensor_encodings", nlohmann::json::array());

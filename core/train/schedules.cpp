@@ -11,7 +11,6 @@ EdstSchedule::EdstSchedule(int64_t epochs, int64_t explore_epochs, int64_t membe
                            double lr_refine_high, double lr_refine_low)
     : epochs_(epochs),
       explore_epochs_(explore_epochs),
-      members_(members),
       lr_explore_(lr_explore),
       lr_high_(lr_refine_high),
       lr_low_(lr_refine_low) {

@@ -38,7 +38,7 @@ public:
     double lr_after(EpochAction action, double current) const;
 
 private:
-    int64_t epochs_, explore_epochs_, members_;
+    int64_t epochs_, explore_epochs_;
     double lr_explore_, lr_high_, lr_low_;
     double t_re_;
     std::vector<int64_t> lr_low_at_, explore_at_;

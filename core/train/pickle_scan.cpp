@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Pickle length checks (see pickle_scan.h). The opcode table is that of pickle protocols 0-5, which is what
+// torch's unpickler reads.
+#include "train/pickle_scan.h"
+
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+#include <string_view>
+
+#include <caffe2/serialize/inline_container.h>
+
+namespace ft {
+namespace {
+
+// How an opcode's argument is laid out.
+enum class Arg { None, Fixed, Line, TwoLines, Counted };
+
+struct OpShape {
+    Arg arg = Arg::None;
+    size_t width = 0;  // Fixed: bytes of argument; Counted: bytes of the little-endian length before the data
+    bool known = false;
+};
+
+bool in(std::string_view ops, unsigned char op) { return ops.find(static_cast<char>(op)) != std::string_view::npos; }
+
+OpShape shape_of(unsigned char op) {
+    using namespace std::string_view_literals;
+    if (in("FILPSVgp"sv, op)) return {Arg::Line, 0, true};
+    if (in("ci"sv, op)) return {Arg::TwoLines, 0, true};
+    if (in("Khq\x80\x82"sv, op)) return {Arg::Fixed, 1, true};
+    if (in("M\x83"sv, op)) return {Arg::Fixed, 2, true};
+    if (in("Jjr\x84"sv, op)) return {Arg::Fixed, 4, true};
+    // FRAME (0x95) only announces the size of what follows, which is checked opcode by opcode.
+    if (in("G\x95"sv, op)) return {Arg::Fixed, 8, true};
+    if (in("UC\x8a\x8c"sv, op)) return {Arg::Counted, 1, true};
+    if (in("TXB\x8b"sv, op)) return {Arg::Counted, 4, true};
+    if (in("\x8d\x8e\x96"sv, op)) return {Arg::Counted, 8, true};
+    if (in("(.012NQRabd}el]ost)u\x81\x85\x86\x87\x88\x89\x8f\x90\x91\x92\x93\x94\x97\x98"sv, op))
+        return {Arg::None, 0, true};
+    return {};
+}
+
+}  // namespace
+
+void check_pickle_lengths(const unsigned char* data, size_t size, const std::string& what) {
+    size_t pos = 0;
+    auto skip_line = [&]() {
+        const void* nl = std::memchr(data + pos, '\n', size - pos);
+        if (!nl) return false;
+        pos = static_cast<const unsigned char*>(nl) - data + 1;
+        return true;
+    };
+    while (pos < size) {
+        const size_t at = pos;
+        const unsigned char op = data[pos++];
+        if (op == '.') return;
+        const OpShape s = shape_of(op);
+        if (!s.known) return;
+        switch (s.arg) {
+            case Arg::None: break;
+            case Arg::Fixed:
+                if (size - pos < s.width) return;  // truncated: the unpickler says so
+                pos += s.width;
+                break;
+            case Arg::Line:
+                if (!skip_line()) return;
+                break;
+            case Arg::TwoLines:
+                if (!skip_line() || !skip_line()) return;
+                break;
+            case Arg::Counted: {
+                if (size - pos < s.width) return;
+                uint64_t length = 0;
+                for (size_t b = s.width; b-- > 0;) length = length << 8 | data[pos + b];
+                pos += s.width;
+                if (length > size - pos) {
+                    char op_hex[8];
+                    std::snprintf(op_hex, sizeof op_hex, "0x%02x", op);
+                    throw std::runtime_error(what + ": opcode " + op_hex + " at byte " + std::to_string(at) +
+                                             " declares " + std::to_string(length) + " bytes, but the pickle has " +
+                                             std::to_string(size - pos) + " left (damaged archive)");
+                }
+                pos += static_cast<size_t>(length);
+                break;
+            }
+        }
+    }
+}
+
+void check_archive_pickles(const std::string& path) {
+    // Torch reads these records itself a moment later, so reading them here allocates nothing it would not.
+    caffe2::serialize::PyTorchStreamReader reader(path);
+    for (const std::string& name : reader.getAllRecords()) {
+        // data.pkl and constants.pkl, and the debug tables (code/*.debug_pkl) the loader also reads.
+        if (name.size() < 3 || name.compare(name.size() - 3, 3, "pkl") != 0) continue;
+        auto [bytes, size] = reader.getRecord(name);
+        check_pickle_lengths(static_cast<const unsigned char*>(bytes.get()), size, name);
+    }
+}
+
+}  // namespace ft

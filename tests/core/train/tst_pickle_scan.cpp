@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Pickle length checks: a string longer than its pickle is refused before torch allocates it, a sound archive
+// passes, and a checkpoint whose archive was damaged that way fails with the JSON file and the record named.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+#include <string>
+
+#include "train/checkpoint.h"
+#include "train/pickle_scan.h"
+
+using namespace ft;
+namespace fs = std::filesystem;
+
+namespace {
+void check(const std::string& pickle) {
+    check_pickle_lengths(reinterpret_cast<const unsigned char*>(pickle.data()), pickle.size(), "test.pkl");
+}
+std::string message_of(const std::string& pickle) {
+    try {
+        check(pickle);
+    } catch (const std::runtime_error& e) {
+        return e.what();
+    }
+    return {};
+}
+}  // namespace
+
+TEST(PickleScan, StringsThatFitPass) {
+    // PROTO 2, BINUNICODE "ab", SHORT_BINBYTES 3 bytes, TUPLE2, STOP
+    const std::string pickle(
+        "\x80\x02X\x02\x00\x00\x00"
+        "abC\x03xyz\x86.",
+        16);
+    EXPECT_NO_THROW(check(pickle));
+}
+
+TEST(PickleScan, AStringLongerThanThePickleIsRefusedWithItsLength) {
+    const std::string pickle(
+        "\x80\x02X\x00\x00\x00\x7b"
+        "ab.",
+        10);  // BINUNICODE of 0x7b000000 bytes
+    const std::string m = message_of(pickle);
+    EXPECT_NE(m.find("test.pkl"), std::string::npos) << m;
+    EXPECT_NE(m.find("declares 2063597568 bytes"), std::string::npos) << m;
+    EXPECT_NE(m.find("has 3 left"), std::string::npos) << m;
+}
+
+TEST(PickleScan, EightByteLengthsDoNotOverflow) {
+    // BINBYTES8 with 2^63 + 1: the sum with the position must not wrap around to a small number.
+    const std::string pickle(
+        "\x80\x04\x8e\x01\x00\x00\x00\x00\x00\x00\x80"
+        "abc.",
+        15);
+    EXPECT_NE(message_of(pickle).find("declares 9223372036854775809 bytes"), std::string::npos);
+}
+
+TEST(PickleScan, LengthsAfterLinesAndFixedArgumentsAreFound) {
+    // GLOBAL (two lines), BININT (4 bytes), then SHORT_BINUNICODE claiming 200 bytes of 3.
+    const std::string pickle(
+        "\x80\x02"
+        "cmod\nname\n"
+        "J\x01\x02\x03\x04"
+        "\x8c\xc8"
+        "abc",
+        22);
+    EXPECT_NE(message_of(pickle).find("declares 200 bytes"), std::string::npos);
+}
+
+TEST(PickleScan, WhatFollowsStopOrAnUnknownOpcodeIsLeftToTheUnpickler) {
+    EXPECT_NO_THROW(check(std::string(".X\xff\xff\xff\xff", 6)));
+    EXPECT_NO_THROW(check(std::string("\xffX\xff\xff\xff\xff", 6)));
+    EXPECT_NO_THROW(check(std::string("X\xff\xff", 3)));  // truncated length: torch reports the end of data
+}
+
+TEST(PickleScan, ACheckpointWithADamagedStringLengthFailsNamingTheFiles) {
+    const auto dir = fs::temp_directory_path() / "ft_pickle_scan";
+    fs::remove_all(dir);
+    save_checkpoint(dir.string(), "state", {{"step", 3}}, {{"w", torch::randn({4, 4})}});
+    const fs::path pt = dir / "state-0.pt";
+    EXPECT_NO_THROW(check_archive_pickles(pt.string()));
+    std::string bytes;
+    {
+        std::ifstream in(pt, std::ios::binary);
+        bytes.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    // The archive's records are stored, not compressed: the key "t0" appears in data.pkl as BINUNICODE.
+    const std::string key("X\x02\x00\x00\x00t0", 7);
+    const size_t at = bytes.find(key);
+    ASSERT_NE(at, std::string::npos);
+    bytes[at + 4] = '\x7b';
+    {
+        std::ofstream out(pt, std::ios::binary | std::ios::trunc);
+        out << bytes;
+    }
+    nlohmann::json meta;
+    TensorMap back;
+    try {
+        load_checkpoint(dir.string(), "state", meta, back);
+        FAIL() << "a damaged archive loaded";
+    } catch (const std::runtime_error& e) {
+        const std::string m = e.what();
+        EXPECT_NE(m.find("state.json"), std::string::npos) << m;
+        EXPECT_NE(m.find("data.pkl"), std::string::npos) << m;
+        EXPECT_NE(m.find("declares 2063597570 bytes"), std::string::npos) << m;
+    }
+    fs::remove_all(dir);
+}
