@@ -3,6 +3,7 @@
 // torch's unpickler reads.
 #include "train/pickle_scan.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -52,6 +53,18 @@ void check_pickle_lengths(const unsigned char* data, size_t size, const std::str
         pos = static_cast<const unsigned char*>(nl) - data + 1;
         return true;
     };
+    auto refuse = [&](size_t at, unsigned char op, const std::string& problem) {
+        char op_hex[8];
+        std::snprintf(op_hex, sizeof op_hex, "0x%02x", op);
+        throw std::runtime_error(what + ": opcode " + op_hex + " at byte " + std::to_string(at) + " " + problem +
+                                 " (damaged archive)");
+    };
+    auto little_endian = [&](size_t width) {
+        uint64_t value = 0;
+        for (size_t b = width; b-- > 0;) value = value << 8 | data[pos + b];
+        return value;
+    };
+    uint64_t memo_entries = 0;
     while (pos < size) {
         const size_t at = pos;
         const unsigned char op = data[pos++];
@@ -59,9 +72,21 @@ void check_pickle_lengths(const unsigned char* data, size_t size, const std::str
         const OpShape s = shape_of(op);
         if (!s.known) return;
         switch (s.arg) {
-            case Arg::None: break;
+            case Arg::None:
+                memo_entries += op == 0x94;  // MEMOIZE
+                break;
             case Arg::Fixed:
                 if (size - pos < s.width) return;  // truncated: the unpickler says so
+                // BINPUT, LONG_BINPUT: the memo is filled in order, and the unpickler reserves room up to twice the
+                // index it is given, so an index far past the entries so far would allocate gigabytes.
+                if (op == 'q' || op == 'r') {
+                    const uint64_t index = little_endian(s.width);
+                    if (index > memo_entries)
+                        refuse(at, op,
+                               "stores memo entry " + std::to_string(index) + " after " + std::to_string(memo_entries) +
+                                   " entries");
+                    memo_entries = std::max(memo_entries, index + 1);
+                }
                 pos += s.width;
                 break;
             case Arg::Line:
@@ -72,16 +97,12 @@ void check_pickle_lengths(const unsigned char* data, size_t size, const std::str
                 break;
             case Arg::Counted: {
                 if (size - pos < s.width) return;
-                uint64_t length = 0;
-                for (size_t b = s.width; b-- > 0;) length = length << 8 | data[pos + b];
+                const uint64_t length = little_endian(s.width);
                 pos += s.width;
-                if (length > size - pos) {
-                    char op_hex[8];
-                    std::snprintf(op_hex, sizeof op_hex, "0x%02x", op);
-                    throw std::runtime_error(what + ": opcode " + op_hex + " at byte " + std::to_string(at) +
-                                             " declares " + std::to_string(length) + " bytes, but the pickle has " +
-                                             std::to_string(size - pos) + " left (damaged archive)");
-                }
+                if (length > size - pos)
+                    refuse(at, op,
+                           "declares " + std::to_string(length) + " bytes, but the pickle has " +
+                               std::to_string(size - pos) + " left");
                 pos += static_cast<size_t>(length);
                 break;
             }

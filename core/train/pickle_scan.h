@@ -2,7 +2,8 @@
 // A check of the pickles inside a torch archive before torch reads them. Torch's unpickler reserves the length a
 // byte or text string declares before it finds that the data ends sooner, so a damaged checkpoint whose pickle
 // claims a 2 GB string makes loading allocate 2 GB (4 GB, or an exception from the allocator, for the 4- and
-// 8-byte length forms) instead of failing. Found by fuzz_checkpoint.
+// 8-byte length forms) instead of failing; a memo index of 1.7e9 makes it reserve 27 GB. Both found by
+// fuzz_checkpoint.
 #pragma once
 
 #include <cstddef>
@@ -10,8 +11,9 @@
 
 namespace ft {
 
-// Walks the opcodes of one pickle and throws std::runtime_error naming `what` when a string, byte string, long
-// or frame declares more bytes than the pickle has left. Stops without complaint at STOP, at the end, or at an
+// Walks the opcodes of one pickle and throws std::runtime_error naming `what` when a string, byte string or long
+// declares more bytes than the pickle has left, or a memo entry is stored far past the entries so far (the
+// unpickler reserves memo room by the index). Stops without complaint at STOP, at the end, or at an
 // opcode it does not know (the unpickler rejects those itself).
 void check_pickle_lengths(const unsigned char* data, size_t size, const std::string& what);
 

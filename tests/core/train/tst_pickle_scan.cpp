@@ -109,3 +109,22 @@ TEST(PickleScan, ACheckpointWithADamagedStringLengthFailsNamingTheFiles) {
     }
     fs::remove_all(dir);
 }
+
+TEST(PickleScan, MemoEntriesStoredInOrderPassAndOneFarAheadIsRefused) {
+    // BINPUT 0, BINPUT 1, MEMOIZE (entry 2), LONG_BINPUT 3 overwriting nothing, BINPUT 1 again: all in order.
+    EXPECT_NO_THROW(
+        check(std::string("\x80\x02N"
+                          "q\x00"
+                          "q\x01"
+                          "\x94"
+                          "r\x03\x00\x00\x00"
+                          "q\x01.",
+                          16)));
+    // LONG_BINPUT 1717924447 after one entry: the unpickler would reserve room for 3.4e9 values.
+    const std::string m =
+        message_of(std::string("\x80\x02N"
+                               "q\x00"
+                               "r\x5f\x72\x65\x66.",
+                               11));
+    EXPECT_NE(m.find("stores memo entry 1717924447 after 1 entries"), std::string::npos) << m;
+}
