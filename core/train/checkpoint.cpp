@@ -9,11 +9,21 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/serialize.h>
 
-#include "train/pickle_scan.h"
+#include "train/tensor_archive.h"
 #include "train/tensor_packing.h"
 
 namespace ft {
 namespace fs = std::filesystem;
+
+namespace {
+
+const torch::Tensor& archive_tensor(const std::map<std::string, torch::Tensor>& archive, const std::string& key) {
+    const auto it = archive.find(key);
+    if (it == archive.end()) throw std::runtime_error("the archive has no tensor " + key);
+    return it->second;
+}
+
+}  // namespace
 
 void save_checkpoint(const std::string& dir, const std::string& stem, const nlohmann::json& meta,
                      const TensorMap& tensors) {
@@ -70,9 +80,7 @@ bool load_checkpoint(const std::string& dir, const std::string& stem, nlohmann::
         std::ifstream in(json_path);
         meta = nlohmann::json::parse(in);
         const std::string archive_path = (fs::path(dir) / meta.at("tensor_file").get<std::string>()).string();
-        check_archive_pickles(archive_path);
-        torch::serialize::InputArchive archive;
-        archive.load_from(archive_path);
+        const std::map<std::string, torch::Tensor> archive = read_tensor_archive(archive_path);
         const auto names = meta.at("tensor_names");
         // Checkpoints written before tensors were packed have no encodings: every tensor is dense.
         const auto encodings = meta.value("tensor_encodings", nlohmann::json::array());
@@ -84,8 +92,8 @@ bool load_checkpoint(const std::string& dir, const std::string& stem, nlohmann::
             const std::string name = names[i].get<std::string>(), key = std::string("t").append(std::to_string(i));
             try {
                 PackedTensor packed = encodings.empty() ? PackedTensor{} : packing_from_json(encodings[i]);
-                archive.read(key, packed.data);
-                if (packed.encoding == "sparse") archive.read(key + "v", packed.values);
+                packed.data = archive_tensor(archive, key);
+                if (packed.encoding == "sparse") packed.values = archive_tensor(archive, key + "v");
                 tensors[name] = unpack_tensor(packed);
             } catch (const std::exception& e) {
                 throw std::runtime_error("tensor " + name + ": " + e.what());
