@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Pickle length checks (see pickle_scan.h). The opcode table is that of pickle protocols 0-5, which is what
+// Pickle checks (see pickle_scan.h). The opcode table is that of pickle protocols 0-5, which is what
 // torch's unpickler reads.
 #include "train/pickle_scan.h"
 
@@ -9,6 +9,7 @@
 #include <cstring>
 #include <stdexcept>
 #include <string_view>
+#include <vector>
 
 #include <caffe2/serialize/inline_container.h>
 
@@ -43,6 +44,30 @@ OpShape shape_of(unsigned char op) {
     return {};
 }
 
+// What an opcode does to the stack: push a mark; or pop everything above the top mark (which needs `below` items
+// under it) and push `push`; or need `need` items above the top mark and change the depth by `delta`.
+struct StackEffect {
+    bool mark = false, to_mark = false;
+    int need = 0, delta = 0, below = 0, push = 0;
+};
+
+StackEffect stack_effect(unsigned char op) {
+    using namespace std::string_view_literals;
+    auto plain = [](int need, int delta) { return StackEffect{false, false, need, delta, 0, 0}; };
+    auto to_mark = [](int below, int push) { return StackEffect{false, true, 0, 0, below, push}; };
+    if (op == '(') return {true, false, 0, 0, 0, 0};
+    if (in("FILSVgcNGJKMTUXBC\x8a\x8b\x8c\x8d\x8e\x96})]\x8f\x88\x89hj\x82\x83\x84P\x97"sv, op)) return plain(0, 1);
+    if (in(".Qpqr\x94\x85\x98"sv, op)) return plain(1, 0);
+    if (op == '0') return plain(1, -1);
+    if (op == '2') return plain(1, 1);
+    if (in("Rab\x86\x81\x93"sv, op)) return plain(2, -1);
+    if (in("s\x87\x92"sv, op)) return plain(3, -2);
+    if (op == '1') return to_mark(0, 0);
+    if (in("eu\x90"sv, op)) return to_mark(1, 0);
+    if (in("dlt\x91oi"sv, op)) return to_mark(0, 1);
+    return {};  // PROTO, FRAME
+}
+
 }  // namespace
 
 void check_pickle_lengths(const unsigned char* data, size_t size, const std::string& what) {
@@ -65,12 +90,32 @@ void check_pickle_lengths(const unsigned char* data, size_t size, const std::str
         return value;
     };
     uint64_t memo_entries = 0;
+    // The stack's depth and its marks (the depth when each was set), followed as the unpickler would move them:
+    // it pops without looking, so a pickle that pops more than it pushed makes it read before its stack.
+    size_t depth = 0;
+    std::vector<size_t> marks;
     while (pos < size) {
         const size_t at = pos;
         const unsigned char op = data[pos++];
-        if (op == '.') return;
         const OpShape s = shape_of(op);
         if (!s.known) return;
+        const StackEffect e = stack_effect(op);
+        if (e.mark) {
+            marks.push_back(depth);
+        } else if (e.to_mark) {
+            if (marks.empty()) refuse(at, op, "pops to a mark, but none is set");
+            if (marks.back() < size_t(e.below)) refuse(at, op, "needs an item under its mark, and the stack has none");
+            depth = marks.back() + size_t(e.push);
+            marks.pop_back();
+        } else {
+            const size_t above = depth - (marks.empty() ? 0 : marks.back());
+            if (above < size_t(e.need))
+                refuse(at, op,
+                       "needs " + std::to_string(e.need) + " items on the stack above its mark, and has " +
+                           std::to_string(above));
+            depth = size_t(int64_t(depth) + e.delta);
+        }
+        if (op == '.') return;
         switch (s.arg) {
             case Arg::None:
                 memo_entries += op == 0x94;  // MEMOIZE

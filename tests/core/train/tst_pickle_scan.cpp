@@ -71,7 +71,7 @@ TEST(PickleScan, LengthsAfterLinesAndFixedArgumentsAreFound) {
 }
 
 TEST(PickleScan, WhatFollowsStopOrAnUnknownOpcodeIsLeftToTheUnpickler) {
-    EXPECT_NO_THROW(check(std::string(".X\xff\xff\xff\xff", 6)));
+    EXPECT_NO_THROW(check(std::string("N.X\xff\xff\xff\xff", 7)));
     EXPECT_NO_THROW(check(std::string("\xffX\xff\xff\xff\xff", 6)));
     EXPECT_NO_THROW(check(std::string("X\xff\xff", 3)));  // truncated length: torch reports the end of data
 }
@@ -127,4 +127,24 @@ TEST(PickleScan, MemoEntriesStoredInOrderPassAndOneFarAheadIsRefused) {
                                "r\x5f\x72\x65\x66.",
                                11));
     EXPECT_NE(m.find("stores memo entry 1717924447 after 1 entries"), std::string::npos) << m;
+}
+
+TEST(PickleScan, PopsBeyondTheStackOrItsMarkAreRefused) {
+    EXPECT_NE(message_of(std::string("\x80\x02"
+                                     "b.",
+                                     4))
+                  .find("needs 2 items on the stack above its mark, and has 0"),
+              std::string::npos);
+    // SETITEMS without a MARK, and an APPENDS whose mark has no list under it.
+    EXPECT_NE(message_of(std::string("\x80\x02}Nu.", 6)).find("pops to a mark, but none is set"), std::string::npos);
+    EXPECT_NE(message_of(std::string("\x80\x02(Ne.", 6)).find("needs an item under its mark"), std::string::npos);
+    // REDUCE whose arguments sit above a mark its callable is under.
+    EXPECT_NE(message_of(std::string("\x80\x02N(N\x85R.", 8)).find("needs 2 items"), std::string::npos);
+    // The same shapes done right: a dict filled by SETITEMS, a list by APPENDS, a call by REDUCE.
+    EXPECT_NO_THROW(check(std::string("\x80\x02}(NNu.", 7)));
+    EXPECT_NO_THROW(check(std::string("\x80\x02](NNe.", 7)));
+    EXPECT_NO_THROW(
+        check(std::string("\x80\x02"
+                          "cmod\nf\n(Nt\x81.",
+                          14)));
 }
