@@ -217,7 +217,9 @@ int main(int argc, char** argv) {
     bench->add_option("--model", bo.model, "Model to train")->capture_default_str();
     bench->add_option("--density", bo.density, "Density (1 = dense)")->capture_default_str();
     bench->add_option("--batch", bo.batch, "Batch size")->capture_default_str();
-    bench->add_option("--steps", bo.steps, "Timed steps")->capture_default_str();
+    bench->add_option("--steps", bo.steps, "Timed training steps (0 = none: inference only)")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
     bench->add_option("--update-every", bo.update_every, "Mask update period (0 = never)")->capture_default_str();
     bench->add_option("--threads", bo.threads, "Threads (0 = all cores)")->capture_default_str();
     bench->add_option("--device", bo.device, "cpu, cuda, cuda:N")->capture_default_str();
@@ -225,14 +227,15 @@ int main(int argc, char** argv) {
         ->delimiter(',');
     bench
         ->add_option("--exec", bo.exec,
-                     "masked (dense weights x mask), sparse (Linear layers: active weights only) or auto (per layer, "
-                     "the faster)")
+                     "masked (dense weights x mask), sparse (Linear and Conv2d layers: active weights only) or auto "
+                     "(per layer, the faster)")
         ->capture_default_str()
         ->check(CLI::IsMember({"masked", "sparse", "auto"}));
     bench
         ->add_option("--inference-examples", bo.inference_examples,
-                     "Examples a 3-ticket ensemble and one dense model predict (0 = skip)")
-        ->capture_default_str();
+                     "Examples a 3-ticket ensemble and one dense model predict, in batches of up to 500 (0 = skip)")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
     bench->add_option("--update-model", bo.update_model, "Model whose layers the update benchmark prunes and grows")
         ->capture_default_str();
     bench->add_option("--update-repeats", bo.update_repeats, "Repeats of the update benchmark (0 = skip)")

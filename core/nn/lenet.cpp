@@ -19,8 +19,8 @@ public:
           fc4_(register_module("fc4", torch::nn::Linear(500, classes))) {}
 
     torch::Tensor forward(torch::Tensor x) override {
-        x = torch::max_pool2d(torch::relu(conv_forward(*conv1_, x)), {2, 2});
-        x = torch::max_pool2d(torch::relu(conv_forward(*conv2_, x)), {2, 2});
+        x = torch::max_pool2d(torch::relu(conv(*conv1_, x)), {2, 2});
+        x = torch::max_pool2d(torch::relu(conv(*conv2_, x)), {2, 2});
         x = torch::relu(linear(*fc3_, x.reshape({x.size(0), 50 * 4 * 4})));
         return torch::log_softmax(linear(*fc4_, x), 1);
     }

@@ -5,6 +5,7 @@
 #include "nn/sparse_linear.h"
 
 #include <stdexcept>
+#include <type_traits>
 #include <unordered_map>
 
 #include <torch/nn/modules/conv.h>
@@ -17,7 +18,12 @@ namespace ft {
 
 namespace {
 
-using ConvSizes = std::unordered_map<const torch::nn::Module*, int64_t>;
+// What the dummy forward pass records of each conv: H_out * W_out, and its input per example [C, H, W].
+struct ConvSeen {
+    int64_t out_pixels = 0;
+    std::vector<int64_t> input;
+};
+using ConvSizes = std::unordered_map<const torch::nn::Module*, ConvSeen>;
 
 // Set only while index_layers runs its dummy forward pass on this thread.
 thread_local ConvSizes* t_conv_sizes = nullptr;
@@ -47,13 +53,36 @@ private:
     bool was_training_;
 };
 
+// The geometry the sparse kernels take, if the conv has one: groups 1, dilation 1, zero padding given as numbers.
+// The padding is a variant (std:: in LibTorch 2, c10:: in 1.13): visit is found by argument-dependent lookup.
+bool sparse_geometry(const torch::nn::Conv2dImpl& conv, ConvGeometry& g) {
+    const auto& o = conv.options;
+    if (o.groups() != 1 || (*o.dilation())[0] != 1 || (*o.dilation())[1] != 1 || o.transposed()) return false;
+    const bool zeros =
+        visit([](const auto& mode) { return std::is_same_v<std::decay_t<decltype(mode)>, torch::enumtype::kZeros>; },
+              o.padding_mode());
+    bool numeric = false;
+    visit(
+        [&](const auto& pad) {
+            if constexpr (std::is_same_v<std::decay_t<decltype(pad)>, torch::ExpandingArray<2>>) {
+                numeric = true;
+                g.pad_h = (*pad)[0];
+                g.pad_w = (*pad)[1];
+            }
+        },
+        o.padding());
+    g.stride_h = (*o.stride())[0];
+    g.stride_w = (*o.stride())[1];
+    return zeros && numeric;
+}
+
 }  // namespace
 
 namespace nn_detail {
 
 torch::Tensor conv_forward(torch::nn::Conv2dImpl& conv, const torch::Tensor& x) {
     torch::Tensor y = conv.forward(x);
-    if (t_conv_sizes) (*t_conv_sizes)[&conv] = y.size(2) * y.size(3);
+    if (t_conv_sizes) (*t_conv_sizes)[&conv] = {y.size(2) * y.size(3), x.sizes().slice(1).vec()};
     return y;
 }
 
@@ -62,22 +91,45 @@ torch::Tensor conv_forward(torch::nn::Conv2dImpl& conv, const torch::Tensor& x) 
 const std::vector<MaskableLayer>& Model::maskable_layers() { return layers_; }
 
 void Model::set_sparse_pattern(const std::string& layer, std::shared_ptr<const SparseLinearPattern> pattern) {
+    const MaskableLayer* found = nullptr;
+    for (const auto& l : layers_)
+        if (l.name == layer) found = &l;
+    if (!found || !found->sparse_capable)
+        throw std::invalid_argument("set_sparse_pattern: " + layer +
+                                    " is not a Linear or plain Conv2d layer of the model");
+    const torch::Tensor& w = found->weight;
+    if (pattern && (pattern->out != w.size(0) || pattern->out * pattern->in != w.numel()))
+        throw std::invalid_argument("layer " + layer + ": the sparse pattern's shape is not the weight's");
     for (const auto& item : named_modules()) {
         if (item.key() != layer) continue;
-        auto* linear = item.value()->as<torch::nn::LinearImpl>();
-        if (!linear) break;
-        if (pattern && (pattern->out != linear->weight.size(0) || pattern->in != linear->weight.size(1)))
-            throw std::invalid_argument("layer " + layer + ": the sparse pattern's shape is not the weight's");
-        if (pattern)
-            sparse_[linear] = std::move(pattern);
-        else
-            sparse_.erase(linear);
+        if (auto* linear = item.value()->as<torch::nn::LinearImpl>()) {
+            if (pattern)
+                sparse_[linear] = std::move(pattern);
+            else
+                sparse_.erase(linear);
+        } else if (auto* conv = item.value()->as<torch::nn::Conv2dImpl>()) {
+            if (pattern)
+                sparse_conv_[conv] = std::move(pattern);
+            else
+                sparse_conv_.erase(conv);
+        }
         return;
     }
-    throw std::invalid_argument("set_sparse_pattern: " + layer + " is not a Linear layer of the model");
 }
 
-int64_t Model::sparse_layer_count() const { return int64_t(sparse_.size()); }
+int64_t Model::sparse_layer_count() const { return int64_t(sparse_.size() + sparse_conv_.size()); }
+
+torch::Tensor Model::conv(torch::nn::Conv2dImpl& layer, const torch::Tensor& x) {
+    if (!sparse_conv_.empty()) {
+        const auto it = sparse_conv_.find(&layer);
+        if (it != sparse_conv_.end()) {
+            ConvGeometry g;
+            sparse_geometry(layer, g);  // set_sparse_pattern admitted only convs that have one
+            return sparse_conv2d(x, layer.weight, layer.bias, g, it->second, dense_weight_grads_);
+        }
+    }
+    return nn_detail::conv_forward(layer, x);
+}
 
 torch::Tensor Model::linear(torch::nn::LinearImpl& layer, const torch::Tensor& x) {
     if (!sparse_.empty()) {
@@ -110,9 +162,23 @@ void Model::index_layers(const std::vector<int64_t>& input_shape) {
             if (it == sizes.end())
                 throw std::logic_error("model: conv layer \"" + item.key() +
                                        "\" was not applied through nn_detail::conv_forward");
-            layers_.push_back({item.key(), LayerKind::Conv, conv->weight, it->second});
+            MaskableLayer l;
+            l.name = item.key();
+            l.kind = LayerKind::Conv;
+            l.weight = conv->weight;
+            l.macs_per_weight = it->second.out_pixels;
+            l.sparse_capable = sparse_geometry(*conv, l.conv);
+            l.input_shape = it->second.input;
+            l.has_bias = conv->bias.defined();
+            layers_.push_back(std::move(l));
         } else if (auto* linear = module->as<torch::nn::LinearImpl>()) {
-            layers_.push_back({item.key(), LayerKind::Linear, linear->weight, 1});
+            MaskableLayer l;
+            l.name = item.key();
+            l.kind = LayerKind::Linear;
+            l.weight = linear->weight;
+            l.input_shape = {linear->weight.size(1)};
+            l.has_bias = linear->bias.defined();
+            layers_.push_back(std::move(l));
         }
     }
 }

@@ -10,23 +10,29 @@
 #include <vector>
 
 #include <torch/nn/module.h>
+#include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/linear.h>
 #include <torch/types.h>
 #include <unordered_map>
 
 #include "ft/config/run_config.h"
+#include "nn/sparse_conv2d.h"
 
 namespace ft {
 
 enum class LayerKind { Linear, Conv };
 
-struct SparseLinearPattern;  // nn/sparse_linear.h
-
 struct MaskableLayer {
     std::string name;  // module path, e.g. "conv1", "block1.layer.0.conv1", "fc"
-    LayerKind kind;
+    LayerKind kind = LayerKind::Linear;
     torch::Tensor weight;         // the parameter itself (shares storage with the module)
     int64_t macs_per_weight = 1;  // forward multiply-accumulates per weight per example (conv: H_out * W_out)
+    // What sparse execution needs: whether the layer can run sparse (every Linear; a Conv2d with groups 1,
+    // dilation 1, numeric zero padding), its input per example ([in] or [C, H, W]), a bias, and a conv's geometry.
+    bool sparse_capable = true;
+    std::vector<int64_t> input_shape;
+    bool has_bias = false;
+    ConvGeometry conv;
 };
 
 class Model : public torch::nn::Module {
@@ -38,15 +44,20 @@ public:
     // forward pass on a dummy input of the model's input shape).
     const std::vector<MaskableLayer>& maskable_layers();
 
-    // Sparse execution (sparse.execution = sparse): the Linear layer `layer` (a maskable layer's name) multiplies
-    // with only the active weights of `pattern` from now on; null: the dense product again. Conv layers always
-    // run masked. Throws std::invalid_argument for a name that is not a Linear maskable layer.
+    // Sparse execution (sparse.execution = sparse): the maskable layer `layer` (by name) multiplies with only the
+    // active weights of `pattern` from now on (a conv's weight viewed as [O, C * kh * kw]); null: the dense product
+    // again. Throws std::invalid_argument for a name that is not a sparse_capable maskable layer, or a pattern of
+    // another shape.
     void set_sparse_pattern(const std::string& layer, std::shared_ptr<const SparseLinearPattern> pattern);
     // The backward passes of the next steps give sparse layers their full dense weight gradient (gradient
     // growth scores the inactive weights with it), or only the active positions (zero elsewhere).
     void set_dense_weight_grads(bool dense) { dense_weight_grads_ = dense; }
     // The layers that run sparse now.
     int64_t sparse_layer_count() const;
+
+    // Every model applies its Conv2d layers through this (its blocks too, hence public): torch's convolution
+    // (nn_detail::conv_forward), or the sparse one when set.
+    torch::Tensor conv(torch::nn::Conv2dImpl& layer, const torch::Tensor& x);
 
 protected:
     // Every model applies its Linear layers through this: the dense product, or the sparse one when set.
@@ -58,6 +69,7 @@ protected:
 
 private:
     std::unordered_map<const torch::nn::LinearImpl*, std::shared_ptr<const SparseLinearPattern>> sparse_;
+    std::unordered_map<const torch::nn::Conv2dImpl*, std::shared_ptr<const SparseLinearPattern>> sparse_conv_;
     bool dense_weight_grads_ = false;
 };
 

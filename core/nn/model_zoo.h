@@ -15,8 +15,8 @@
 namespace ft::nn_detail {
 
 // conv.forward(x). While Model::index_layers runs its dummy forward pass, it also records H_out * W_out of the
-// result for this conv. Every model applies its convolutions through this function; index_layers throws if a
-// conv was not seen.
+// result and the input's shape for this conv. Every model applies its convolutions through Model::conv, which
+// calls this unless the conv runs sparse; index_layers throws if a conv was not seen.
 torch::Tensor conv_forward(torch::nn::Conv2dImpl& conv, const torch::Tensor& x);
 
 // Builders, one per ModelFamily (ft/nn/model_specs.h). Shapes and names are checked by make_model

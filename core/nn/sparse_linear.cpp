@@ -7,6 +7,8 @@
 // Sums run in CSR / CSC order; against the dense product only the float reassociation differs.
 #include "nn/sparse_linear.h"
 
+#include "nn/kernel_dispatch.h"
+
 #include <ATen/Parallel.h>
 #include <torch/autograd.h>
 
@@ -16,13 +18,12 @@
 
 namespace ft {
 namespace {
+using kernels::transposed;
 
-#define FT_INLINE __attribute__((always_inline)) inline
+using kernels::v8;
+using kernels::v8u;
 
-// Eight floats: one AVX2 register (two SSE ones in the x86-64 variant); the accumulators of a 64-wide batch chunk
-// stay in registers across all the active weights of a row.
-typedef float v8 __attribute__((vector_size(32)));
-typedef float v8u __attribute__((vector_size(32), aligned(4)));  // the same, at any float address
+// The accumulators of a 64-wide batch chunk stay in registers across all the active weights of a row.
 constexpr int64_t kChunk = 64, kVectors = kChunk / 8;
 
 // out[r, :] = sum over t in [begin, end) of vals[pos(t)] * in[src(t), :] for one output row r: the shared shape
@@ -156,38 +157,6 @@ FT_INLINE void transpose_rows_body(const float* src, float* dst, int64_t rows, i
         for (int64_t i = r_whole; i < r1; ++i) dst[c * rows + i] = src[i * cols + c];
 }
 
-// Each kernel compiled three times, for AVX-512 (with FMA), AVX2 with FMA and plain x86-64, and chosen once by
-// what the CPU reports (GCC's target_clones would test "arch=haswell" by CPU model, which AMD's never match).
-enum class Isa { Generic, Avx2, Avx512 };
-Isa cpu_isa() {
-#if defined(__x86_64__) && defined(__GNUC__)
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("fma"))
-        return Isa::Avx512;
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return Isa::Avx2;
-#endif
-    return Isa::Generic;
-}
-
-#if defined(__x86_64__) && defined(__GNUC__)
-#define FT_VARIANTS(name, params, args)                                                             \
-    __attribute__((target("avx512f,avx512vl,fma"))) void name##_avx512 params { name##_body args; } \
-    __attribute__((target("avx2,fma"))) void name##_avx2 params { name##_body args; }               \
-    void name##_generic params { name##_body args; }                                                \
-    void name params {                                                                              \
-        static const Isa isa = cpu_isa();                                                           \
-        if (isa == Isa::Avx512)                                                                     \
-            name##_avx512 args;                                                                     \
-        else if (isa == Isa::Avx2)                                                                  \
-            name##_avx2 args;                                                                       \
-        else                                                                                        \
-            name##_generic args;                                                                    \
-    }
-#else
-#define FT_VARIANTS(name, params, args) \
-    void name params { name##_body args; }
-#endif
-
 FT_VARIANTS(forward_rows,
             (const SparseLinearPattern& p, const float* vals, const float* bias, const float* xt, float* yt,
              int64_t batch, int64_t o0, int64_t o1),
@@ -207,23 +176,6 @@ FT_VARIANTS(grad_weight_rows,
 int64_t grain(const SparseLinearPattern& p, int64_t rows, int64_t batch) {
     const double per_row = rows > 0 ? double(p.nnz()) / double(rows) * double(batch) : 1.0;
     return std::max<int64_t>(1, int64_t(65536.0 / std::max(1.0, per_row)));
-}
-
-// src [rows, cols] (float32 CPU) -> [cols, rows], contiguous.
-torch::Tensor transposed(const torch::Tensor& src) {
-    if (src.dim() != 2 || src.scalar_type() != torch::kFloat32 || src.device().type() != torch::kCPU)
-        throw std::invalid_argument("sparse_linear: activations must be float32 CPU [batch, features] tensors");
-    const torch::Tensor s = src.contiguous();
-    const int64_t rows = s.size(0), cols = s.size(1);
-    torch::Tensor dst = torch::empty({cols, rows}, s.options());
-    const float* in = s.data_ptr<float>();
-    float* out = dst.data_ptr<float>();
-    // In blocks of 8 source rows; a task moves at least about 32k elements.
-    const int64_t blocks = (rows + 7) / 8;
-    at::parallel_for(0, blocks, std::max<int64_t>(1, 4096 / std::max<int64_t>(1, cols)), [&](int64_t b0, int64_t b1) {
-        transpose_rows(in, out, rows, cols, b0 * 8, std::min(b1 * 8, rows));
-    });
-    return dst;
 }
 
 // The feature-major [features, batch] form of a [batch, features] activation: free when it is the transposed view
@@ -321,6 +273,26 @@ public:
 };
 
 }  // namespace
+
+namespace kernels {
+
+torch::Tensor transposed(const torch::Tensor& src) {
+    if (src.dim() != 2 || src.scalar_type() != torch::kFloat32 || src.device().type() != torch::kCPU)
+        throw std::invalid_argument("sparse_linear: activations must be float32 CPU [batch, features] tensors");
+    const torch::Tensor s = src.contiguous();
+    const int64_t rows = s.size(0), cols = s.size(1);
+    torch::Tensor dst = torch::empty({cols, rows}, s.options());
+    const float* in = s.data_ptr<float>();
+    float* out = dst.data_ptr<float>();
+    // In blocks of 8 source rows; a task moves at least about 32k elements.
+    const int64_t blocks = (rows + 7) / 8;
+    at::parallel_for(0, blocks, std::max<int64_t>(1, 4096 / std::max<int64_t>(1, cols)), [&](int64_t b0, int64_t b1) {
+        transpose_rows(in, out, rows, cols, b0 * 8, std::min(b1 * 8, rows));
+    });
+    return dst;
+}
+
+}  // namespace kernels
 
 std::shared_ptr<const SparseLinearPattern> build_sparse_linear_pattern(const torch::Tensor& mask) {
     if (mask.dim() != 2) throw std::invalid_argument("build_sparse_linear_pattern: the mask must be [out, in]");

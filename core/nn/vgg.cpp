@@ -49,7 +49,7 @@ public:
             if (stage.conv.is_empty())
                 x = torch::max_pool2d(x, {2, 2});
             else
-                x = torch::relu(stage.bn->forward(conv_forward(*stage.conv, x)));
+                x = torch::relu(stage.bn->forward(conv(*stage.conv, x)));
         }
         x = x.reshape({x.size(0), -1});
         x = bn_->forward(torch::relu(linear(*fc1_, x)));

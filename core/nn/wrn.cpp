@@ -25,8 +25,10 @@ torch::nn::Conv2d conv3x3(int64_t in, int64_t out, int64_t stride) {
 // changes. Registration order (bn1, conv1, bn2, conv2, convShortcut) is the reference's.
 class BasicBlock final : public torch::nn::Module {
 public:
-    BasicBlock(int64_t in, int64_t out, int64_t stride)
-        : bn1_(register_module("bn1", torch::nn::BatchNorm2d(in))),
+    // owner: the model, through which the convolutions run (Model::conv); it owns this block.
+    BasicBlock(Model& owner, int64_t in, int64_t out, int64_t stride)
+        : owner_(owner),
+          bn1_(register_module("bn1", torch::nn::BatchNorm2d(in))),
           conv1_(register_module("conv1", conv3x3(in, out, stride))),
           bn2_(register_module("bn2", torch::nn::BatchNorm2d(out))),
           conv2_(register_module("conv2", conv3x3(out, out, 1))) {
@@ -37,12 +39,13 @@ public:
 
     torch::Tensor forward(const torch::Tensor& x) {
         torch::Tensor pre = torch::relu(bn1_->forward(x));
-        torch::Tensor out = conv_forward(*conv1_, pre);
-        out = conv_forward(*conv2_, torch::relu(bn2_->forward(out)));
-        return (shortcut_.is_empty() ? x : conv_forward(*shortcut_, pre)) + out;
+        torch::Tensor out = owner_.conv(*conv1_, pre);
+        out = owner_.conv(*conv2_, torch::relu(bn2_->forward(out)));
+        return (shortcut_.is_empty() ? x : owner_.conv(*shortcut_, pre)) + out;
     }
 
 private:
+    Model& owner_;
     torch::nn::BatchNorm2d bn1_;
     torch::nn::Conv2d conv1_;
     torch::nn::BatchNorm2d bn2_;
@@ -53,11 +56,11 @@ private:
 // n BasicBlocks, held in a child named "layer" and numbered 0..n-1 (the reference's nn.Sequential).
 class NetworkBlock final : public torch::nn::Module {
 public:
-    NetworkBlock(int64_t n, int64_t in, int64_t out, int64_t stride) {
+    NetworkBlock(Model& owner, int64_t n, int64_t in, int64_t out, int64_t stride) {
         auto layer = register_module("layer", std::make_shared<torch::nn::Module>());
         for (int64_t i = 0; i < n; ++i)
             blocks_.push_back(layer->register_module(
-                std::to_string(i), std::make_shared<BasicBlock>(i == 0 ? in : out, out, i == 0 ? stride : 1)));
+                std::to_string(i), std::make_shared<BasicBlock>(owner, i == 0 ? in : out, out, i == 0 ? stride : 1)));
     }
 
     torch::Tensor forward(torch::Tensor x) {
@@ -74,9 +77,9 @@ public:
     WideResNet(int64_t depth, int64_t k, int64_t classes) : channels_(64 * k) {
         const int64_t n = (depth - 4) / 6;
         conv1_ = register_module("conv1", conv3x3(3, 16, 1));
-        block1_ = register_module("block1", std::make_shared<NetworkBlock>(n, 16, 16 * k, 1));
-        block2_ = register_module("block2", std::make_shared<NetworkBlock>(n, 16 * k, 32 * k, 2));
-        block3_ = register_module("block3", std::make_shared<NetworkBlock>(n, 32 * k, 64 * k, 2));
+        block1_ = register_module("block1", std::make_shared<NetworkBlock>(*this, n, 16, 16 * k, 1));
+        block2_ = register_module("block2", std::make_shared<NetworkBlock>(*this, n, 16 * k, 32 * k, 2));
+        block3_ = register_module("block3", std::make_shared<NetworkBlock>(*this, n, 32 * k, 64 * k, 2));
         bn1_ = register_module("bn1", torch::nn::BatchNorm2d(64 * k));
         fc_ = register_module("fc", torch::nn::Linear(64 * k, classes));
 
@@ -98,7 +101,7 @@ public:
     }
 
     torch::Tensor forward(torch::Tensor x) override {
-        x = conv_forward(*conv1_, x);
+        x = conv(*conv1_, x);
         x = block3_->forward(block2_->forward(block1_->forward(x)));
         x = torch::relu(bn1_->forward(x));
         x = torch::avg_pool2d(x, {8, 8});

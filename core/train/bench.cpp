@@ -5,14 +5,17 @@
 #include <ATen/Parallel.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
+#include <torch/nn/functional/conv.h>
 #include <torch/utils.h>
 
 #include "ft/config/run_config.h"
 #include "ft/config/validation.h"
 #include "nn/model.h"
+#include "nn/sparse_conv2d.h"
 #include "nn/sparse_linear.h"
 #include "sparse/masking.h"
 #include "train/allocator.h"
@@ -107,11 +110,13 @@ nlohmann::json bench_update(const BenchOptions& o, const torch::Device& device) 
             {"note", "best of repeats; prune rate 0.5, gradient growth, ERK d=0.2"}};
 }
 
-// Milliseconds for `models` to predict `examples` random inputs, batch 500, in eval mode without gradients.
+// Milliseconds for `models` to predict `examples` random inputs, in batches of up to 500, in eval mode without
+// gradients.
 double inference_ms(const std::vector<std::shared_ptr<Model>>& models, const std::vector<int64_t>& shape,
                     int64_t examples, const torch::Device& device) {
     torch::NoGradGuard no_grad;
-    std::vector<int64_t> xshape = {500};
+    const int64_t batch = std::min<int64_t>(500, examples);
+    std::vector<int64_t> xshape = {batch};
     xshape.insert(xshape.end(), shape.begin(), shape.end());
     const torch::Tensor x = torch::randn(xshape).to(device);
     for (const auto& m : models) m->eval();
@@ -119,39 +124,60 @@ double inference_ms(const std::vector<std::shared_ptr<Model>>& models, const std
     double best = 1e300;
     for (int repeat = 0; repeat < 3; ++repeat) {
         const auto t0 = Clock::now();
-        for (int64_t done = 0; done < examples; done += 500)
+        for (int64_t done = 0; done < examples; done += batch)
             for (const auto& m : models) m->forward(x).sum().item<double>();
         best = std::min(best, ms_since(t0));
     }
     return best;
 }
 
-// The forward product of each masked Linear layer alone at `batch` (feature-major input), sparse kernel against
-// the dense product (OpenBLAS sgemm) of the same masked weight: best of 5 x 20 calls.
+// The forward product of each layer that can run sparse (not those the allocation made dense), alone at `batch`: the
+// sparse kernel against the dense product of the same masked weight (OpenBLAS sgemm for a Linear layer, on the
+// feature-major input; torch's convolution for a Conv2d).
 nlohmann::json kernel_timings(Model& model, const Masking& masking, int64_t batch) {
     nlohmann::json out = nlohmann::json::array();
     const auto& layers = model.maskable_layers();
     for (size_t i = 0; i < layers.size(); ++i) {
-        if (layers[i].kind != LayerKind::Linear) continue;
-        const torch::Tensor w = layers[i].weight.detach().contiguous();
-        const auto pattern = build_sparse_linear_pattern(masking.layers()[i].mask);
-        const torch::Tensor xt = torch::randn({w.size(1), batch});
+        const MaskableLayer& l = layers[i];
+        if (!can_run_sparse(model, masking, i)) continue;
+        const torch::Tensor w = l.weight.detach().contiguous();
+        const torch::Tensor& mask = masking.layers()[i].mask;
+        const auto pattern = build_sparse_linear_pattern(mask.reshape({mask.size(0), -1}));
+        // Best of 5 rounds of up to 20 calls, fewer for a layer whose one call takes long (a WRN-16-8 convolution
+        // at batch 128 is tens of gigaflops): about a second of timing per layer and path at most.
         auto best_ms = [](auto&& f) {
-            double best = 1e300;
+            auto t0 = Clock::now();
+            f();
+            const double once = ms_since(t0);
+            const int calls = int(std::clamp(200.0 / std::max(once, 1e-3), 1.0, 20.0));
+            double best = once;
             for (int r = 0; r < 5; ++r) {
-                const auto t0 = Clock::now();
-                for (int k = 0; k < 20; ++k) f();
-                best = std::min(best, ms_since(t0) / 20);
+                t0 = Clock::now();
+                for (int k = 0; k < calls; ++k) f();
+                best = std::min(best, ms_since(t0) / calls);
             }
             return best;
         };
-        const double sparse = best_ms([&] { sparse_linear_forward_t(xt, w, *pattern); });
-        const double dense = best_ms([&] { torch::mm(w, xt); });
-        out.push_back({{"layer", layers[i].name},
+        double sparse = 0, dense = 0;
+        if (l.kind == LayerKind::Conv) {
+            std::vector<int64_t> xshape{batch};
+            xshape.insert(xshape.end(), l.input_shape.begin(), l.input_shape.end());
+            const torch::Tensor x = torch::randn(xshape);
+            const auto options = torch::nn::functional::Conv2dFuncOptions()
+                                     .stride({l.conv.stride_h, l.conv.stride_w})
+                                     .padding(std::vector<int64_t>{l.conv.pad_h, l.conv.pad_w});
+            sparse = best_ms([&] { sparse_conv2d_forward(x, w, l.conv, *pattern); });
+            dense = best_ms([&] { torch::nn::functional::conv2d(x, w, options); });
+        } else {
+            const torch::Tensor xt = torch::randn({w.size(1), batch});
+            sparse = best_ms([&] { sparse_linear_forward_t(xt, w, *pattern); });
+            dense = best_ms([&] { torch::mm(w, xt); });
+        }
+        out.push_back({{"layer", l.name},
                        {"shape", w.sizes().vec()},
                        {"density", pattern->density()},
                        {"sparse_forward_ms", sparse},
-                       {"dense_mm_ms", dense},
+                       {"dense_ms", dense},
                        {"speedup", dense / sparse}});
     }
     return out;
@@ -218,13 +244,20 @@ nlohmann::json run_bench(const BenchOptions& o) {
         if (updates) masking->update(0.5, {});
         return loss;
     };
-    for (int64_t i = 0; i < 20; ++i) step(i);
-    step(0).item<double>();  // finish queued work before timing (GPU)
-    const auto t0 = Clock::now();
-    torch::Tensor last;
-    for (int64_t i = 0; i < o.steps; ++i) last = step(i);
-    last.item<double>();
-    const double seconds = ms_since(t0) / 1000.0;
+    // --steps 0: no training (a model too big to train here, timed for inference alone).
+    double seconds = 0;
+    if (o.steps > 0) {
+        for (int64_t i = 0; i < 20; ++i) step(i);
+        step(0).item<double>();  // finish queued work before timing (GPU)
+        const auto t0 = Clock::now();
+        torch::Tensor last;
+        for (int64_t i = 0; i < o.steps; ++i) last = step(i);
+        last.item<double>();
+        seconds = ms_since(t0) / 1000.0;
+    } else if (sparse_exec) {
+        if (auto_exec) chooser.decide(*model, *masking, o.batch);
+        use_sparse_execution(*model, *masking, &sgd, auto_exec ? chooser.sparse_layers() : std::vector<bool>{});
+    }
 
     nlohmann::json out = {{"model", o.model},
                           {"density", o.density},
@@ -236,7 +269,7 @@ nlohmann::json run_bench(const BenchOptions& o) {
                           {"steps", o.steps},
                           {"update_every", o.update_every},
                           {"seconds", seconds},
-                          {"samples_per_s", double(o.steps * o.batch) / seconds}};
+                          {"samples_per_s", seconds > 0 ? double(o.steps * o.batch) / seconds : 0.0}};
     if (sparse_exec) out["kernels"] = kernel_timings(*model, *masking, o.batch);
     if (auto_exec) out["auto_layers"] = chooser.to_json();
     if (o.inference_examples > 0) {

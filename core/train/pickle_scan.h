@@ -18,7 +18,7 @@ namespace ft {
 // opcode it does not know (the unpickler rejects those itself).
 void check_pickle_lengths(const unsigned char* data, size_t size, const std::string& what);
 
-// Opens the archive at `path` (throws std::runtime_error if it is not one) and checks each .pkl record in it.
+// Opens the archive at `path` (throws std::runtime_error if it is not one) and checks its data.pkl.
 void check_archive_pickles(const std::string& path);
 
 }  // namespace ft

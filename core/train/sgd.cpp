@@ -140,7 +140,8 @@ void MomentumSgd::step(const std::vector<torch::Tensor>& masks, bool mask_moment
             // A step that does not go through sparse_step: fold the compact gradient into a dense one first.
             SparseLinearState& st = *pattern->state;
             if (st.grad_written) {
-                const torch::Tensor compact = sparse_linear_grad_as_dense(*pattern).to(p.device());
+                // As the weight's shape: a conv's pattern is its [O, C * kh * kw] matrix.
+                const torch::Tensor compact = sparse_linear_grad_as_dense(*pattern).view(p.sizes()).to(p.device());
                 p.mutable_grad() = p.grad().defined() ? p.grad() + compact : compact;
                 st.grad_written = false;
             }

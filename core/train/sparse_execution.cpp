@@ -10,21 +10,23 @@
 
 #include <torch/torch.h>
 
+#include "nn/sparse_conv2d.h"
 #include "nn/sparse_linear.h"
 
 namespace ft {
 
 bool can_run_sparse(Model& model, const Masking& masking, size_t i) {
-    return model.maskable_layers()[i].kind == LayerKind::Linear && !masking.layers()[i].allocated_dense;
+    return model.maskable_layers()[i].sparse_capable && !masking.layers()[i].allocated_dense;
 }
 
 void use_sparse_execution(Model& model, const Masking& masking, MomentumSgd* sgd, const std::vector<bool>& sparse) {
     const auto& layers = model.maskable_layers();
     for (size_t i = 0; i < layers.size(); ++i) {
-        if (layers[i].kind != LayerKind::Linear) continue;
+        if (!layers[i].sparse_capable) continue;
         const bool chosen = can_run_sparse(model, masking, i) && (sparse.empty() || sparse.at(i));
         const torch::Tensor& mask = masking.layers()[i].mask;
-        auto pattern = chosen ? build_sparse_linear_pattern(mask) : nullptr;
+        // A conv's [O, C, kh, kw] mask is the [O, C * kh * kw] matrix of its pattern.
+        auto pattern = chosen ? build_sparse_linear_pattern(mask.reshape({mask.size(0), -1})) : nullptr;
         if (sgd) {
             const auto& params = sgd->params();
             for (size_t p = 0; p < params.size(); ++p) {
@@ -62,19 +64,34 @@ double fastest(Pass pass) {
 
 }  // namespace
 
-ExecutionTiming time_linear_execution(const torch::Tensor& weight, const torch::Tensor& mask, int64_t batch,
-                                      bool input_grad) {
+ExecutionTiming time_layer_execution(const MaskableLayer& layer, const torch::Tensor& mask, int64_t batch,
+                                     bool input_grad) {
     // Callers may sit inside a NoGradGuard (evaluation); the timed passes need their backward.
     const torch::AutoGradMode with_grad(true);
-    const auto pattern = build_sparse_linear_pattern(mask);
+    const torch::Tensor& weight = layer.weight;
+    const auto pattern = build_sparse_linear_pattern(mask.reshape({mask.size(0), -1}));
     const torch::Tensor w = (weight.detach() * mask).contiguous().requires_grad_(true);
-    const torch::Tensor x = torch::full({batch, weight.size(1)}, 0.5f).requires_grad_(input_grad);
-    const torch::Tensor gy = torch::full({batch, weight.size(0)}, 0.01f);
-    const torch::Tensor bias = torch::zeros({weight.size(0)});  // the zoo's Linear layers all have one
+    std::vector<int64_t> input{batch};
+    input.insert(input.end(), layer.input_shape.begin(), layer.input_shape.end());
+    if (input.size() < 2) input.push_back(weight.size(1));  // a Linear layer described by its weight alone
+    const torch::Tensor x = torch::full(input, 0.5f).requires_grad_(input_grad);
+    const torch::Tensor bias = layer.has_bias ? torch::zeros({weight.size(0)}) : torch::Tensor();
+    const bool conv = layer.kind == LayerKind::Conv;
+    const ConvGeometry& g = layer.conv;
+    const auto dense = [&] {
+        return conv ? torch::nn::functional::conv2d(x, w,
+                                                    torch::nn::functional::Conv2dFuncOptions()
+                                                        .bias(bias)
+                                                        .stride({g.stride_h, g.stride_w})
+                                                        .padding(std::vector<int64_t>{g.pad_h, g.pad_w}))
+                    : torch::nn::functional::linear(x, w, bias);
+    };
+    const torch::Tensor gy = torch::full(dense().sizes(), 0.01f);
     const auto pass = [&](bool sparse) {
         return [&, sparse] {
-            const torch::Tensor y =
-                sparse ? sparse_linear(x, w, bias, pattern, false) : torch::nn::functional::linear(x, w, bias);
+            const torch::Tensor y = !sparse ? dense()
+                                    : conv  ? sparse_conv2d(x, w, bias, g, pattern, false)
+                                            : sparse_linear(x, w, bias, pattern, false);
             y.backward(gy);
             w.mutable_grad() = torch::Tensor();
             pattern->state->grad_written = false;  // as the optimizer's step consumes it
@@ -86,6 +103,15 @@ ExecutionTiming time_linear_execution(const torch::Tensor& weight, const torch::
     t.sparse_seconds = fastest(pass(true));
     t.sparse = t.sparse_seconds < 0.95 * t.masked_seconds;
     return t;
+}
+
+ExecutionTiming time_linear_execution(const torch::Tensor& weight, const torch::Tensor& mask, int64_t batch,
+                                      bool input_grad) {
+    MaskableLayer layer;
+    layer.weight = weight;
+    layer.input_shape = {weight.size(1)};
+    layer.has_bias = true;  // the zoo's Linear layers all have one
+    return time_layer_execution(layer, mask, batch, input_grad);
 }
 
 std::vector<size_t> ExecutionChooser::decide(Model& model, const Masking& masking, int64_t batch) {
@@ -102,7 +128,7 @@ std::vector<size_t> ExecutionChooser::decide(Model& model, const Masking& maskin
         const double density = (mask != 0).sum().item<double>() / double(mask.numel());
         if (l.density >= 0 && std::abs(density - l.density) <= 0.1 * l.density) continue;
         // The first maskable layer reads the data itself: no gradient flows into its input.
-        const ExecutionTiming t = time_linear_execution(layers[i].weight, mask, batch, i > 0);
+        const ExecutionTiming t = time_layer_execution(layers[i], mask, batch, i > 0);
         l = Layer{t.sparse, density, t.masked_seconds, t.sparse_seconds};
         decided.push_back(i);
     }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Sparse execution wired into a training loop (sparse.execution = sparse or auto; ARCHITECTURE.md "Sparse
-// execution"): the masked Linear layers chosen multiply with the compressed form of their current masks, and the
-// optimizer steps only their active weights. Private to core (torch).
+// execution"): the masked Linear and Conv2d layers chosen multiply with the compressed form of their current masks,
+// and the optimizer steps only their active weights. Private to core (torch).
 #pragma once
 
 #include <vector>
@@ -14,8 +14,8 @@
 
 namespace ft {
 
-// Whether maskable layer i can run sparse at all: a Linear layer the allocation left sparse. Convolutions and the
-// layers the allocation made dense stay masked.
+// Whether maskable layer i can run sparse at all: a Linear or plain Conv2d layer (MaskableLayer::sparse_capable)
+// that the allocation left sparse. The layers the allocation made dense stay masked.
 bool can_run_sparse(Model& model, const Masking& masking, size_t i);
 
 // Call whenever the masks changed (Masking::generation), before the next forward pass: rebuilds the pattern of each
@@ -32,6 +32,9 @@ struct ExecutionTiming {
     double masked_seconds = 0, sparse_seconds = 0;
     bool sparse = false;
 };
+ExecutionTiming time_layer_execution(const MaskableLayer& layer, const torch::Tensor& mask, int64_t batch,
+                                     bool input_grad);
+// The same for a Linear layer with a bias, known by its weight alone.
 ExecutionTiming time_linear_execution(const torch::Tensor& weight, const torch::Tensor& mask, int64_t batch,
                                       bool input_grad);
 

@@ -9,6 +9,7 @@
 #include <torch/csrc/jit/serialization/import_read.h>
 
 #include "train/pickle_scan.h"
+#include "train/zip_check.h"
 
 namespace ft {
 namespace {
@@ -31,6 +32,7 @@ bool fits_storage(const torch::Tensor& t) {
 }  // namespace
 
 std::map<std::string, torch::Tensor> read_tensor_archive(const std::string& path) {
+    check_zip_records(path);
     check_archive_pickles(path);
     caffe2::serialize::PyTorchStreamReader reader(path);
     // OutputArchive's root module is the class __torch__.Module; its state, handed to the object loader at BUILD,

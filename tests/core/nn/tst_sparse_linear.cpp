@@ -6,10 +6,14 @@
 
 #include <torch/torch.h>
 
+#include "tensor_checks.h"
+
 #include "nn/model.h"
 #include "nn/sparse_linear.h"
 
 namespace {
+
+using nn_test::expect_close;
 
 struct Case {
     const char* name;
@@ -30,12 +34,6 @@ torch::Tensor make_mask(const Case& c) {
         m.fill_(1.0);
     }
     return m;
-}
-
-void expect_close(const torch::Tensor& got, const torch::Tensor& want, const std::string& what) {
-    ASSERT_EQ(got.sizes(), want.sizes()) << what;
-    const double scale = std::max(1.0, want.abs().max().item<double>());
-    EXPECT_LT((got - want).abs().max().item<double>(), 1e-5 * scale) << what;
 }
 
 class SparseLinearOps : public ::testing::TestWithParam<Case> {};
@@ -89,12 +87,7 @@ INSTANTIATE_TEST_SUITE_P(Patterns, SparseLinearOps,
                                            Case{"empty rows and columns", 40, 30, 17, 0.3},
                                            Case{"one active weight", 12, 9, 5, 0.0},
                                            Case{"fully dense", 23, 31, 1, 1.0}, Case{"random", 64, 64, 33, 0.2}),
-                         [](const auto& info) {
-                             std::string n = std::string(info.param.name) + "_" + std::to_string(info.index);
-                             for (char& ch : n)
-                                 if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
-                             return n;
-                         });
+                         [](const auto& info) { return nn_test::case_name(info); });
 
 TEST(SparseLinear, PatternListsEachRowAndColumnInOrder) {
     const torch::Tensor m = torch::tensor({{0.f, 1.f, 1.f}, {0.f, 0.f, 0.f}, {1.f, 0.f, 1.f}});
@@ -134,7 +127,9 @@ TEST(SparseLinear, AModelsLinearLayersRunSparseAndGiveTheMaskedResult) {
             model->set_sparse_pattern(l.name, ft::build_sparse_linear_pattern(l.weight));
     EXPECT_EQ(model->sparse_layer_count(), 2);
     expect_close(model->forward(x).detach(), masked, "lenet5 with sparse fc3 and fc4");
-    EXPECT_THROW(model->set_sparse_pattern("conv1", ft::build_sparse_linear_pattern(torch::ones({20, 25}))),
+    EXPECT_THROW(model->set_sparse_pattern("fc3", ft::build_sparse_linear_pattern(torch::ones({20, 25}))),
+                 std::invalid_argument);
+    EXPECT_THROW(model->set_sparse_pattern("pool", ft::build_sparse_linear_pattern(torch::ones({2, 2}))),
                  std::invalid_argument);
     model->set_sparse_pattern("fc3", nullptr);
     EXPECT_EQ(model->sparse_layer_count(), 1);

@@ -2,7 +2,8 @@
 // sparse.execution = sparse changes no number but by float reassociation: the same run with masked and with
 // sparse execution has the same loss at every step (1e-5 relative), the same masks after every update and the
 // same ticket accuracies. DST (updates every ΔT) and EDST (exploration at epoch ends) with gradient growth, whose
-// update steps compute the dense gradient; and the config errors that guard the switch.
+// update steps compute the dense gradient, on MLPs and on LeNet-5 (sparse convolutions); and the config errors that
+// guard the switch.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -10,6 +11,7 @@
 
 #include <torch/torch.h>
 
+#include "eval_fixtures.h"
 #include "ft/config/config_json.h"
 #include "ft/config/validation.h"
 #include "ft/train/experiment.h"
@@ -44,8 +46,8 @@ Trace run(RunConfig c, SparseExecution execution) {
 void expect_same_run(const RunConfig& c, const std::string& what, int min_sparse_layers) {
     const Trace masked = run(c, SparseExecution::Masked);
     const Trace sparse = run(c, SparseExecution::Sparse);
-    // The summary says which path each layer ran: these MLPs are all Linear, and the layers the ERK allocation
-    // made dense keep the dense product.
+    // The summary says which path each layer ran: the layers the ERK allocation made dense keep the dense
+    // product, every other one runs sparse.
     int sparse_layers = 0;
     for (const auto& l : sparse.summary["model"]["layers"]) {
         const bool dense = l["density"].get<double>() >= 1.0;
@@ -89,6 +91,23 @@ TEST(SparseExecution, EdstWithExplorationMatchesTheMaskedRun) {
     c.ensemble.members = 3;
     c.sparse.update_frequency = 7;
     expect_same_run(c, "edst", 1);  // ERK makes the narrow first and last layers dense
+}
+
+TEST(SparseExecution, LeNet5WithSparseConvolutionsMatchesTheMaskedRun) {
+    eval_test::TempFolder dir;
+    const std::string mnist = dir.file("mnist");
+    eval_test::write_mnist_folder(mnist, 320, 60, 4, 3);
+    RunConfig c = train_test::tiny_config(Method::Dst);
+    c.model.name = "lenet5";
+    c.model.hidden = {};
+    c.data.name = "mnist";
+    c.data.path = mnist;
+    c.data.validation_split = 0;
+    c.train.epochs = 11;  // 20 steps an epoch: 220 steps, an update every 10
+    c.train.lr = 0.005;   // slowly: the loss stays well above 0, where 1e-5 relative means something
+    c.sparse.density = 0.2;
+    c.sparse.init = SparseInit::Uniform;  // both convolutions sparse too, the first without grad-input
+    expect_same_run(c, "lenet5", 4);
 }
 
 TEST(SparseExecution, NeedsMaskedMomentumAndTheCpu) {

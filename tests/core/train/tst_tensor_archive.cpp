@@ -3,49 +3,21 @@
 // never compiled (damaging it changes nothing), and a tensor shape beyond its storage is an error naming it.
 #include <gtest/gtest.h>
 
-#include <cstdint>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <stdexcept>
 #include <string>
 
 #include <torch/serialize.h>
 
 #include "train/tensor_archive.h"
+#include "zip_bytes.h"
 
 using namespace ft;
+using namespace zip_test;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string read_bytes(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), {}};
-}
-
-void write_bytes(const fs::path& path, const std::string& bytes) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << bytes;
-}
-
-uint16_t le16(const std::string& b, size_t at) { return uint16_t(uint8_t(b[at]) | uint8_t(b[at + 1]) << 8); }
-uint32_t le32(const std::string& b, size_t at) { return uint32_t(le16(b, at)) | uint32_t(le16(b, at + 2)) << 16; }
-
-// Where the data of the zip record whose name ends in `suffix` lies: [begin, begin + size). The sizes are in the
-// central directory (torch's writer leaves them out of the local headers).
-std::pair<size_t, size_t> record_data(const std::string& zip, const std::string& suffix) {
-    for (size_t at = zip.find("PK\x01\x02"); at != std::string::npos; at = zip.find("PK\x01\x02", at + 4)) {
-        const size_t name_len = le16(zip, at + 28);
-        const std::string name = zip.substr(at + 46, name_len);
-        if (name.size() < suffix.size() || name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0)
-            continue;
-        const size_t local = le32(zip, at + 42);
-        return {local + 30 + le16(zip, local + 26) + le16(zip, local + 28), le32(zip, at + 20)};
-    }
-    return {std::string::npos, 0};
-}
 
 fs::path saved(const std::string& dir_name) {
     const auto dir = fs::temp_directory_path() / dir_name;

@@ -18,7 +18,7 @@ struct BenchOptions {
     std::vector<int64_t> hidden;
     double density = 0.2;  // 1 = dense training (no masks)
     int64_t batch = 128;
-    int64_t steps = 300;         // timed training steps (after a warm-up of 20)
+    int64_t steps = 300;         // timed training steps (after a warm-up of 20); 0: no training
     int64_t update_every = 100;  // ΔT of the timed loop (0 = never update)
     int64_t threads = 0;         // 0 = all cores
     std::string device = "cpu";
