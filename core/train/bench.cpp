@@ -270,7 +270,8 @@ nlohmann::json run_bench(const BenchOptions& o) {
                           {"update_every", o.update_every},
                           {"seconds", seconds},
                           {"samples_per_s", seconds > 0 ? double(o.steps * o.batch) / seconds : 0.0}};
-    if (sparse_exec) out["kernels"] = kernel_timings(*model, *masking, o.batch);
+    // (Not with --steps 0: a model too big to train here is too big to time layer by layer at the training batch.)
+    if (sparse_exec && o.steps > 0) out["kernels"] = kernel_timings(*model, *masking, o.batch);
     if (auto_exec) out["auto_layers"] = chooser.to_json();
     if (o.inference_examples > 0) {
         // Three tickets at the benchmark's density (their own masks), against one dense network.

@@ -49,8 +49,8 @@ enum class SparseInit { Erk, Er, Uniform };
 enum class PruneSchedule { Constant, Cosine };
 enum class Growth { Gradient, Random, Momentum };
 // How masked layers multiply (ARCHITECTURE.md, "Sparse execution"): masked = dense weights times the mask, as the
-// reference; sparse = only the active weights (Linear layers; convolutions stay masked); auto = per Linear layer, the
-// faster of the two, timed on the run's shapes and threads when its density is first met (sparse only where it
+// reference; sparse = only the active weights (Linear and plain Conv2d layers); auto = per such layer, the faster of
+// the two, timed on the run's shapes and threads when its density is first met (sparse only where it
 // can run: the CPU, with sparse.mask_momentum = true).
 enum class SparseExecution { Masked, Sparse, Auto };
 

@@ -26,7 +26,7 @@ struct LayerInfo {
     std::vector<int64_t> shape;
     double target_density = 1.0;  // allocation (ERK, ...) or 1 for dense methods
     int64_t macs_per_weight = 1;
-    // How the layer multiplies: sparse (its active weights only) or masked (sparse.execution; Linear layers).
+    // How the layer multiplies: sparse (its active weights only) or masked (sparse.execution).
     SparseExecution execution = SparseExecution::Masked;
 };
 
