@@ -156,14 +156,13 @@ void check_pickle_lengths(const unsigned char* data, size_t size, const std::str
 }
 
 void check_archive_pickles(const std::string& path) {
-    // Torch reads these records itself a moment later, so reading them here allocates nothing it would not.
+    // Torch reads this record itself a moment later, so reading it here allocates nothing it would not. Looked up
+    // by name as torch looks it up (its zip reader matches names without regard to case): a directory listing
+    // "daTa.pkl" still hands torch that record as data.pkl.
     caffe2::serialize::PyTorchStreamReader reader(path);
-    for (const std::string& name : reader.getAllRecords()) {
-        // The one pickle read_tensor_archive has torch read (the archive's others are for TorchScript).
-        if (name != "data.pkl") continue;
-        auto [bytes, size] = reader.getRecord(name);
-        check_pickle_lengths(static_cast<const unsigned char*>(bytes.get()), size, name);
-    }
+    if (!reader.hasRecord("data.pkl")) return;  // torch says so
+    auto [bytes, size] = reader.getRecord("data.pkl");
+    check_pickle_lengths(static_cast<const unsigned char*>(bytes.get()), size, "data.pkl");
 }
 
 }  // namespace ft

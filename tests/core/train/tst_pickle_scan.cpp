@@ -4,13 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <stdexcept>
 #include <string>
 
 #include "train/checkpoint.h"
 #include "train/pickle_scan.h"
+#include "zip_bytes.h"
 
 using namespace ft;
 namespace fs = std::filesystem;
@@ -76,26 +75,28 @@ TEST(PickleScan, WhatFollowsStopOrAnUnknownOpcodeIsLeftToTheUnpickler) {
     EXPECT_NO_THROW(check(std::string("X\xff\xff", 3)));  // truncated length: torch reports the end of data
 }
 
-TEST(PickleScan, ACheckpointWithADamagedStringLengthFailsNamingTheFiles) {
-    const auto dir = fs::temp_directory_path() / "ft_pickle_scan";
+namespace {
+
+// A checkpoint whose data.pkl claims a 2 GB string; `rename`: its directory entry spelled "daTa.pkl", which torch's
+// zip reader (matching names without regard to case) still reads as data.pkl.
+void expect_damaged_string_refused(const std::string& dir_name, bool rename) {
+    const auto dir = fs::temp_directory_path() / dir_name;
     fs::remove_all(dir);
     save_checkpoint(dir.string(), "state", {{"step", 3}}, {{"w", torch::randn({4, 4})}});
     const fs::path pt = dir / "state-0.pt";
     EXPECT_NO_THROW(check_archive_pickles(pt.string()));
-    std::string bytes;
-    {
-        std::ifstream in(pt, std::ios::binary);
-        bytes.assign(std::istreambuf_iterator<char>(in), {});
-    }
+    std::string bytes = zip_test::read_bytes(pt);
     // The archive's records are stored, not compressed: the key "t0" appears in data.pkl as BINUNICODE.
-    const std::string key("X\x02\x00\x00\x00t0", 7);
-    const size_t at = bytes.find(key);
+    const size_t at = bytes.find(std::string("X\x02\x00\x00\x00t0", 7));
     ASSERT_NE(at, std::string::npos);
     bytes[at + 4] = '\x7b';
-    {
-        std::ofstream out(pt, std::ios::binary | std::ios::trunc);
-        out << bytes;
+    if (rename) {
+        const size_t header = zip_test::central_header(bytes, "/data.pkl");
+        ASSERT_NE(header, std::string::npos);
+        const size_t name_end = header + 46 + zip_test::le16(bytes, header + 28);
+        bytes[name_end - 6] = 'T';
     }
+    zip_test::write_bytes(pt, bytes);
     nlohmann::json meta;
     TensorMap back;
     try {
@@ -108,6 +109,13 @@ TEST(PickleScan, ACheckpointWithADamagedStringLengthFailsNamingTheFiles) {
         EXPECT_NE(m.find("declares 2063597570 bytes"), std::string::npos) << m;
     }
     fs::remove_all(dir);
+}
+
+}  // namespace
+
+TEST(PickleScan, ACheckpointWithADamagedStringLengthFailsNamingTheFiles) {
+    expect_damaged_string_refused("ft_pickle_scan", false);
+    expect_damaged_string_refused("ft_pickle_scan_case", true);
 }
 
 TEST(PickleScan, MemoEntriesStoredInOrderPassAndOneFarAheadIsRefused) {

@@ -23,7 +23,8 @@ struct BenchOptions {
     int64_t threads = 0;         // 0 = all cores
     std::string device = "cpu";
     // "masked" (dense weights times the mask, as the reference) or "sparse" (Linear and Conv2d layers multiply only
-    // their active weights) or "auto" (per layer the faster, timed as a run's sparse.execution = auto does). All mask the momentum buffers, so they time the same training.
+    // their active weights) or "auto" (per layer the faster, timed as a run's sparse.execution = auto does). All mask
+    // the momentum buffers, so they time the same training.
     std::string exec = "masked";
     // Inference: a 3-ticket ensemble at `density` with this execution, and one dense model, predicting this many
     // examples at batch 500 (0 = skip).
