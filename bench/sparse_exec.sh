@@ -8,6 +8,7 @@
 # Each figure is the best of REPEATS runs, the three paths taking turns, so that a burst of load from the machine's
 # neighbours slows one run, not one path.
 #   bench/sparse_exec.sh [BUILD_DIR] [STEPS] [REPEATS]      (default build/, 150 timed steps, 3 repeats)
+#   MODELS="lenet5 wrn-16-8" bench/sparse_exec.sh ...       (some of the models only)
 set -euo pipefail
 build=${1:-build}
 steps=${2:-150}
@@ -18,7 +19,7 @@ flags=$(grep -o -w -E 'avx512f|avx2' /proc/cpuinfo | sort -u | tr '\n' ' ')
 echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'); flags: ${flags:-neither avx2 nor avx512f}; $(nproc) cores"
 printf '%-14s %7s %11s %11s %8s %11s %8s %7s %11s %11s %8s\n' model density "masked s/s" "sparse s/s" speedup \
     "auto s/s" speedup "auto" "ens3 masked" "ens3 sparse" "vs dense"
-for model in lenet300-100 mlp-1200 lenet5 wrn-16-8; do
+for model in ${MODELS:-lenet300-100 mlp-1200 lenet5 wrn-16-8}; do
     args=(--model "$model" --steps "$steps")
     rounds=$repeats
     [[ $model == mlp-1200 ]] && args=(--model mlp --hidden 1200,1200 --steps "$steps")

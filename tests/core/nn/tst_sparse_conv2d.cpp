@@ -100,7 +100,9 @@ INSTANTIATE_TEST_SUITE_P(Shapes, SparseConv2dOps,
                                            Case{"batch of 70", 70, 4, 6, 6, 6, 3, 3, 1, 0, 0.3},
                                            Case{"empty channels and taps", 9, 6, 9, 8, 8, 3, 3, 1, 1, 0.4},
                                            Case{"one active weight", 4, 5, 3, 6, 6, 3, 3, 2, 1, 0.0},
-                                           Case{"fully dense", 3, 4, 5, 7, 5, 3, 3, 1, 1, 1.0}),
+                                           Case{"fully dense", 3, 4, 5, 7, 5, 3, 3, 1, 1, 1.0},
+                                           // 576 weights a channel over 16 columns: run in batch slices of 8, 8 and 4.
+                                           Case{"batch in slices", 20, 64, 8, 16, 16, 3, 3, 1, 1, 1.0}),
                          [](const auto& info) { return nn_test::case_name(info); });
 
 TEST(SparseConv2d, WrongInputsAreRefused) {
