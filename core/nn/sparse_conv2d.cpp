@@ -337,7 +337,10 @@ void grad_weight_values(const torch::Tensor& gyt, const torch::Tensor& xt, const
 int64_t slice_of(const ConvShape& s, const SparseLinearPattern& p) {
     const double weights_per_channel = double(p.nnz()) / double(std::max<int64_t>(1, s.out_c));
     const double bytes_per_example = std::max(1.0, weights_per_channel * double(s.w) * sizeof(float));
-    const int64_t slice = std::max<int64_t>(8, int64_t(262144.0 / bytes_per_example) / 8 * 8);
+    int64_t slice = std::max<int64_t>(8, int64_t(262144.0 / bytes_per_example) / 8 * 8);
+    // With a stride above 1 the registers' chunks run within one pixel's batch: fewer than 64 examples leave them
+    // part empty, and every weight takes the slow path for the rest.
+    if (s.g.stride_w > 1) slice = std::max<int64_t>(slice, kChunk);
     return std::min(slice, s.batch);
 }
 
