@@ -166,6 +166,11 @@ bool mask_blob_bit(const uint8_t* data, size_t size, int64_t index) {
                     count = value;
                     have_count = true;
                 } else {
+                    // A gap past the mask would also overflow the sum below.
+                    if (value >= uint64_t(info.n)) {
+                        inflateEnd(&z);
+                        throw std::runtime_error("mask blob: position out of range");
+                    }
                     const int64_t i = previous + 1 + int64_t(value);
                     previous = i;
                     ++seen;
@@ -211,8 +216,10 @@ void apply_mask_blob(const uint8_t* data, size_t size, std::vector<uint64_t>& bi
         int64_t previous = -1;
         for (uint64_t k = 0; k < count; ++k) {
             const uint64_t gap = get_varint(raw.data(), raw.size(), p);
+            // The gap first: one past the mask would also overflow the sum.
+            if (gap >= uint64_t(info.n)) throw std::runtime_error("mask blob: position out of range");
             const int64_t i = previous + 1 + int64_t(gap);
-            if (gap >= uint64_t(info.n) || i >= info.n) throw std::runtime_error("mask blob: position out of range");
+            if (i >= info.n) throw std::runtime_error("mask blob: position out of range");
             payload[size_t(i) / 64] |= uint64_t{1} << (i % 64);
             previous = i;
         }

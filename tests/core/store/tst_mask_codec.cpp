@@ -117,6 +117,25 @@ TEST(MaskCodec, ABlobClaimingMoreThanItCanHoldIsRefusedBeforeAllocating) {
     EXPECT_THROW(mask_blob_info(huge.data(), huge.size()), std::runtime_error);
 }
 
+// Found by fuzz_mask_codec: a positions blob (n = 64) whose second gap is 2^63 - 1, so that position plus gap
+// overflowed a signed integer in the bit lookup (and would have in the full decoder) before the range check.
+TEST(MaskCodec, AGapBeyondTheMaskIsRefusedWithoutOverflow) {
+    const std::vector<uint8_t> blob = {0x01, 0x02, 0x40, 0x08, 0x78, 0x9c, 0x0b, 0x10, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                       0xff, 0xff, 0xff, 0xff, 0xff, 0xef, 0xc4, 0xd0, 0xff, 0xff, 0xff, 0xff, 0xff};
+    for (int64_t index : {int64_t(0), int64_t(32), int64_t(63)}) {
+        try {
+            mask_blob_bit(blob.data(), blob.size(), index);
+            if (index > 0) ADD_FAILURE() << "bit " << index << " of a blob with a gap past the mask was read";
+        } catch (const std::runtime_error& e) {
+            // Bit 0 may be answered from the first position before the damaged gap is reached.
+            EXPECT_STREQ(e.what(), "mask blob: position out of range");
+        }
+    }
+    std::vector<uint64_t> bits;
+    int64_t n = 0;
+    EXPECT_THROW(apply_mask_blob(blob.data(), blob.size(), bits, n), std::runtime_error);
+}
+
 TEST(MaskCodec, BytesPerUpdatePerMillionWeights) {
     std::mt19937_64 rng(2024);
     const int64_t n = 1000000;
