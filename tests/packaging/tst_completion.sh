@@ -20,10 +20,14 @@ offered() {
     COMP_POINT=${#line}
     COMPREPLY=()
     _freetickets
-    local word found
+    local word found candidate
     for word in "$@"; do
         found=0
-        printf '%s\n' "${COMPREPLY[@]}" | grep -qxF -- "$word" && found=1
+        # Compared in the shell: `printf | grep -q` under pipefail failed now and then, when grep had found the
+        # word and quit before printf finished writing (printf's broken pipe failed the pipeline).
+        for candidate in "${COMPREPLY[@]}"; do
+            [[ $candidate == "$word" ]] && found=1 && break
+        done
         if [[ $mode == all && $found == 0 ]]; then
             echo "FAIL: '$line<TAB>' does not offer '$word'; it offers: ${COMPREPLY[*]:-nothing}"
             failures=$((failures + 1))
