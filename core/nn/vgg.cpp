@@ -11,6 +11,8 @@
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/linear.h>
 
+#include "nn/max_pool.h"
+
 #include "nn/model_zoo.h"
 
 namespace ft::nn_detail {
@@ -47,7 +49,7 @@ public:
     torch::Tensor forward(torch::Tensor x) override {
         for (auto& stage : stages_) {
             if (stage.conv.is_empty())
-                x = torch::max_pool2d(x, {2, 2});
+                x = max_pool2x2(x, false);
             else
                 x = torch::relu(stage.bn->forward(conv(*stage.conv, x)));
         }
