@@ -21,6 +21,13 @@ inline void load_window(const float* row0, const float* row1, float v[4]) {
     for (int k = 0; k < 4; ++k) v[k] = Relu ? relu_of(raw[k]) : raw[k];
 }
 
+// One window of channels-last memory: the next column is `step` floats on.
+template <bool Relu>
+inline void load_channel(const float* row0, const float* row1, int64_t step, float v[4]) {
+    const float raw[4] = {row0[0], row0[step], row1[0], row1[step]};
+    for (int k = 0; k < 4; ++k) v[k] = Relu ? relu_of(raw[k]) : raw[k];
+}
+
 // The window's maximum as torch's CPU kernel finds it: from -inf, a value replaces the maximum when it is greater
 // or NaN. Written as selects, which the compiler keeps free of branches.
 inline float window_max(const float v[4]) {
@@ -68,6 +75,19 @@ inline void load_windows4(const float* row0, const float* row1, f4 v[4]) {
     }
 }
 
+// The same for four channels of one window in channels-last memory: at row0 and row1, the next column `step` on.
+template <bool Relu>
+inline void load_channels4(const float* row0, const float* row1, int64_t step, f4 v[4]) {
+    v[0] = *reinterpret_cast<const f4u*>(row0);
+    v[1] = *reinterpret_cast<const f4u*>(row0 + step);
+    v[2] = *reinterpret_cast<const f4u*>(row1);
+    v[3] = *reinterpret_cast<const f4u*>(row1 + step);
+    if (Relu) {
+        const f4 zero = {};
+        for (int k = 0; k < 4; ++k) v[k] = zero > v[k] ? zero : v[k];
+    }
+}
+
 inline f4 windows4_max(const f4 v[4]) {
     f4 m = f4{} - std::numeric_limits<float>::infinity();
     for (int k = 0; k < 4; ++k) m = (v[k] > m) | (v[k] != v[k]) ? v[k] : m;
@@ -89,15 +109,19 @@ inline void store_interleaved(float* row, f4 even, f4 odd) {
 }
 
 struct Geometry {
-    int64_t planes, h, w, oh, ow;
+    int64_t n, c, h, w, oh, ow;
+    int64_t planes() const { return n * c; }  // NCHW's tasks
+    int64_t rows() const { return n * oh; }   // channels-last's tasks: a row of windows, all channels
 };
 
 Geometry geometry_of(const torch::Tensor& x) {
-    return {x.size(0) * x.size(1), x.size(2), x.size(3), x.size(2) / 2, x.size(3) / 2};
+    return {x.size(0), x.size(1), x.size(2), x.size(3), x.size(2) / 2, x.size(3) / 2};
 }
 
-// Planes per task: about 16k input elements each.
-int64_t grain(const Geometry& g) { return std::max<int64_t>(1, 16384 / std::max<int64_t>(1, g.h * g.w)); }
+// Tasks of about 16k input elements each: planes of h x w (NCHW), or pairs of rows of w x c (channels-last).
+int64_t grain(int64_t elements_per_task) {
+    return std::max<int64_t>(1, 16384 / std::max<int64_t>(1, elements_per_task));
+}
 
 template <bool Relu>
 void forward_planes(const float* in, float* out, const Geometry& g, int64_t p0, int64_t p1) {
@@ -162,24 +186,91 @@ void backward_planes(const float* in, const float* gy, float* gx, const Geometry
     }
 }
 
+// Channels-last ([N, H, W, C] in memory, as the convolutions leave it): a window is the same channel in four runs of
+// c floats, so four channels go side by side with plain loads. Output rows [r0, r1) of the n * oh.
+template <bool Relu>
+void forward_rows_nhwc(const float* in, float* out, const Geometry& g, int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) {
+        const int64_t n = r / g.oh, i = r % g.oh;
+        for (int64_t j = 0; j < g.ow; ++j) {
+            const float* a = in + ((n * g.h + 2 * i) * g.w + 2 * j) * g.c;
+            const float* below = a + g.w * g.c;
+            float* o = out + ((n * g.oh + i) * g.ow + j) * g.c;
+            int64_t ch = 0;
+            for (; ch + 4 <= g.c; ch += 4) {
+                f4 v[4];
+                load_channels4<Relu>(a + ch, below + ch, g.c, v);
+                *reinterpret_cast<f4u*>(o + ch) = windows4_max(v);
+            }
+            for (; ch < g.c; ++ch) {
+                float v[4];
+                load_channel<Relu>(a + ch, below + ch, g.c, v);
+                o[ch] = window_max(v);
+            }
+        }
+    }
+}
+
+template <bool Relu>
+void backward_rows_nhwc(const float* in, const float* gy, float* gx, const Geometry& g, int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) {
+        const int64_t n = r / g.oh, i = r % g.oh;
+        for (int64_t j = 0; j < g.ow; ++j) {
+            const int64_t offset = ((n * g.h + 2 * i) * g.w + 2 * j) * g.c, below = g.w * g.c;
+            const float* a = in + offset;
+            float* ga = gx + offset;
+            const float* go = gy + ((n * g.oh + i) * g.ow + j) * g.c;
+            float* dst[4] = {ga, ga + g.c, ga + below, ga + below + g.c};
+            int64_t ch = 0;
+            for (; ch + 4 <= g.c; ch += 4) {
+                f4 v[4];
+                load_channels4<Relu>(a + ch, a + below + ch, g.c, v);
+                const f4 m = windows4_max(v);
+                const i4 at = windows4_argmax(v, m);
+                const f4 zero = {}, gy4 = *reinterpret_cast<const f4u*>(go + ch);
+                const f4 pass = Relu ? (m <= zero ? zero : gy4) : gy4;
+                for (int k = 0; k < 4; ++k) *reinterpret_cast<f4u*>(dst[k] + ch) = at == splat(k) ? pass : zero;
+            }
+            for (; ch < g.c; ++ch) {
+                float v[4];
+                load_channel<Relu>(a + ch, a + below + ch, g.c, v);
+                const float m = window_max(v);
+                const int at = window_argmax(v, m);
+                const float pass = !Relu || !(m <= 0.0f) ? go[ch] : 0.0f;
+                for (int k = 0; k < 4; ++k) dst[k][ch] = at == k ? pass : 0.0f;
+            }
+        }
+    }
+}
+
+// Laid out channels-last and not also NCHW-contiguous (as a single channel is).
+bool channels_last(const torch::Tensor& x) {
+    return !x.is_contiguous() && x.is_contiguous(torch::MemoryFormat::ChannelsLast);
+}
+
 bool fast_path(const torch::Tensor& x) {
-    return x.dim() == 4 && x.device().is_cpu() && x.scalar_type() == torch::kFloat32 && x.is_contiguous() &&
-           x.size(2) >= 2 && x.size(3) >= 2;
+    return x.dim() == 4 && x.device().is_cpu() && x.scalar_type() == torch::kFloat32 &&
+           (x.is_contiguous() || channels_last(x)) && x.size(2) >= 2 && x.size(3) >= 2;
 }
 
 class MaxPool2x2Function : public torch::autograd::Function<MaxPool2x2Function> {
 public:
     static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& x, bool relu) {
         const Geometry g = geometry_of(x);
-        torch::Tensor y = torch::empty({x.size(0), x.size(1), g.oh, g.ow}, x.options());
+        const bool nhwc = channels_last(x);
+        torch::Tensor y = torch::empty(
+            {g.n, g.c, g.oh, g.ow},
+            x.options().memory_format(nhwc ? torch::MemoryFormat::ChannelsLast : torch::MemoryFormat::Contiguous));
         const float* in = x.data_ptr<float>();
         float* out = y.data_ptr<float>();
-        at::parallel_for(0, g.planes, grain(g), [&](int64_t p0, int64_t p1) {
-            if (relu)
-                forward_planes<true>(in, out, g, p0, p1);
-            else
-                forward_planes<false>(in, out, g, p0, p1);
-        });
+        if (nhwc)
+            at::parallel_for(0, g.rows(), grain(2 * g.w * g.c), [&](int64_t r0, int64_t r1) {
+                relu ? forward_rows_nhwc<true>(in, out, g, r0, r1) : forward_rows_nhwc<false>(in, out, g, r0, r1);
+            });
+        else
+            at::parallel_for(0, g.planes(), grain(g.h * g.w), [&](int64_t p0, int64_t p1) {
+                relu ? forward_planes<true>(in, out, g, p0, p1) : forward_planes<false>(in, out, g, p0, p1);
+            });
         // x itself, not indices: the backward finds each maximum again, which costs less than storing int64 indices.
         ctx->save_for_backward({x});
         ctx->saved_data["relu"] = relu;
@@ -191,18 +282,25 @@ public:
         const torch::Tensor x = ctx->get_saved_variables()[0];
         const bool relu = ctx->saved_data["relu"].toBool();
         const Geometry g = geometry_of(x);
-        const torch::Tensor gy = grads[0].contiguous();
+        const bool nhwc = channels_last(x);
+        const torch::Tensor gy =
+            grads[0].contiguous(nhwc ? torch::MemoryFormat::ChannelsLast : torch::MemoryFormat::Contiguous);
+        // In x's layout (empty_like keeps it); zeroed first only where floor mode leaves rows or columns out.
         const bool whole = g.h % 2 == 0 && g.w % 2 == 0;
         torch::Tensor gx = whole ? torch::empty_like(x) : torch::zeros_like(x);
         const float* in = x.data_ptr<float>();
         const float* gout = gy.data_ptr<float>();
         float* grad = gx.data_ptr<float>();
-        at::parallel_for(0, g.planes, grain(g), [&](int64_t p0, int64_t p1) {
-            if (relu)
-                backward_planes<true>(in, gout, grad, g, p0, p1);
-            else
-                backward_planes<false>(in, gout, grad, g, p0, p1);
-        });
+        if (nhwc)
+            at::parallel_for(0, g.rows(), grain(2 * g.w * g.c), [&](int64_t r0, int64_t r1) {
+                relu ? backward_rows_nhwc<true>(in, gout, grad, g, r0, r1)
+                     : backward_rows_nhwc<false>(in, gout, grad, g, r0, r1);
+            });
+        else
+            at::parallel_for(0, g.planes(), grain(g.h * g.w), [&](int64_t p0, int64_t p1) {
+                relu ? backward_planes<true>(in, gout, grad, g, p0, p1)
+                     : backward_planes<false>(in, gout, grad, g, p0, p1);
+            });
         return {gx, torch::Tensor()};
     }
 };

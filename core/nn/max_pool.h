@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// 2x2 max-pooling with stride 2, optionally after a ReLU in the same pass, for the models' NCHW CPU activations.
+// 2x2 max-pooling with stride 2, optionally after a ReLU in the same pass, for the models' CPU activations (NCHW or
+// channels-last, as the convolutions leave them).
 // Private to core (torch).
 //
 // LibTorch 1.13's CPU max_pool2d on an NCHW tensor took 14 ms for LeNet-5's first pooling of a 500-example batch

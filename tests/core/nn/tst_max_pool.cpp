@@ -29,21 +29,30 @@ Result run(const torch::Tensor& input, const torch::Tensor& gy, bool relu, bool 
     return {y.detach(), x.grad()};
 }
 
-void expect_as_torch(const torch::Tensor& x, const std::string& what) {
-    for (bool relu : {true, false}) {
-        const std::string name = what + (relu ? ", ReLU fused" : ", pooling alone");
-        const torch::Tensor gy = torch::randn({x.size(0), x.size(1), x.size(2) / 2, x.size(3) / 2});
-        const Result want = run(x, gy, relu, false);
-        const Result got = run(x, gy, relu, true);
-        expect_same_bits(got.y, want.y, name + ": output");
-        expect_same_bits(got.gx, want.gx, name + ": gradient");
-    }
+// In NCHW and in channels-last memory (as the convolutions leave their output on the CPU): torch's NCHW numbers,
+// and the output in the input's layout.
+void expect_as_torch(const torch::Tensor& nchw, const std::string& what) {
+    for (bool relu : {true, false})
+        for (bool last : {false, true}) {
+            const std::string name =
+                what + (relu ? ", ReLU fused" : ", pooling alone") + (last ? ", channels-last" : ", NCHW");
+            const torch::Tensor x = last ? nchw.contiguous(torch::MemoryFormat::ChannelsLast) : nchw;
+            const torch::Tensor gy = torch::randn({x.size(0), x.size(1), x.size(2) / 2, x.size(3) / 2});
+            const Result want = run(nchw, gy, relu, false);
+            const Result got = run(x, gy, relu, true);
+            expect_same_bits(got.y, want.y, name + ": output");
+            expect_same_bits(got.gx, want.gx, name + ": gradient");
+            if (last && x.size(1) > 1) {
+                EXPECT_TRUE(got.y.is_contiguous(torch::MemoryFormat::ChannelsLast)) << name << ": the layout kept";
+            }
+        }
 }
 
 TEST(MaxPool2x2, RandomInputsGiveTorchsNumbers) {
     torch::manual_seed(1);
     expect_as_torch(torch::randn({3, 4, 8, 6}), "random 8x6");
     expect_as_torch(torch::randn({5, 20, 24, 24}), "LeNet-5's first pooling");
+    expect_as_torch(torch::randn({3, 50, 8, 8}), "LeNet-5's second pooling");  // 50 channels: 4 at a time, and 2
 }
 
 TEST(MaxPool2x2, OddSizesDropTheLastRowAndColumnAsTorchDoes) {
@@ -56,14 +65,14 @@ TEST(MaxPool2x2, TiesAndZerosRouteTheGradientToTheSameElement) {
     torch::manual_seed(3);
     // Small integers: most windows hold a tie, many are all zero or all negative once ReLU has run.
     expect_as_torch(torch::randint(-2, 3, {4, 5, 10, 10}).to(torch::kFloat32), "ties");
-    expect_as_torch(torch::zeros({1, 2, 4, 10}), "all zero");
-    expect_as_torch(-torch::ones({1, 2, 4, 10}), "all negative");
-    expect_as_torch(-torch::zeros({1, 2, 4, 10}), "negative zeros");
+    expect_as_torch(torch::zeros({1, 6, 4, 10}), "all zero");
+    expect_as_torch(-torch::ones({1, 6, 4, 10}), "all negative");
+    expect_as_torch(-torch::zeros({1, 6, 4, 10}), "negative zeros");
 }
 
 TEST(MaxPool2x2, NanAndInfinitiesAreTreatedAsTorchTreatsThem) {
     torch::manual_seed(4);
-    torch::Tensor x = torch::randn({2, 2, 6, 10});
+    torch::Tensor x = torch::randn({2, 5, 6, 10});  // channel 4: the channels-last tail
     const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
     auto a = x.accessor<float, 4>();
     a[0][0][0][1] = nan;  // NaN beside numbers
@@ -75,13 +84,17 @@ TEST(MaxPool2x2, NanAndInfinitiesAreTreatedAsTorchTreatsThem) {
     a[0][0][4][9] = nan;  // and in windows of the scalar tail
     a[1][1][2][8] = nan;
     a[1][1][3][9] = nan;
+    a[1][4][0][0] = nan;
+    a[0][4][2][3] = -inf;
     expect_as_torch(x, "NaN and infinities");
 }
 
 TEST(MaxPool2x2, InputsOutsideTheFastPathGoThroughTorch) {
     torch::manual_seed(5);
-    // Channels-last (not NCHW-contiguous) and double: torch's own operations, the same numbers.
-    expect_as_torch(torch::randn({2, 3, 6, 6}).contiguous(torch::MemoryFormat::ChannelsLast), "channels-last");
+    // A transposed view (neither NCHW nor channels-last) and double: torch's own operations, the same numbers.
+    const torch::Tensor t = torch::randn({2, 3, 6, 8});
+    expect_same_bits(ft::max_pool2x2(t.transpose(2, 3), true),
+                     torch::max_pool2d(torch::relu(t.transpose(2, 3)), {2, 2}), "transposed");
     const torch::Tensor d = torch::randn({2, 3, 6, 6}, torch::kFloat64);
     expect_same_bits(ft::max_pool2x2(d, true), torch::max_pool2d(torch::relu(d), {2, 2}), "double");
 }
