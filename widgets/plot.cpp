@@ -17,6 +17,12 @@ constexpr int kMaxLayoutPasses = 5;  // fitting converges in two or three; the c
 
 Plot::Plot(QWidget* parent) : QCustomPlot(parent) {}
 
+// QCustomPlot's destructor and QWidget's, which run after this one, delete the legends: their destroyed() must not
+// reach the lambda of manageLegend, whose legends_ is gone by then (ASan: heap-use-after-free).
+Plot::~Plot() {
+    for (const ManagedLegend& m : legends_) disconnect(m.legend, &QObject::destroyed, this, nullptr);
+}
+
 void Plot::addFitter(Fitter fitter) { fitters_.push_back(std::move(fitter)); }
 
 void Plot::manageLegend(QCPLegend* legend, QCPLayoutGrid* grid, int row, int column, bool wrapToWidth,

@@ -19,6 +19,7 @@ class Plot : public QCustomPlot {
     Q_OBJECT
 public:
     explicit Plot(QWidget* parent = nullptr);
+    ~Plot() override;
 
     // Runs after each layout; returns true when it changed something that needs another layout pass.
     using Fitter = std::function<bool()>;
