@@ -32,6 +32,7 @@ void Plot::manageLegend(QCPLegend* legend, QCPLayoutGrid* grid, int row, int col
         legends_.end());
     const bool inGrid = grid->hasElement(row, column) && grid->element(row, column) == legend;
     legends_.push_back({legend, grid, row, column, wrapToWidth, maxShare, inGrid});
+    disconnect(legend, &QObject::destroyed, this, nullptr);  // one handler, however often it is managed
     connect(legend, &QObject::destroyed, this, [this, legend] {
         legends_.erase(std::remove_if(legends_.begin(), legends_.end(),
                                       [&](const ManagedLegend& m) { return m.legend == legend; }),
@@ -54,8 +55,11 @@ QList<QCPLegend*> Plot::managedLegends() const {
 void Plot::forgetLegends() {
     std::vector<ManagedLegend> managed;
     managed.swap(legends_);
-    for (const ManagedLegend& m : managed)
+    for (const ManagedLegend& m : managed) {
+        // A forgotten legend left in a layout is deleted with the plot, after ~Plot: its handler must not run then.
+        disconnect(m.legend, &QObject::destroyed, this, nullptr);
         if (!m.legend->layout()) delete m.legend;
+    }
 }
 
 void Plot::setLegendsEnabled(bool on) {
