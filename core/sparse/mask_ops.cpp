@@ -2,11 +2,39 @@
 // Prune and grow primitives (spec §2.2).
 #include "sparse/mask_ops.h"
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
+
+#include <ATen/Parallel.h>
+
+#include "sparse/radix_select.h"
 
 namespace ft {
 
 namespace {
+
+// The selections below run as plain loops over CPU float tensors (radix_select.h says why); anything else (a GPU
+// run's masks) takes the tensor operations, which give the same masks.
+bool plain_cpu_floats(const torch::Tensor& t) {
+    return t.device().is_cpu() && t.scalar_type() == torch::kFloat && t.is_contiguous();
+}
+
+bool plain_cpu_pair(const torch::Tensor& a, const torch::Tensor& b) {
+    return plain_cpu_floats(a) && plain_cpu_floats(b) && a.numel() == b.numel();
+}
+
+constexpr uint32_t kInfinityBits = 0x7f800000u;  // magnitude bits above this are NaN
+constexpr int64_t kGrain = int64_t{1} << 16;
+
+// The chunks run on LibTorch's threads (this file is compiled with OpenMP, core/CMakeLists.txt).
+// One histogram chunk per thread, and one in all for a layer too small to split (each costs a 512 KB histogram).
+int64_t chunks(int64_t n) { return n < 4 * kGrain ? 1 : std::max(1, at::get_num_threads()); }
+void in_parallel(int64_t n, int64_t chunks, const radix::ChunkFn& fn) {
+    at::parallel_for(0, chunks, 1, [&](int64_t first, int64_t last) {
+        for (int64_t c = first; c < last; ++c) fn(c, n * c / chunks, n * (c + 1) / chunks);
+    });
+}
 
 // A float sum of 0/1 values is exact while every partial sum stays below 2^24, and it is an order of magnitude
 // faster than counting through a bool tensor (which a mask update does several times per layer).
@@ -24,6 +52,16 @@ int64_t count_active(const torch::Tensor& mask) {
 }
 
 int64_t count_switched_on(const torch::Tensor& before, const torch::Tensor& after) {
+    if (plain_cpu_pair(before, after)) {
+        const float *b = before.data_ptr<float>(), *a = after.data_ptr<float>();
+        return at::parallel_reduce(
+            int64_t{0}, before.numel(), kGrain, int64_t{0},
+            [&](int64_t begin, int64_t end, int64_t count) {
+                for (int64_t i = begin; i < end; ++i) count += b[i] == 0 && a[i] != 0;
+                return count;
+            },
+            std::plus<int64_t>());
+    }
     if (sum_counts_exactly(before) && sum_counts_exactly(after))
         return std::llround((after - before).clamp_min_(0).sum().item<double>());
     return ((before == 0) & (after != 0)).sum().item<int64_t>();
@@ -33,13 +71,32 @@ torch::Tensor prune_magnitude(const torch::Tensor& weight, const torch::Tensor& 
     const int64_t n = mask.numel();
     const int64_t active = count_active(mask);
     const int64_t remove = static_cast<int64_t>(std::ceil(rate * double(active)));
-    const auto magnitude = weight.detach().abs();
     if (remove == 0) return (weight.detach() != 0).to(mask.scalar_type());
     const int64_t zeros = n - active;
     const int64_t k = std::min(zeros + remove, n);  // 1-based rank of the threshold in ascending order
-    // The k-th smallest |w| over all N entries, found among the nonzero ones only: the N - nnz(w) zeros rank
-    // first, so it is 0 when k falls among them and otherwise the (k - zeros(w))-th smallest nonzero |w|. Same
-    // threshold as a selection over all entries, on a fraction of them (the inactive weights are all zero).
+    if (plain_cpu_pair(weight, mask)) {
+        // The same threshold as below, found by counting (radix_select.h). NaN is neither nonzero nor kept.
+        const torch::Tensor w = weight.detach();
+        const float* pw = w.data_ptr<float>();
+        const auto positive = [pw](int64_t i) {
+            const uint32_t b = radix::magnitude_bits(pw[i]);
+            return b != 0 && b <= kInfinityBits;
+        };
+        const radix::MagnitudeSelect select(
+            n, positive, [pw](int64_t i) { return pw[i]; }, chunks(n), in_parallel);
+        const int64_t rank = k - (n - select.total());
+        const uint32_t threshold = rank <= 0 ? 0 : select.kth(rank, false).bits;
+        auto kept = torch::empty_like(mask);
+        float* out = kept.data_ptr<float>();
+        at::parallel_for(0, n, kGrain, [&](int64_t begin, int64_t end) {
+            for (int64_t i = begin; i < end; ++i) {
+                const uint32_t b = radix::magnitude_bits(pw[i]);
+                out[i] = b > threshold && b <= kInfinityBits ? 1.0f : 0.0f;
+            }
+        });
+        return kept;
+    }
+    const auto magnitude = weight.detach().abs();
     const auto nonzero = magnitude.masked_select(magnitude > 0);
     const int64_t rank = k - (n - nonzero.numel());
     const auto threshold = rank <= 0 ? torch::zeros({}, magnitude.options()) : std::get<0>(nonzero.kthvalue(rank));
@@ -51,6 +108,32 @@ torch::Tensor grow_by_score(const torch::Tensor& mask, const torch::Tensor& scor
     const int64_t inactive = mask.numel() - count_active(mask);
     k = std::min(k, inactive);
     if (k <= 0) return mask.clone();
+    if (plain_cpu_pair(mask, score)) {
+        // The k-th largest inactive score by counting (radix_select.h); everything above it grows, then as many of
+        // the entries equal to it as are still wanted, lowest index first (topk leaves the choice among ties open).
+        const torch::Tensor s = score.detach();
+        const float *pm = mask.data_ptr<float>(), *ps = s.data_ptr<float>();
+        const int64_t n = mask.numel();
+        const radix::MagnitudeSelect select(
+            n, [pm](int64_t i) { return pm[i] == 0; }, [ps](int64_t i) { return ps[i]; }, chunks(n), in_parallel);
+        const radix::Kth kth = select.kth(k, true);
+        const int64_t tied = k - kth.beyond;  // how many of the kth.equal entries tied at the threshold grow
+        auto grown = mask.clone();
+        float* out = grown.data_ptr<float>();
+        at::parallel_for(0, n, kGrain, [&](int64_t begin, int64_t end) {
+            for (int64_t i = begin; i < end; ++i) {
+                const uint32_t b = radix::magnitude_bits(ps[i]);
+                if (pm[i] == 0 && (b > kth.bits || (b == kth.bits && tied == kth.equal))) out[i] = 1.0f;
+            }
+        });
+        if (tied < kth.equal)
+            for (int64_t i = 0, left = tied; i < n && left > 0; ++i)
+                if (pm[i] == 0 && radix::magnitude_bits(ps[i]) == kth.bits) {
+                    out[i] = 1.0f;
+                    --left;
+                }
+        return grown;
+    }
     // Active positions get -1 so they can never outrank an inactive one (scores are magnitudes, >= 0).
     auto candidates = torch::where(flat_mask == 0, score.detach().abs().flatten().to(torch::kFloat),
                                    torch::full({}, -1.0f, score.options().dtype(torch::kFloat)));

@@ -246,14 +246,17 @@ nlohmann::json run_bench(const BenchOptions& o) {
     };
     // --steps 0: no training (a model too big to train here, timed for inference alone).
     double seconds = 0;
+    LargeBlockCache::Stats buffers_before, buffers_after;
     if (o.steps > 0) {
         for (int64_t i = 0; i < 20; ++i) step(i);
         step(0).item<double>();  // finish queued work before timing (GPU)
+        buffers_before = large_tensor_buffer_stats();
         const auto t0 = Clock::now();
         torch::Tensor last;
         for (int64_t i = 0; i < o.steps; ++i) last = step(i);
         last.item<double>();
         seconds = ms_since(t0) / 1000.0;
+        buffers_after = large_tensor_buffer_stats();
     } else if (sparse_exec) {
         if (auto_exec) chooser.decide(*model, *masking, o.batch);
         use_sparse_execution(*model, *masking, &sgd, auto_exec ? chooser.sparse_layers() : std::vector<bool>{});
@@ -271,6 +274,12 @@ nlohmann::json run_bench(const BenchOptions& o) {
                           {"seconds", seconds},
                           {"samples_per_s", seconds > 0 ? double(o.steps * o.batch) / seconds : 0.0}};
     // (Not with --steps 0: a model too big to train here is too big to time layer by layer at the training batch.)
+    // Tensor buffers of 32 MiB and more during the timed steps (allocator.h): taken back from the cache, or mapped
+    // (and faulted in) afresh.
+    if (o.steps > 0 && large_tensor_buffers_cached())
+        out["large_buffers"] = {{"reused", buffers_after.hits - buffers_before.hits},
+                                {"mapped", buffers_after.maps - buffers_before.maps},
+                                {"unmapped", buffers_after.unmaps - buffers_before.unmaps}};
     if (sparse_exec && o.steps > 0) out["kernels"] = kernel_timings(*model, *masking, o.batch);
     if (auto_exec) out["auto_layers"] = chooser.to_json();
     if (o.inference_examples > 0) {

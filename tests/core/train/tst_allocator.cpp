@@ -10,6 +10,8 @@
 #include <malloc.h>
 #endif
 
+#include <torch/torch.h>
+
 #include "train/allocator.h"
 
 using ft::tune_allocator_for_training;
@@ -37,3 +39,29 @@ TEST(Allocator, TrainingSizedBuffersStayInTheHeap) {
 #else
 TEST(Allocator, ReportsThatItDidNothingOffGlibc) { EXPECT_FALSE(tune_allocator_for_training()); }
 #endif
+
+// LibTorch's CPU allocator hands large buffers to the cache after tune_allocator_for_training: a tensor as big as
+// a 6000x6000 layer's gradient, freed and asked for again, gets the same buffer, and small ones still work.
+TEST(Allocator, LargeTensorBuffersAreReused) {
+#if defined(__SANITIZE_ADDRESS__)
+    GTEST_SKIP() << "under ASan, LibTorch keeps its own allocator (allocator.cpp)";
+#endif
+    const auto before_install = torch::ones({40 << 20}, torch::kUInt8);  // from LibTorch's allocator
+    tune_allocator_for_training();
+    ASSERT_TRUE(ft::large_tensor_buffers_cached());
+    const auto before = ft::large_tensor_buffer_stats();
+    void* first = nullptr;
+    {
+        auto t = torch::full({6000, 6000}, 1.5f);
+        first = t.data_ptr();
+        EXPECT_EQ(t.sum().item<double>(), 1.5 * 36e6);
+    }
+    auto again = torch::empty({6000, 6000});
+    EXPECT_EQ(again.data_ptr(), first);
+    const auto after = ft::large_tensor_buffer_stats();
+    EXPECT_EQ(after.hits, before.hits + 1);
+    EXPECT_EQ(after.in_use_bytes, before.in_use_bytes + 144'000'000 / (2 << 20) * (2 << 20) + (2 << 20));
+    auto small = torch::arange(10, torch::kFloat);
+    EXPECT_EQ(small.sum().item<float>(), 45.f);
+    EXPECT_EQ(before_install.sum().item<int64_t>(), int64_t{40} << 20);  // still readable, freed by its own deleter
+}
