@@ -11,11 +11,13 @@ namespace ft {
 
 // Magnitude pruning, the reference's rule: with a = nnz(mask), z = N - a, r = ceil(rate * a), the threshold is
 // the (z + r)-th smallest |w| over all N entries; the new mask keeps |w| > threshold (strict, so ties at the
-// threshold go too). r == 0 returns (w != 0). Uses selection (kthvalue), not a full sort.
+// threshold go too). r == 0 returns (w != 0). Selects, never sorts: on contiguous CPU float tensors by counting
+// (radix_select.h), elsewhere with kthvalue; the same mask either way.
 torch::Tensor prune_magnitude(const torch::Tensor& weight, const torch::Tensor& mask, double rate);
 
 // Activates the k inactive positions with the largest score (|gradient| or |momentum|). Active positions are
-// never candidates, so exactly min(k, #inactive) positions are added even where scores tie at zero.
+// never candidates, so exactly min(k, #inactive) positions are added even where scores tie at zero. On contiguous
+// CPU float tensors the ties at the k-th score go to the lowest indices; elsewhere topk chooses among them.
 torch::Tensor grow_by_score(const torch::Tensor& mask, const torch::Tensor& score, int64_t k);
 
 // SET-style random growth as the reference: every inactive position is activated with probability

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <type_traits>
 
 #include <c10/core/CPUAllocator.h>
 #include <c10/core/impl/alloc_cpu.h>
@@ -34,30 +35,54 @@ LargeBlockCache& large_buffers() {
 
 // LibTorch's CPU allocator with the large buffers taken from the cache; the rest as LibTorch allocates them. The
 // context is the data pointer itself, as in LibTorch's own, so its raw_allocate/raw_deallocate keep working.
-struct CachingCpuAllocator final : c10::Allocator {
+void* allocate_buffer(size_t bytes) {
+    void* ptr = large_buffers().allocate(bytes);
+    return ptr ? ptr : c10::alloc_cpu(bytes);  // small, or the kernel refused a mapping: LibTorch reports it
+}
+
+void release_buffer(void* ptr) {
+    if (!LargeBlockCache::may_own(ptr) || !large_buffers().release(ptr)) c10::free_cpu(ptr);
+}
+
+// LibTorch 1.13 declares `allocate` const; 2.x does not, and adds `copy_data`. One of these two is instantiated,
+// chosen by the signature the installed headers declare (toolchain.md §8: the GPU machines build against 2.x).
+template <class Base>
+struct ConstAllocate final : Base {
     c10::DataPtr allocate(size_t bytes) const override {
-        void* ptr = large_buffers().allocate(bytes);
-        if (!ptr) ptr = c10::alloc_cpu(bytes);  // small, or the kernel refused a mapping: LibTorch reports it
-        return {ptr, ptr, &release, c10::Device(c10::DeviceType::CPU)};
+        void* ptr = allocate_buffer(bytes);
+        return {ptr, ptr, &release_buffer, c10::Device(c10::DeviceType::CPU)};
     }
-    c10::DeleterFnPtr raw_deleter() const override { return &release; }
-    static void release(void* ptr) {
-        if (!LargeBlockCache::may_own(ptr) || !large_buffers().release(ptr)) c10::free_cpu(ptr);
+    c10::DeleterFnPtr raw_deleter() const override { return &release_buffer; }
+};
+
+template <class Base>
+struct MutableAllocate final : Base {
+    c10::DataPtr allocate(size_t bytes) override {
+        void* ptr = allocate_buffer(bytes);
+        return {ptr, ptr, &release_buffer, c10::Device(c10::DeviceType::CPU)};
+    }
+    c10::DeleterFnPtr raw_deleter() const override { return &release_buffer; }
+    void copy_data(void* dest, const void* src, size_t count) const override {
+        this->default_copy_data(dest, src, count);
     }
 };
 
+using CachingCpuAllocator = std::conditional_t<
+    std::is_same_v<decltype(&c10::Allocator::allocate), c10::DataPtr (c10::Allocator::*)(size_t) const>,
+    ConstAllocate<c10::Allocator>, MutableAllocate<c10::Allocator>>;
+
 bool install_large_buffer_cache() {
-#if defined(__SANITIZE_ADDRESS__)
-    // ASan's allocator is what finds overflows and uses after free; a reused mapping would hide the latter.
-    return false;
-#else
     static CachingCpuAllocator allocator;
     static const bool installed = [] {
+#if defined(__SANITIZE_ADDRESS__)
+        // ASan's allocator is what finds overflows and uses after free; a reused mapping would hide the latter.
+        return false;
+#else
         c10::SetCPUAllocator(&allocator);
         return c10::GetCPUAllocator() == &allocator;
+#endif
     }();
     return installed;
-#endif
 }
 
 }  // namespace
@@ -75,13 +100,7 @@ bool tune_allocator_for_training() {
 #endif
 }
 
-bool large_tensor_buffers_cached() {
-#if defined(__SANITIZE_ADDRESS__)
-    return false;
-#else
-    return c10::GetCPUAllocator()->raw_deleter() == &CachingCpuAllocator::release;
-#endif
-}
+bool large_tensor_buffers_cached() { return c10::GetCPUAllocator()->raw_deleter() == &release_buffer; }
 
 LargeBlockCache::Stats large_tensor_buffer_stats() { return large_buffers().stats(); }
 
