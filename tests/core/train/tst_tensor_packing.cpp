@@ -146,3 +146,31 @@ TEST(TensorPacking, ImpossibleDescriptionsAreRefused) {
     p.data = torch::zeros({4}, torch::kUInt8);
     EXPECT_THROW(unpack_tensor(p), std::runtime_error);
 }
+
+// A layer large enough to be packed by several threads at once (the bitmap is filled a byte range per task): the
+// bits, the values in order and the round trip are the same as entry by entry, whatever the thread count.
+TEST(TensorPacking, LargeTensorsPackTheSameOnAnyNumberOfThreads) {
+    const int64_t n = 300'007;  // not a multiple of 8 or of a task
+    auto w = torch::randn({n}) * mask_of({n}, 0.1);
+    w[5] = std::numeric_limits<float>::quiet_NaN();
+    w[6] = -0.0f;
+    const auto w_set = w.ne(0);
+    for (int threads : {1, 3}) {
+        at::set_num_threads(threads);
+        const PackedTensor packed = pack_tensor(w);
+        ASSERT_EQ(packed.encoding, "sparse");
+        ASSERT_EQ(packed.data.numel(), (n + 7) / 8);
+        const uint8_t* bytes = packed.data.data_ptr<uint8_t>();
+        const bool* set = w_set.data_ptr<bool>();
+        for (int64_t i = 0; i < n; ++i) ASSERT_EQ(bool(bytes[i / 8] >> (i % 8) & 1), set[i]) << "entry " << i;
+        EXPECT_TRUE(torch::equal(packed.values.isnan(), w.masked_select(w_set).isnan()));
+        EXPECT_TRUE(torch::equal(packed.values.nan_to_num(7.0), w.masked_select(w_set).nan_to_num(7.0)));
+        const auto back = round_trip(w);
+        EXPECT_TRUE(torch::equal(back.nan_to_num(7.0), w.nan_to_num(7.0)));
+        const auto mask = mask_of({n}, 0.3);
+        const PackedTensor bits = pack_tensor(mask);
+        ASSERT_EQ(bits.encoding, "bits");
+        EXPECT_TRUE(torch::equal(round_trip(mask), mask));
+    }
+    at::set_num_threads(1);
+}
