@@ -2,6 +2,7 @@
 // Checkpoint tensor packing (see tensor_packing.h).
 #include "train/tensor_packing.h"
 
+#include <functional>
 #include <limits>
 #include <stdexcept>
 
@@ -13,8 +14,6 @@ namespace {
 
 // A tensor this small is not worth a bitmap: the sizes and names around it cost more.
 constexpr int64_t kSmallest = 64;
-
-torch::Tensor bit_weights() { return torch::tensor({1, 2, 4, 8, 16, 32, 64, 128}, torch::kInt32).to(torch::kUInt8); }
 
 constexpr int64_t kGrain = int64_t{1} << 16;  // a multiple of 8: each task fills whole bytes
 
@@ -31,10 +30,6 @@ torch::Tensor bitmap_of(int64_t n, Set set) {
         }
     });
     return bytes;
-}
-
-torch::Tensor expand_bitmap(const torch::Tensor& bytes, int64_t n) {
-    return bytes.unsqueeze(1).bitwise_and(bit_weights()).ne(0).reshape({-1}).narrow(0, 0, n);
 }
 
 std::string shape_text(const std::vector<int64_t>& shape) {
@@ -148,15 +143,43 @@ torch::Tensor unpack_tensor(const PackedTensor& packed) {
     if (!bytes.defined() || bytes.scalar_type() != torch::kUInt8 || bytes.dim() != 1 || bytes.numel() != (n + 7) / 8)
         throw std::runtime_error("its bitmap is not " + std::to_string((n + 7) / 8) + " bytes (uint8) for shape " +
                                  shape_text(packed.shape));
-    const torch::Tensor set = expand_bitmap(bytes.contiguous(), n);
-    if (packed.encoding == "bits")
-        return (packed.dtype == "bool" ? set.clone() : set.to(torch::kFloat)).view(packed.shape);
+    const torch::Tensor b = bytes.contiguous();
+    const uint8_t* in = b.data_ptr<uint8_t>();
+    const auto bit = [in](int64_t i) { return (in[i >> 3] >> (i & 7)) & 1; };
+    if (packed.encoding == "bits") {
+        torch::Tensor out = torch::empty({n}, packed.dtype == "bool" ? torch::kBool : torch::kFloat);
+        if (packed.dtype == "bool") {
+            bool* o = out.data_ptr<bool>();
+            at::parallel_for(0, n, kGrain, [&](int64_t begin, int64_t end) {
+                for (int64_t i = begin; i < end; ++i) o[i] = bit(i);
+            });
+        } else {
+            float* o = out.data_ptr<float>();
+            at::parallel_for(0, n, kGrain, [&](int64_t begin, int64_t end) {
+                for (int64_t i = begin; i < end; ++i) o[i] = float(bit(i));
+            });
+        }
+        return out.view(packed.shape);
+    }
+    // The set bits of the first n (any past n in the last byte are not entries).
+    int64_t count = at::parallel_reduce(
+        int64_t{0}, n / 8, kGrain / 8, int64_t{0},
+        [in](int64_t begin, int64_t end, int64_t c) {
+            for (int64_t i = begin; i < end; ++i) c += __builtin_popcount(in[i]);
+            return c;
+        },
+        std::plus<int64_t>());
+    for (int64_t i = n / 8 * 8; i < n; ++i) count += bit(i);
     const auto& values = packed.values;
-    const int64_t count = set.sum().item<int64_t>();
     if (!values.defined() || values.scalar_type() != torch::kFloat || values.dim() != 1 || values.numel() != count)
         throw std::runtime_error("its values are not " + std::to_string(count) +
                                  " float32 entries, one per set bit of its bitmap");
-    return torch::zeros({n}, torch::kFloat).masked_scatter_(set, values.contiguous()).view(packed.shape);
+    const torch::Tensor v = values.contiguous();
+    const float* next = v.data_ptr<float>();
+    torch::Tensor out = torch::empty({n}, torch::kFloat);
+    float* o = out.data_ptr<float>();
+    for (int64_t i = 0; i < n; ++i) o[i] = bit(i) ? *next++ : 0.0f;
+    return out.view(packed.shape);
 }
 
 }  // namespace ft

@@ -167,6 +167,12 @@ TEST(TensorPacking, LargeTensorsPackTheSameOnAnyNumberOfThreads) {
         EXPECT_TRUE(torch::equal(packed.values.nan_to_num(7.0), w.masked_select(w_set).nan_to_num(7.0)));
         const auto back = round_trip(w);
         EXPECT_TRUE(torch::equal(back.nan_to_num(7.0), w.nan_to_num(7.0)));
+        // Bits past the last entry (n is not a multiple of 8) are no entries: set, they change nothing.
+        PackedTensor junk = pack_tensor(w);
+        junk.data = junk.data.clone();
+        const int past = 0xff << (n % 8) & 0xff;  // n % 8 = 7: bit 7 of the last byte
+        junk.data[junk.data.numel() - 1] = uint8_t(junk.data[junk.data.numel() - 1].item<uint8_t>() | past);
+        EXPECT_TRUE(torch::equal(unpack_tensor(junk).nan_to_num(7.0), w.nan_to_num(7.0)));
         const auto mask = mask_of({n}, 0.3);
         const PackedTensor bits = pack_tensor(mask);
         ASSERT_EQ(bits.encoding, "bits");
