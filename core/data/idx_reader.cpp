@@ -128,6 +128,11 @@ torch::Tensor read_idx_images(const std::string& path) {
     if (rows == 0 || cols == 0)
         throw DataError(path + ": invalid image size " + std::to_string(rows) + "x" + std::to_string(cols) +
                         ", expected positive rows and columns");
+    // One image's size on its own too: with 0 images any rows x cols passes the total below, and torch refuses to
+    // shape a tensor whose dimensions multiply past 2^63 even when one of them is 0 (found by fuzz_idx_gz_reader).
+    if (uint64_t{rows} * cols > kMaxBodyBytes)
+        throw DataError(path + ": invalid image size " + std::to_string(rows) + "x" + std::to_string(cols) +
+                        ", more than any IDX dataset holds; the header is corrupt");
     const uint64_t bytes = uint64_t{n} * rows * cols;
     const std::string declared = std::to_string(n) + " images of " + std::to_string(rows) + "x" + std::to_string(cols);
     if (bytes > kMaxBodyBytes)

@@ -17,7 +17,8 @@ torch::Tensor prune_magnitude(const torch::Tensor& weight, const torch::Tensor& 
 
 // Activates the k inactive positions with the largest score (|gradient| or |momentum|). Active positions are
 // never candidates, so exactly min(k, #inactive) positions are added even where scores tie at zero. On contiguous
-// CPU float tensors the ties at the k-th score go to the lowest indices; elsewhere topk chooses among them.
+// CPU float tensors the ties at the k-th score go to the lowest indices (as the first k of a stable descending
+// sort); elsewhere topk chooses among them.
 torch::Tensor grow_by_score(const torch::Tensor& mask, const torch::Tensor& score, int64_t k);
 
 // SET-style random growth as the reference: every inactive position is activated with probability

@@ -7,6 +7,7 @@
 #include <caffe2/serialize/inline_container.h>
 #include <torch/csrc/jit/api/compilation_unit.h>
 #include <torch/csrc/jit/serialization/import_read.h>
+#include <torch/csrc/jit/serialization/storage_context.h>
 
 #include "train/pickle_scan.h"
 #include "train/zip_check.h"
@@ -51,8 +52,19 @@ std::map<std::string, torch::Tensor> read_tensor_archive(const std::string& path
         state = std::move(value);
         return c10::ivalue::Object::create(type, 0);
     };
+    // The unpickler sizes each storage by the element count the pickle declares, whatever the length of the record
+    // it reads the bytes from, so a damaged count left a storage claiming more bytes than it holds (and the storage
+    // check below trusting it). Each storage is made here from its whole record instead, sized by what it holds.
+    auto storages = std::make_shared<torch::jit::DeserializationStorageContext>();
+    for (const std::string& record : reader.getAllRecords()) {
+        if (record.rfind("data/", 0) != 0) continue;
+        auto [bytes, size] = reader.getRecord(record);
+        storages->addStorage(record.substr(5),
+                             c10::Storage(c10::Storage::use_byte_size_t(), size, std::move(bytes), nullptr, false));
+    }
     const c10::IValue top =
-        torch::jit::readArchiveAndTensors("data", "", "data/", resolve, load, c10::Device(c10::kCPU), reader);
+        torch::jit::readArchiveAndTensors("data", "", "data/", resolve, load, c10::Device(c10::kCPU), reader,
+                                          torch::jit::Unpickler::defaultTypeParser, storages);
     if (!top.isObject() || !loaded || !state.isGenericDict())
         throw std::runtime_error("data.pkl: expected a " + root.qualifiedName() + " object holding tensors");
     std::map<std::string, torch::Tensor> tensors;

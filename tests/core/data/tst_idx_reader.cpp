@@ -148,6 +148,15 @@ TEST(IdxReader, ZeroImagesIsAnEmptyTensor) {
     EXPECT_EQ(ft::read_idx_images(dir.file("img.gz")).sizes(), (std::vector<int64_t>{0, 28, 28}));
 }
 
+// Zero images of 4e9 x 4e9 pixels: nothing to read, but no tensor has that shape (found by fuzz_idx_gz_reader,
+// which saw torch's own error escape the reader).
+TEST(IdxReader, ZeroImagesOfAnImpossibleSizeIsADataError) {
+    TempDir dir;
+    write_file(dir.file("img.gz"), idx_bytes(0x803, {0, 4000000000u, 4000000000u}, {}), true);
+    expect_data_error([&] { ft::read_idx_images(dir.file("img.gz")); },
+                      {dir.file("img.gz"), "invalid image size 4000000000x4000000000"});
+}
+
 TEST(IdxReader, MissingFileNamesThePath) {
     TempDir dir;
     const auto p = dir.file("nope-idx3-ubyte.gz");

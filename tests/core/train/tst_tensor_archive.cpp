@@ -75,3 +75,29 @@ TEST(TensorArchive, AShapeBeyondItsStorageIsRefusedNamingTheTensor) {
     }
     fs::remove_all(path.parent_path());
 }
+
+// The pickle also declares each storage's element count, which torch's unpickler believes over the length of the
+// record it reads: t0's storage declared as 24 floats over its 48-byte record, and a shape of (3, 8) (strides 4, 1:
+// 64 bytes) that fits the declaration, not the bytes. Found by fuzz_checkpoint (heap-buffer-overflow in
+// unpack_tensor); its input is a seed in the corpus (regression-storage-count).
+TEST(TensorArchive, AStorageLongerThanItsRecordIsRefused) {
+    const auto path = saved("ft_tensor_archive_storage");
+    std::string zip = read_bytes(path);
+    const auto [begin, size] = record_data(zip, "data.pkl");
+    ASSERT_NE(begin, std::string::npos);
+    const std::string pickle = zip.substr(begin, size);
+    const size_t count = pickle.find(std::string("cpuq\x06K\x0ct", 8));
+    const size_t shape = pickle.find(std::string("(K\x03K\x04t", 6));
+    ASSERT_NE(count, std::string::npos);
+    ASSERT_NE(shape, std::string::npos);
+    zip[begin + count + 6] = char(24);
+    zip[begin + shape + 4] = char(8);
+    write_bytes(path, zip);
+    try {
+        read_tensor_archive(path.string());
+        FAIL() << "a tensor reaching past its record was read";
+    } catch (const std::exception& e) {
+        EXPECT_STREQ(e.what(), "data.pkl: tensor t0 of shape [3, 8] does not fit its 48-byte storage");
+    }
+    fs::remove_all(path.parent_path());
+}
