@@ -52,4 +52,9 @@ inline Isa cpu_isa() {
 // transposing copy goes element by element through memcpy here). In sparse_linear.cpp.
 torch::Tensor transposed(const torch::Tensor& src);
 
+// dst[c * ld_dst + r] = src[r * ld_src + c] for r < rows, c < cols: the same transposes between strided blocks,
+// on LibTorch's threads (transpose_into) or on the calling one (transpose_block).
+void transpose_into(const float* src, int64_t ld_src, float* dst, int64_t ld_dst, int64_t rows, int64_t cols);
+void transpose_block(const float* src, int64_t ld_src, float* dst, int64_t ld_dst, int64_t rows, int64_t cols);
+
 }  // namespace ft::kernels

@@ -287,8 +287,32 @@ void check_cpu_float(const torch::Tensor& t, const char* what) {
         throw std::invalid_argument(std::string("sparse_conv2d: ") + what + " must be a float32 CPU tensor");
 }
 
-// The [C * H * W, B] batch-innermost form of x [B, C, H, W].
-torch::Tensor batch_innermost(const torch::Tensor& x) { return transposed(x.reshape({x.size(0), -1})); }
+// x as it is when its layout is NCHW-contiguous or channels-last (what Model::conv hands a CPU convolution, and
+// ReLU and pooling keep), a contiguous copy otherwise.
+torch::Tensor dense_layout(const torch::Tensor& x) {
+    return x.is_contiguous() || x.is_contiguous(at::MemoryFormat::ChannelsLast) ? x : x.contiguous();
+}
+
+// The [C * H * W, n] batch-innermost form of the examples [b0, b0 + n) of x [B, C, H, W] (dense_layout): one pass
+// either way. From channels-last ([B, H, W, C] in memory), each pixel's [n, C] block is transposed to its place.
+torch::Tensor batch_innermost(const torch::Tensor& x, int64_t b0, int64_t n) {
+    if (x.is_contiguous()) return transposed(x.narrow(0, b0, n).reshape({n, -1}));
+    const int64_t c = x.size(1), pixels = x.size(2) * x.size(3);
+    torch::Tensor out = torch::empty({c * pixels, n}, x.options());
+    const float* src = x.data_ptr<float>() + b0 * pixels * c;
+    float* dst = out.data_ptr<float>();
+    at::parallel_for(0, pixels, std::max<int64_t>(1, 16384 / std::max<int64_t>(1, n * c)), [&](int64_t q0, int64_t q1) {
+        for (int64_t q = q0; q < q1; ++q)
+            kernels::transpose_block(src + q * c, pixels * c, dst + q * n, pixels * n, n, c);
+    });
+    return out;
+}
+
+// Writes the [F, n] batch-innermost rows of examples [b0, b0 + n) into their place in the contiguous [B, F...] out.
+void put_batch_major(const torch::Tensor& rows_t, torch::Tensor& out, int64_t b0) {
+    const int64_t f = rows_t.size(0), n = rows_t.size(1);
+    kernels::transpose_into(rows_t.data_ptr<float>(), n, out.data_ptr<float>() + b0 * f, f, f, n);
+}
 
 // yt [O * Ho * Wo, B] (without bias when bias is undefined).
 torch::Tensor forward_t(const torch::Tensor& xt, const torch::Tensor& weight, const torch::Tensor& bias,
@@ -360,8 +384,7 @@ torch::Tensor forward_sliced(const torch::Tensor& x, const torch::Tensor& weight
                              const ConvShape& s, const SparseLinearPattern& p) {
     torch::Tensor y = torch::empty({s.batch, s.out_c, s.ho, s.wo}, x.options());
     each_slice(s, p, [&](const ConvShape& part, int64_t b0, int64_t n) {
-        const torch::Tensor yt = forward_t(batch_innermost(x.narrow(0, b0, n)), weight, bias, part, p);
-        y.narrow(0, b0, n).view({n, -1}).copy_(transposed(yt));
+        put_batch_major(forward_t(batch_innermost(x, b0, n), weight, bias, part, p), y, b0);
     });
     return y;
 }
@@ -371,8 +394,7 @@ torch::Tensor grad_input_sliced(const torch::Tensor& gy, const torch::Tensor& we
                                 const SparseLinearPattern& p) {
     torch::Tensor gx = torch::empty({s.batch, s.in_c, s.h, s.w}, gy.options());
     each_slice(s, p, [&](const ConvShape& part, int64_t b0, int64_t n) {
-        const torch::Tensor gxt = grad_input_t(batch_innermost(gy.narrow(0, b0, n)), weight, part, p);
-        gx.narrow(0, b0, n).view({n, -1}).copy_(transposed(gxt));
+        put_batch_major(grad_input_t(batch_innermost(gy, b0, n), weight, part, p), gx, b0);
     });
     return gx;
 }
@@ -381,8 +403,7 @@ torch::Tensor grad_input_sliced(const torch::Tensor& gy, const torch::Tensor& we
 void grad_weight_sliced(const torch::Tensor& gy, const torch::Tensor& x, const ConvShape& s,
                         const SparseLinearPattern& p, float* out, bool accumulate) {
     each_slice(s, p, [&](const ConvShape& part, int64_t b0, int64_t n) {
-        grad_weight_values(batch_innermost(gy.narrow(0, b0, n)), batch_innermost(x.narrow(0, b0, n)), part, p, out,
-                           accumulate || b0 > 0);
+        grad_weight_values(batch_innermost(gy, b0, n), batch_innermost(x, b0, n), part, p, out, accumulate || b0 > 0);
     });
 }
 
@@ -399,7 +420,7 @@ public:
         const ConvGeometry g{geometry[0], geometry[1], geometry[2], geometry[3]};
         check_cpu_float(x, "the input");
         const ConvShape s = shape_of(x.sizes().vec(), weight, g, p);
-        const torch::Tensor xc = x.contiguous();
+        const torch::Tensor xc = dense_layout(x);
         const torch::Tensor y = forward_sliced(xc, weight, bias, s, p);
         ctx->save_for_backward({xc, weight, bias});
         ctx->saved_data["pattern"] = pattern_address;
@@ -418,7 +439,7 @@ public:
         const auto geometry = ctx->saved_data["geometry"].toIntVector();
         const ConvGeometry g{geometry[0], geometry[1], geometry[2], geometry[3]};
         const ConvShape s = shape_of(ctx->saved_data["input_size"].toIntVector(), weight, g, p);
-        const torch::Tensor gy = grads[0].contiguous();  // [B, O, Ho, Wo]
+        const torch::Tensor gy = dense_layout(grads[0]);  // [B, O, Ho, Wo]
         torch::Tensor gx, gw, gb;
         if (ctx->needs_input_grad(0)) gx = grad_input_sliced(gy, weight, s, p);
         if (ctx->needs_input_grad(1)) {
@@ -459,7 +480,7 @@ torch::Tensor sparse_conv2d_forward(const torch::Tensor& x, const torch::Tensor&
                                     const SparseLinearPattern& p) {
     check_cpu_float(x, "the input");
     const ConvShape s = shape_of(x.sizes().vec(), weight, g, p);
-    return forward_sliced(x.contiguous(), weight, torch::Tensor(), s, p);
+    return forward_sliced(dense_layout(x), weight, torch::Tensor(), s, p);
 }
 
 torch::Tensor sparse_conv2d_grad_input(const torch::Tensor& gy, const torch::Tensor& weight,
@@ -469,7 +490,7 @@ torch::Tensor sparse_conv2d_grad_input(const torch::Tensor& gy, const torch::Ten
     const ConvShape s = shape_of(input_size, weight, g, p);
     if (gy.sizes().vec() != std::vector<int64_t>{s.batch, s.out_c, s.ho, s.wo})
         throw std::invalid_argument("sparse_conv2d: the output gradient's shape is not the output's");
-    return grad_input_sliced(gy.contiguous(), weight, s, p);
+    return grad_input_sliced(dense_layout(gy), weight, s, p);
 }
 
 torch::Tensor sparse_conv2d_grad_weight(const torch::Tensor& gy, const torch::Tensor& x, const torch::Tensor& weight,
@@ -480,7 +501,7 @@ torch::Tensor sparse_conv2d_grad_weight(const torch::Tensor& gy, const torch::Te
     if (gy.sizes().vec() != std::vector<int64_t>{s.batch, s.out_c, s.ho, s.wo})
         throw std::invalid_argument("sparse_conv2d: the output gradient's shape is not the output's");
     std::vector<float> values(size_t(p.nnz()));
-    grad_weight_sliced(gy.contiguous(), x.contiguous(), s, p, values.data(), false);
+    grad_weight_sliced(dense_layout(gy), dense_layout(x), s, p, values.data(), false);
     torch::Tensor dense = torch::zeros_like(weight, torch::MemoryFormat::Contiguous);
     float* d = dense.data_ptr<float>();
     for (size_t k = 0; k < p.flat.size(); ++k) d[p.flat[k]] = values[k];

@@ -69,25 +69,33 @@ TEST_P(SparseConv2dOps, MatchTorchsConvolutionOfTheMaskedWeight) {
     expect_close(gw, wd.grad() * mask, "grad-weight");
     EXPECT_EQ((gw * (1 - mask)).abs().max().item<double>(), 0.0) << "gradient outside the mask";
 
+    // A channels-last input (what Model::conv hands a CPU convolution) is read as it is, to the same numbers.
+    const torch::Tensor x_cl = x.contiguous(at::MemoryFormat::ChannelsLast);
+    expect_close(ft::sparse_conv2d_forward(x_cl, w, g, *p), want, "forward, channels-last input");
+    expect_close(ft::sparse_conv2d_grad_weight(gy, x_cl, w, g, *p), wd.grad() * mask, "grad-weight, channels-last");
+
     // Through autograd, with a bias: the weight gradient into the pattern's slot, or dense on growth steps.
-    for (bool dense_grad : {false, true}) {
-        auto xs = x.clone().requires_grad_(true), ws = w.clone().requires_grad_(true);
-        auto bs = bd.detach().clone().requires_grad_(true);
-        auto ys = ft::sparse_conv2d(xs, ws, bs, g, p, dense_grad);
-        expect_close(ys, yd.detach(), "autograd forward");
-        (ys * gy).sum().backward();
-        expect_close(xs.grad(), xd.grad(), "autograd grad-input");
-        expect_close(bs.grad(), bd.grad(), "autograd grad-bias");
-        if (dense_grad) {
-            expect_close(ws.grad(), wd.grad(), "dense weight gradient");
-        } else {
-            EXPECT_FALSE(ws.grad().defined()) << "a dense weight gradient on a step that needs none";
-            ASSERT_TRUE(p->state->grad_written);
-            expect_close(ft::sparse_linear_grad_as_dense(*p).view(w.sizes()), wd.grad() * mask,
-                         "weight gradient at active positions");
-            p->state->grad_written = false;
+    for (bool dense_grad : {false, true})
+        for (bool channels_last : {false, true}) {
+            SCOPED_TRACE(channels_last ? "channels-last input" : "NCHW input");
+            auto xs = (channels_last ? x_cl.clone(at::MemoryFormat::ChannelsLast) : x.clone()).requires_grad_(true);
+            auto ws = w.clone().requires_grad_(true);
+            auto bs = bd.detach().clone().requires_grad_(true);
+            auto ys = ft::sparse_conv2d(xs, ws, bs, g, p, dense_grad);
+            expect_close(ys, yd.detach(), "autograd forward");
+            (ys * gy).sum().backward();
+            expect_close(xs.grad(), xd.grad(), "autograd grad-input");
+            expect_close(bs.grad(), bd.grad(), "autograd grad-bias");
+            if (dense_grad) {
+                expect_close(ws.grad(), wd.grad(), "dense weight gradient");
+            } else {
+                EXPECT_FALSE(ws.grad().defined()) << "a dense weight gradient on a step that needs none";
+                ASSERT_TRUE(p->state->grad_written);
+                expect_close(ft::sparse_linear_grad_as_dense(*p).view(w.sizes()), wd.grad() * mask,
+                             "weight gradient at active positions");
+                p->state->grad_written = false;
+            }
         }
-    }
 }
 
 INSTANTIATE_TEST_SUITE_P(Shapes, SparseConv2dOps,

@@ -86,7 +86,10 @@ INSTANTIATE_TEST_SUITE_P(Patterns, SparseLinearOps,
                          ::testing::Values(Case{"random", 37, 53, 19, 0.1}, Case{"random", 300, 784, 128, 0.05},
                                            Case{"empty rows and columns", 40, 30, 17, 0.3},
                                            Case{"one active weight", 12, 9, 5, 0.0},
-                                           Case{"fully dense", 23, 31, 1, 1.0}, Case{"random", 64, 64, 33, 0.2}),
+                                           Case{"fully dense", 23, 31, 1, 1.0}, Case{"random", 64, 64, 33, 0.2},
+                                           // Inputs too wide for one pass over the batch (forward; grad-input
+                                           // with many outputs): batch tiles of 64, then 32 + 16 + 8 + 3 columns.
+                                           Case{"random", 50, 3000, 123, 0.05}, Case{"random", 2100, 40, 150, 0.1}),
                          [](const auto& info) { return nn_test::case_name(info); });
 
 TEST(SparseLinear, PatternListsEachRowAndColumnInOrder) {
@@ -133,6 +136,44 @@ TEST(SparseLinear, AModelsLinearLayersRunSparseAndGiveTheMaskedResult) {
                  std::invalid_argument);
     model->set_sparse_pattern("fc3", nullptr);
     EXPECT_EQ(model->sparse_layer_count(), 1);
+}
+
+TEST(SparseLinear, WithoutAGraphTheOutputStaysFeatureMajorAndEqual) {
+    torch::manual_seed(5);
+    const torch::Tensor mask = (torch::rand({70, 90}) < 0.2).to(torch::kFloat32);
+    const torch::Tensor w = (torch::randn({70, 90}) * mask).requires_grad_(true);
+    const torch::Tensor b = torch::randn({70}).requires_grad_(true);
+    const torch::Tensor x = torch::randn({37, 90});
+    const auto p = ft::build_sparse_linear_pattern(mask);
+    const torch::Tensor with_graph = ft::sparse_linear(x, w, b, p, false);
+    ASSERT_TRUE(with_graph.requires_grad());
+    torch::NoGradGuard no_grad;
+    const torch::Tensor y = ft::sparse_linear(x, w, b, p, false);
+    EXPECT_FALSE(y.requires_grad());
+    // The transposed view of the [out, batch] product: the next sparse layer reads it without a copy.
+    EXPECT_TRUE(y.t().is_contiguous());
+    EXPECT_EQ(y.sizes(), with_graph.sizes());
+    EXPECT_TRUE(torch::equal(y, with_graph.detach())) << "the inference path gave other numbers";
+}
+
+TEST(SparseLinear, AnMlpPredictsTheMaskedResultThroughFeatureMajorLayers) {
+    ft::ModelConfig mc;
+    mc.name = "mlp";
+    mc.hidden = {120, 80};
+    torch::manual_seed(4);
+    auto model = ft::make_model(mc, {1, 28, 28}, 10);
+    const torch::Tensor x = torch::randn({45, 1, 28, 28});
+    torch::NoGradGuard no_grad;
+    for (const auto& l : model->maskable_layers())
+        l.weight.mul_((torch::rand(l.weight.sizes()) < 0.15).to(torch::kFloat32));
+    model->eval();
+    const torch::Tensor masked = model->forward(x);
+    for (const auto& l : model->maskable_layers())
+        model->set_sparse_pattern(l.name, ft::build_sparse_linear_pattern(l.weight));
+    EXPECT_EQ(model->sparse_layer_count(), 3);
+    const torch::Tensor sparse = model->forward(x);
+    expect_close(sparse, masked, "mlp with every layer sparse, no graph");
+    EXPECT_EQ(sparse.argmax(1).ne(masked.argmax(1)).sum().item<int64_t>(), 0);
 }
 
 }  // namespace
