@@ -31,6 +31,17 @@ fs::path saved(const std::string& dir_name) {
     return dir / "a.pt";
 }
 
+// Reading the damaged archive at `path` must fail with exactly `message`; `why` says what a read would have let in.
+void expect_refused(const fs::path& path, const char* message, const char* why) {
+    try {
+        read_tensor_archive(path.string());
+        ADD_FAILURE() << why << " was read";
+    } catch (const std::exception& e) {
+        EXPECT_STREQ(e.what(), message);
+    }
+    fs::remove_all(path.parent_path());
+}
+
 }  // namespace
 
 TEST(TensorArchive, ReadsWhatOutputArchiveWrote) {
@@ -66,14 +77,9 @@ TEST(TensorArchive, AShapeBeyondItsStorageIsRefusedNamingTheTensor) {
     ASSERT_NE(at, std::string::npos);
     zip[begin + at + 4] = char(200);
     write_bytes(path, zip);
-    try {
-        read_tensor_archive(path.string());
-        FAIL() << "a tensor reaching past its storage was read";
-    } catch (const std::exception& e) {
-        // torch's unpickler takes the shape as it is (the tensor would reach 2,352 bytes past its storage).
-        EXPECT_STREQ(e.what(), "data.pkl: tensor t0 of shape [3, 200] does not fit its 48-byte storage");
-    }
-    fs::remove_all(path.parent_path());
+    // torch's unpickler takes the shape as it is (the tensor would reach 2,352 bytes past its storage).
+    expect_refused(path, "data.pkl: tensor t0 of shape [3, 200] does not fit its 48-byte storage",
+                   "a tensor reaching past its storage");
 }
 
 // The pickle also declares each storage's element count, which torch's unpickler believes over the length of the
@@ -93,11 +99,6 @@ TEST(TensorArchive, AStorageLongerThanItsRecordIsRefused) {
     zip[begin + count + 6] = char(24);
     zip[begin + shape + 4] = char(8);
     write_bytes(path, zip);
-    try {
-        read_tensor_archive(path.string());
-        FAIL() << "a tensor reaching past its record was read";
-    } catch (const std::exception& e) {
-        EXPECT_STREQ(e.what(), "data.pkl: tensor t0 of shape [3, 8] does not fit its 48-byte storage");
-    }
-    fs::remove_all(path.parent_path());
+    expect_refused(path, "data.pkl: tensor t0 of shape [3, 8] does not fit its 48-byte storage",
+                   "a tensor reaching past its record");
 }
