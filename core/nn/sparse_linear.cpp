@@ -75,7 +75,7 @@ FT_INLINE void accumulate_row(float* out, const float* in, const float* vals, fl
 }
 
 // The batch columns a pass over rows takes at a time: as many as keep that stretch of every input row (`in_rows`
-// of them) within about half a core's L2 cache (512 KiB on the AMD EPYC these figures come from), at least 64.
+// of them) within 512 KiB, about half a core's L2 cache on the AMD EPYC these figures come from; at least 64.
 // Rows pick their input rows at random, so without it an inference batch of 500 read 1200-wide inputs (2.4 MB) from
 // L3 for every output row.
 int64_t batch_tile(int64_t in_rows, int64_t batch) {
