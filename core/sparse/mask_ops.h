@@ -34,4 +34,13 @@ int64_t count_active(const torch::Tensor& mask);
 // Positions inactive in `before` and active in `after` (swap the arguments for those switched off).
 int64_t count_switched_on(const torch::Tensor& before, const torch::Tensor& after);
 
+// Positions active (nonzero) in both masks, and in either: masks of the same size, float or bool.
+struct MaskOverlap {
+    int64_t both = 0, either = 0;
+};
+MaskOverlap mask_overlap(const torch::Tensor& a, const torch::Tensor& b);
+
+// ever |= (mask != 0), for a bool `ever` of the mask's size.
+void or_active_into(torch::Tensor& ever, const torch::Tensor& mask);
+
 }  // namespace ft

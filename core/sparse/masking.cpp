@@ -68,13 +68,13 @@ void Masking::set_ever_active(const std::vector<torch::Tensor>& ever) {
 }
 
 void Masking::note_active() {
-    for (auto& l : layers_) l.ever_active.logical_or_(l.mask != 0);
+    for (auto& l : layers_) or_active_into(l.ever_active, l.mask);
 }
 
 double Masking::ever_active_fraction() const {
     int64_t ever = 0, total = 0;
     for (const auto& l : layers_) {
-        ever += l.ever_active.sum().item<int64_t>();
+        ever += count_active(l.ever_active);  // count_nonzero: summing bools converts them to int64 first
         total += l.mask.numel();
     }
     return total > 0 ? double(ever) / double(total) : 0.0;

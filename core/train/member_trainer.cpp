@@ -11,6 +11,7 @@
 #include <torch/utils.h>
 
 #include "ft/train/schedules.h"
+#include "sparse/mask_ops.h"
 #include "train/evaluator.h"
 #include "train/sparse_execution.h"
 
@@ -138,7 +139,7 @@ void MemberTrainer::publish_initial_mask() {
     remember_masks();
     MaskUpdate update{member_, step_, 0, 0.0, false, true, masking_->ever_active_fraction(), {}};
     for (const auto& l : masking_->layers()) {
-        LayerUpdate lu{l.name, 0, 0, (l.mask != 0).sum().item<int64_t>(), l.mask.numel(), {}};
+        LayerUpdate lu{l.name, 0, 0, count_active(l.mask), l.mask.numel(), {}};
         if (ctx_.capture_masks) lu.bits = pack_mask(l.mask);
         update.layers.push_back(std::move(lu));
     }
@@ -152,12 +153,11 @@ void MemberTrainer::publish_mask_update(const std::vector<LayerMaskChange>& chan
     if (previous_masks_.size() == layers.size()) {
         int64_t differ = 0, both = 0, either = 0, total = 0;
         for (size_t i = 0; i < layers.size(); ++i) {
-            const auto now = layers[i].mask != 0;
-            const auto& before = previous_masks_[i];
-            differ += (now != before).sum().item<int64_t>();
-            both += (now & before).sum().item<int64_t>();
-            either += (now | before).sum().item<int64_t>();
-            total += now.numel();
+            const MaskOverlap o = mask_overlap(layers[i].mask, previous_masks_[i]);
+            differ += o.either - o.both;  // in one of the two, not both
+            both += o.both;
+            either += o.either;
+            total += layers[i].mask.numel();
         }
         mask_distances_.push_back({step_, total > 0 ? double(differ) / double(total) : 0.0,
                                    either > 0 ? double(both) / double(either) : 1.0});

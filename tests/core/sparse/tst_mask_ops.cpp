@@ -107,3 +107,40 @@ TEST(MaskOpsCpu, SwitchedOnCountsMatchTheTensorPath) {
     EXPECT_EQ(count_switched_on(before, after), ((before == 0) & (after != 0)).sum().item<int64_t>());
     at::set_num_threads(1);
 }
+
+TEST(MaskOpsCpu, OverlapCountsMatchTheTensorPathForFloatAndBoolMasks) {
+    at::set_num_threads(2);
+    auto [w1, a] = layer(700, 700, 0.3, 16);
+    auto [w2, b] = layer(700, 700, 0.4, 17);
+    a.view({-1})[3] = -0.0f;  // inactive
+    b.view({-1})[3] = 1.0f;
+    const int64_t both = ((a != 0) & (b != 0)).sum().item<int64_t>();
+    const int64_t either = ((a != 0) | (b != 0)).sum().item<int64_t>();
+    ASSERT_GT(both, 0);
+    ASSERT_LT(both, either);
+    for (const auto& [x, y] : {std::pair{a, b}, std::pair{a, b != 0}, std::pair{a != 0, b}, std::pair{a != 0, b != 0},
+                               std::pair{strided(a), strided(b)}}) {
+        const MaskOverlap o = mask_overlap(x, y);
+        EXPECT_EQ(o.both, both);
+        EXPECT_EQ(o.either, either);
+    }
+    EXPECT_THROW(mask_overlap(a, b.view({-1}).narrow(0, 0, 10)), std::invalid_argument);
+    at::set_num_threads(1);
+}
+
+TEST(MaskOpsCpu, OrActiveIntoMarksEveryActivePositionAndKeepsTheRest) {
+    at::set_num_threads(2);
+    auto [w1, ever_mask] = layer(700, 700, 0.3, 18);
+    auto [w2, mask] = layer(700, 700, 0.3, 19);
+    mask.view({-1})[5] = -0.0f;  // inactive: marks nothing
+    const torch::Tensor want = (ever_mask != 0) | (mask != 0);
+    torch::Tensor ever = ever_mask != 0;
+    or_active_into(ever, mask);
+    EXPECT_TRUE(torch::equal(ever, want));
+    torch::Tensor ever_t = strided(ever_mask != 0);  // the tensor path
+    or_active_into(ever_t, strided(mask));
+    EXPECT_TRUE(torch::equal(ever_t, want));
+    torch::Tensor floats = ever_mask.clone();
+    EXPECT_THROW(or_active_into(floats, mask), std::invalid_argument);
+    at::set_num_threads(1);
+}
