@@ -151,15 +151,15 @@ void MemberTrainer::publish_mask_update(const std::vector<LayerMaskChange>& chan
     MaskUpdate update{member_, step_, epoch, rate, exploration, false, masking_->ever_active_fraction(), {}};
     const auto& layers = masking_->layers();
     if (previous_masks_.size() == layers.size()) {
-        int64_t differ = 0, both = 0, either = 0, total = 0;
+        int64_t both = 0, either = 0, total = 0;
         for (size_t i = 0; i < layers.size(); ++i) {
             const MaskOverlap o = mask_overlap(layers[i].mask, previous_masks_[i]);
-            differ += o.either - o.both;  // in one of the two, not both
             both += o.both;
             either += o.either;
             total += layers[i].mask.numel();
         }
-        mask_distances_.push_back({step_, total > 0 ? double(differ) / double(total) : 0.0,
+        // Hamming: the positions in one of the two masks and not both.
+        mask_distances_.push_back({step_, total > 0 ? double(either - both) / double(total) : 0.0,
                                    either > 0 ? double(both) / double(either) : 1.0});
     }
     remember_masks();
