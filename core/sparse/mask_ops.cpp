@@ -7,6 +7,10 @@
 #include <functional>
 #include <stdexcept>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <ATen/Parallel.h>
 
 #include "sparse/radix_select.h"
@@ -45,9 +49,61 @@ bool sum_counts_exactly(const torch::Tensor& t) {
     return t.scalar_type() == torch::kFloat && t.numel() < exact_float_count_limit;
 }
 
+// The loops over whole masks below are written so that the compiler vectorises them: pointers copied by value
+// (a captured reference is reloaded after every store, since a byte store may alias it), bitwise instead of
+// short-circuit logic (which reads the second operand only on some elements, so it becomes a branch per element),
+// bool tensors read as bytes, and counts kept per block in 32 bits. Written the obvious way, they ran element by
+// element with a branch each (measured on the 784-6000-6000-10 EDST: HACKING.md, "Mask updates at scale").
+constexpr int64_t kCountBlock = int64_t{1} << 20;
+
+// How many i in [0, n) have hit(i) (0 or 1), on LibTorch's threads.
+template <typename Hit>
+int64_t parallel_count(int64_t n, Hit hit) {
+    return at::parallel_reduce(
+        int64_t{0}, n, kGrain, int64_t{0},
+        [hit](int64_t begin, int64_t end, int64_t total) {
+            for (int64_t b0 = begin; b0 < end; b0 += kCountBlock) {
+                const int64_t b1 = std::min(end, b0 + kCountBlock);
+                int32_t count = 0;
+                for (int64_t i = b0; i < b1; ++i) count += int32_t(hit(i));
+                total += count;
+            }
+            return total;
+        },
+        std::plus<int64_t>());
+}
+
+bool plain_cpu_mask(const torch::Tensor& t) {
+    return t.device().is_cpu() && t.is_contiguous() &&
+           (t.scalar_type() == torch::kFloat || t.scalar_type() == torch::kBool);
+}
+
+// A bool tensor's bytes, which are 0 or 1: the compiler has no vector type for bool and leaves a loop that loads
+// one element by element.
+const uint8_t* bytes(const torch::Tensor& t) { return reinterpret_cast<const uint8_t*>(t.data_ptr<bool>()); }
+
+// f(p) with p a pointer of the tensor's own type (float, or bytes for bool), for a plain_cpu_mask tensor.
+template <typename F>
+auto with_mask_pointer(const torch::Tensor& t, F f) {
+    return t.scalar_type() == torch::kFloat ? f(t.data_ptr<float>()) : f(bytes(t));
+}
+
+// f(a, b) likewise for two tensors.
+template <typename F>
+auto with_mask_pointers(const torch::Tensor& a, const torch::Tensor& b, F f) {
+    return with_mask_pointer(
+        a, [&](const auto* pa) { return with_mask_pointer(b, [&](const auto* pb) { return f(pa, pb); }); });
+}
+
 }  // namespace
 
 int64_t count_active(const torch::Tensor& mask) {
+    // A mask update counts each layer's active entries several times: torch's count_nonzero took 5% of the
+    // 784-6000-6000-10 EDST.
+    if (plain_cpu_mask(mask))
+        return with_mask_pointer(mask, [n = mask.numel()](const auto* m) {
+            return parallel_count(n, [m](int64_t i) { return m[i] != 0; });
+        });
     if (sum_counts_exactly(mask)) return std::llround(mask.sum().item<double>());
     return mask.count_nonzero().item<int64_t>();
 }
@@ -55,37 +111,12 @@ int64_t count_active(const torch::Tensor& mask) {
 int64_t count_switched_on(const torch::Tensor& before, const torch::Tensor& after) {
     if (plain_cpu_pair(before, after)) {
         const float *b = before.data_ptr<float>(), *a = after.data_ptr<float>();
-        return at::parallel_reduce(
-            int64_t{0}, before.numel(), kGrain, int64_t{0},
-            [&](int64_t begin, int64_t end, int64_t count) {
-                for (int64_t i = begin; i < end; ++i) count += b[i] == 0 && a[i] != 0;
-                return count;
-            },
-            std::plus<int64_t>());
+        return parallel_count(before.numel(), [b, a](int64_t i) { return (b[i] == 0.0f) & (a[i] != 0.0f); });
     }
     if (sum_counts_exactly(before) && sum_counts_exactly(after))
         return std::llround((after - before).clamp_min_(0).sum().item<double>());
     return ((before == 0) & (after != 0)).sum().item<int64_t>();
 }
-
-namespace {
-
-bool plain_cpu_mask(const torch::Tensor& t) {
-    return t.device().is_cpu() && t.is_contiguous() &&
-           (t.scalar_type() == torch::kFloat || t.scalar_type() == torch::kBool);
-}
-
-// f(a, b) with each argument a pointer of its own type (float or bool), for plain_cpu_mask tensors.
-template <typename F>
-auto with_mask_pointers(const torch::Tensor& a, const torch::Tensor& b, F f) {
-    const bool fa = a.scalar_type() == torch::kFloat, fb = b.scalar_type() == torch::kFloat;
-    if (fa && fb) return f(a.data_ptr<float>(), b.data_ptr<float>());
-    if (fa) return f(a.data_ptr<float>(), b.data_ptr<bool>());
-    if (fb) return f(a.data_ptr<bool>(), b.data_ptr<float>());
-    return f(a.data_ptr<bool>(), b.data_ptr<bool>());
-}
-
-}  // namespace
 
 // A mask update reports how far the masks moved (member_trainer.cpp). Counted through bool tensors, each sum
 // converted every entry to int64 first: a 288 MB temporary per sum on the 784-6000-6000-10 MLP's fc2.
@@ -95,11 +126,17 @@ MaskOverlap mask_overlap(const torch::Tensor& a, const torch::Tensor& b) {
         return with_mask_pointers(a, b, [&](const auto* pa, const auto* pb) {
             return at::parallel_reduce(
                 int64_t{0}, a.numel(), kGrain, MaskOverlap{},
-                [&](int64_t begin, int64_t end, MaskOverlap o) {
-                    for (int64_t i = begin; i < end; ++i) {
-                        const bool x = pa[i] != 0, y = pb[i] != 0;
-                        o.both += x && y;
-                        o.either += x || y;
+                [pa, pb](int64_t begin, int64_t end, MaskOverlap o) {
+                    for (int64_t b0 = begin; b0 < end; b0 += kCountBlock) {
+                        const int64_t b1 = std::min(end, b0 + kCountBlock);
+                        int32_t both = 0, either = 0;
+                        for (int64_t i = b0; i < b1; ++i) {
+                            const int32_t x = pa[i] != 0, y = pb[i] != 0;
+                            both += x & y;
+                            either += x | y;
+                        }
+                        o.both += both;
+                        o.either += either;
                     }
                     return o;
                 },
@@ -118,19 +155,66 @@ void or_active_into(torch::Tensor& ever, const torch::Tensor& mask) {
     if (ever.numel() != mask.numel() || ever.scalar_type() != torch::kBool)
         throw std::invalid_argument("or_active_into: `ever` must be a bool tensor of the mask's size");
     if (plain_cpu_mask(ever) && plain_cpu_mask(mask)) {
-        bool* e = ever.data_ptr<bool>();
+        auto* e = reinterpret_cast<uint8_t*>(ever.data_ptr<bool>());
         const auto mark = [&](const auto* m) {
-            at::parallel_for(0, ever.numel(), kGrain, [&](int64_t begin, int64_t end) {
-                for (int64_t i = begin; i < end; ++i) e[i] = e[i] || m[i] != 0;
+            at::parallel_for(0, ever.numel(), kGrain, [e, m](int64_t begin, int64_t end) {
+                // Local copies: stores through a byte pointer may alias the closure, which would be read again
+                // after each one.
+                uint8_t* out = e;
+                const auto* in = m;
+                for (int64_t i = begin; i < end; ++i) out[i] = uint8_t(out[i] | (in[i] != 0));
             });
         };
         if (mask.scalar_type() == torch::kFloat)
             mark(mask.data_ptr<float>());
         else
-            mark(mask.data_ptr<bool>());
+            mark(bytes(mask));
         return;
     }
     ever.logical_or_(mask != 0);
+}
+
+namespace {
+
+// The 64 bits of x[0..63] != 0 (NaN is nonzero, -0.0 is not).
+inline uint64_t nonzero_word(const float* x) {
+#if defined(__SSE2__)
+    // Four compares and a movemask per 4 floats: the scalar shift-and-or loop does not vectorise.
+    const __m128 zero = _mm_setzero_ps();
+    uint64_t bits = 0;
+    for (int b = 0; b < 64; b += 4) bits |= uint64_t(_mm_movemask_ps(_mm_cmpneq_ps(_mm_loadu_ps(x + b), zero))) << b;
+    return bits;
+#else
+    uint64_t bits = 0;
+    for (int b = 0; b < 64; ++b) bits |= uint64_t(x[b] != 0.0f) << b;
+    return bits;
+#endif
+}
+
+}  // namespace
+
+std::vector<uint64_t> pack_mask(const torch::Tensor& mask) {
+    if (plain_cpu_floats(mask)) {
+        // Straight from the float mask, on LibTorch's threads: the store captures every layer's mask at every
+        // update, and a bool copy with a branch per weight took about 0.1 s of the training thread per update of a
+        // 36M-weight layer.
+        const float* x = mask.data_ptr<float>();
+        const int64_t n = mask.numel(), whole = n / 64;
+        std::vector<uint64_t> words(static_cast<size_t>((n + 63) / 64), 0);
+        uint64_t* out = words.data();
+        at::parallel_for(0, whole, kGrain / 64, [x, out](int64_t first, int64_t last) {
+            for (int64_t w = first; w < last; ++w) out[w] = nonzero_word(x + w * 64);
+        });
+        for (int64_t i = whole * 64; i < n; ++i) out[whole] |= uint64_t(x[i] != 0.0f) << (i - whole * 64);
+        return words;
+    }
+    const auto flat = (mask.flatten() != 0).to(torch::kCPU).contiguous();
+    const int64_t n = flat.numel();
+    std::vector<uint64_t> words(static_cast<size_t>((n + 63) / 64), 0);
+    const bool* bits = flat.data_ptr<bool>();
+    for (int64_t i = 0; i < n; ++i)
+        if (bits[i]) words[static_cast<size_t>(i >> 6)] |= uint64_t{1} << (i & 63);
+    return words;
 }
 
 torch::Tensor prune_magnitude(const torch::Tensor& weight, const torch::Tensor& mask, double rate) {
@@ -184,12 +268,16 @@ torch::Tensor grow_by_score(const torch::Tensor& mask, const torch::Tensor& scor
             n, [pm](int64_t i) { return pm[i] == 0; }, [ps](int64_t i) { return ps[i]; }, chunks(n), in_parallel);
         const radix::Kth kth = select.kth(k, true);
         const int64_t tied = k - kth.beyond;  // how many of the kth.equal entries tied at the threshold grow
-        auto grown = mask.clone();
+        auto grown = torch::empty_like(mask);
         float* out = grown.data_ptr<float>();
-        at::parallel_for(0, n, kGrain, [&](int64_t begin, int64_t end) {
+        const uint32_t bits = kth.bits;
+        const bool all_tied_grow = tied == kth.equal;
+        // Branch-free, so that it vectorises (a branch per entry was 4% of the 6000-wide EDST).
+        at::parallel_for(0, n, kGrain, [pm, ps, out, bits, all_tied_grow](int64_t begin, int64_t end) {
             for (int64_t i = begin; i < end; ++i) {
                 const uint32_t b = radix::magnitude_bits(ps[i]);
-                if (pm[i] == 0 && (b > kth.bits || (b == kth.bits && tied == kth.equal))) out[i] = 1.0f;
+                const bool grow = (pm[i] == 0.0f) & ((b > bits) | ((b == bits) & all_tied_grow));
+                out[i] = grow ? 1.0f : pm[i];
             }
         });
         if (tied < kth.equal)

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include <torch/types.h>
 
@@ -42,5 +43,8 @@ MaskOverlap mask_overlap(const torch::Tensor& a, const torch::Tensor& b);
 
 // ever |= (mask != 0), for a bool `ever` of the mask's size.
 void or_active_into(torch::Tensor& ever, const torch::Tensor& mask);
+
+// Packs a mask's active positions into 64-bit words, bit i of word i/64 (LSB first), in row-major order.
+std::vector<uint64_t> pack_mask(const torch::Tensor& mask);
 
 }  // namespace ft

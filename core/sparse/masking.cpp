@@ -161,28 +161,4 @@ int64_t Masking::total_count() const {
     return n;
 }
 
-std::vector<uint64_t> pack_mask(const torch::Tensor& mask) {
-    if (mask.device().is_cpu() && mask.scalar_type() == torch::kFloat && mask.is_contiguous()) {
-        // Straight from the float mask, a word at a time without branches: the store captures every layer's mask at
-        // every update, and the bool copy plus a branch per weight took about 0.1 s of the training thread per
-        // update of a 36M-weight layer.
-        const float* x = mask.data_ptr<float>();
-        const int64_t n = mask.numel();
-        std::vector<uint64_t> words(static_cast<size_t>((n + 63) / 64), 0);
-        for (int64_t w = 0; w * 64 < n; ++w) {
-            uint64_t bits = 0;
-            for (int64_t b = 0, i = w * 64; b < 64 && i < n; ++b, ++i) bits |= uint64_t(x[i] != 0.0f) << b;
-            words[static_cast<size_t>(w)] = bits;
-        }
-        return words;
-    }
-    const auto flat = (mask.flatten() != 0).to(torch::kCPU).contiguous();
-    const int64_t n = flat.numel();
-    std::vector<uint64_t> words(static_cast<size_t>((n + 63) / 64), 0);
-    const bool* bits = flat.data_ptr<bool>();
-    for (int64_t i = 0; i < n; ++i)
-        if (bits[i]) words[static_cast<size_t>(i >> 6)] |= uint64_t{1} << (i & 63);
-    return words;
-}
-
 }  // namespace ft

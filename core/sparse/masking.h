@@ -75,7 +75,4 @@ private:
     int64_t generation_ = 0;
 };
 
-// Packs a 0/1 mask into 64-bit words, bit i of word i/64 (LSB first), in row-major order.
-std::vector<uint64_t> pack_mask(const torch::Tensor& mask);
-
 }  // namespace ft

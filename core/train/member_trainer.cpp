@@ -131,8 +131,16 @@ void MemberTrainer::sync_sparse_execution() {
 }
 
 void MemberTrainer::remember_masks() {
-    previous_masks_.clear();
-    for (const auto& l : masking_->layers()) previous_masks_.push_back(l.mask != 0);
+    const auto& layers = masking_->layers();
+    bool same = previous_masks_.size() == layers.size();
+    for (size_t i = 0; same && i < layers.size(); ++i) same = previous_masks_[i].sizes() == layers[i].mask.sizes();
+    if (!same) {
+        previous_masks_.clear();
+        for (const auto& l : layers) previous_masks_.push_back(l.mask != 0);
+        return;
+    }
+    // Into the tensors of the last update: a new one per layer per update is fresh memory that the kernel zeroes.
+    for (size_t i = 0; i < layers.size(); ++i) torch::ne_out(previous_masks_[i], layers[i].mask, 0);
 }
 
 void MemberTrainer::publish_initial_mask() {

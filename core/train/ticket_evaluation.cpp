@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "sparse/mask_ops.h"
 #include "train/checkpoint.h"
 #include "train/evaluator.h"
 #include "train/robustness_eval.h"

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 
 #include <ATen/Parallel.h>
 #include <torch/torch.h>
@@ -97,10 +98,14 @@ TEST(MaskOpsCpu, GrowWithTiesOnALargeLayerKeepsCountAndOrder) {
     at::set_num_threads(1);
 }
 
+// The counting loops go in blocks of 2^20 entries (mask_ops.cpp): 1500 x 1500 gives each of two threads more than
+// one block, and a last block cut short.
+constexpr int64_t kBig = 1500;
+
 TEST(MaskOpsCpu, SwitchedOnCountsMatchTheTensorPath) {
     at::set_num_threads(2);
-    auto [w1, before] = layer(700, 700, 0.3, 14);
-    auto [w2, after] = layer(700, 700, 0.3, 15);
+    auto [w1, before] = layer(kBig, kBig, 0.3, 14);
+    auto [w2, after] = layer(kBig, kBig, 0.3, 15);
     before.view({-1})[7] = -0.0f;  // a -0 mask entry is inactive
     after.view({-1})[7] = 1.0f;
     EXPECT_EQ(count_switched_on(before, after), count_switched_on(strided(before), strided(after)));
@@ -110,8 +115,8 @@ TEST(MaskOpsCpu, SwitchedOnCountsMatchTheTensorPath) {
 
 TEST(MaskOpsCpu, OverlapCountsMatchTheTensorPathForFloatAndBoolMasks) {
     at::set_num_threads(2);
-    auto [w1, a] = layer(700, 700, 0.3, 16);
-    auto [w2, b] = layer(700, 700, 0.4, 17);
+    auto [w1, a] = layer(kBig, kBig, 0.3, 16);
+    auto [w2, b] = layer(kBig, kBig, 0.4, 17);
     a.view({-1})[3] = -0.0f;  // inactive
     b.view({-1})[3] = 1.0f;
     const int64_t both = ((a != 0) & (b != 0)).sum().item<int64_t>();
@@ -130,17 +135,52 @@ TEST(MaskOpsCpu, OverlapCountsMatchTheTensorPathForFloatAndBoolMasks) {
 
 TEST(MaskOpsCpu, OrActiveIntoMarksEveryActivePositionAndKeepsTheRest) {
     at::set_num_threads(2);
-    auto [w1, ever_mask] = layer(700, 700, 0.3, 18);
-    auto [w2, mask] = layer(700, 700, 0.3, 19);
+    auto [w1, ever_mask] = layer(kBig, kBig, 0.3, 18);
+    auto [w2, mask] = layer(kBig, kBig, 0.3, 19);
     mask.view({-1})[5] = -0.0f;  // inactive: marks nothing
     const torch::Tensor want = (ever_mask != 0) | (mask != 0);
     torch::Tensor ever = ever_mask != 0;
     or_active_into(ever, mask);
     EXPECT_TRUE(torch::equal(ever, want));
+    torch::Tensor ever_b = ever_mask != 0;  // a bool mask
+    or_active_into(ever_b, mask != 0);
+    EXPECT_TRUE(torch::equal(ever_b, want));
     torch::Tensor ever_t = strided(ever_mask != 0);  // the tensor path
     or_active_into(ever_t, strided(mask));
     EXPECT_TRUE(torch::equal(ever_t, want));
     torch::Tensor floats = ever_mask.clone();
     EXPECT_THROW(or_active_into(floats, mask), std::invalid_argument);
+    at::set_num_threads(1);
+}
+
+TEST(MaskOpsCpu, PackMaskIsLsbFirst) {
+    auto m = torch::zeros({70});
+    m[0] = 1;
+    m[65] = 1;
+    const auto bits = pack_mask(m);
+    ASSERT_EQ(bits.size(), 2u);
+    EXPECT_EQ(bits[0], 1u);
+    EXPECT_EQ(bits[1], 2u);
+}
+
+TEST(MaskOpsCpu, PackMaskGivesTheSameBitsFromAFloatMaskAsFromAnyOther) {
+    // The float path reads the mask directly (in tasks of 1024 words on two threads: 400 x 401 makes three, and a
+    // partial last word); a strided view takes the general one. -0 is inactive, NaN active.
+    at::set_num_threads(2);
+    torch::manual_seed(9);
+    for (const auto& shape : {std::vector<int64_t>{37, 29}, std::vector<int64_t>{400, 401}}) {
+        auto m = (torch::rand(shape) < 0.4).to(torch::kFloat);
+        m.view({-1})[0] = -0.0f;
+        m.view({-1})[1] = std::numeric_limits<float>::quiet_NaN();
+        m.view({-1})[m.numel() - 1] = 1.0f;  // the last bit of a partial word
+        const auto fast = pack_mask(m);
+        const auto general = pack_mask(m.t().contiguous().t());
+        ASSERT_FALSE(m.t().contiguous().t().is_contiguous());
+        EXPECT_EQ(fast, general);
+        const auto set_tensor = (m.view({-1}) != 0).contiguous();
+        const bool* set = set_tensor.data_ptr<bool>();
+        for (int64_t i = 0; i < m.numel(); ++i) ASSERT_EQ(bool(fast[size_t(i / 64)] >> (i % 64) & 1), set[i]) << i;
+        EXPECT_EQ(fast.back() >> (m.numel() % 64), 0u) << "no bits past the mask";
+    }
     at::set_num_threads(1);
 }

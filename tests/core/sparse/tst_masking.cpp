@@ -190,29 +190,3 @@ TEST(Masking, GlobalMagnitudeKeepsTheLargestWeights) {
     masking.init_global_magnitude(0.2);
     EXPECT_NEAR(double(masking.active_count()) / double(masking.total_count()), 0.2, 1e-4);
 }
-
-TEST(Masking, PackMaskIsLsbFirst) {
-    auto m = torch::zeros({70});
-    m[0] = 1;
-    m[65] = 1;
-    const auto bits = pack_mask(m);
-    ASSERT_EQ(bits.size(), 2u);
-    EXPECT_EQ(bits[0], 1u);
-    EXPECT_EQ(bits[1], 2u);
-}
-
-TEST(Masking, PackMaskGivesTheSameBitsFromAFloatMaskAsFromAnyOther) {
-    // The float path reads the mask directly; a strided view takes the general one. -0 is inactive.
-    torch::manual_seed(9);
-    auto m = (torch::rand({37, 29}) < 0.4).to(torch::kFloat);
-    m[0][0] = -0.0f;
-    m[36][28] = 1.0f;  // the last bit of a partial word
-    const auto fast = pack_mask(m);
-    const auto general = pack_mask(m.t().contiguous().t());
-    ASSERT_FALSE(m.t().contiguous().t().is_contiguous());
-    EXPECT_EQ(fast, general);
-    const auto set_tensor = (m.view({-1}) != 0).contiguous();
-    const bool* set = set_tensor.data_ptr<bool>();
-    for (int64_t i = 0; i < m.numel(); ++i) ASSERT_EQ(bool(fast[size_t(i / 64)] >> (i % 64) & 1), set[i]) << i;
-    EXPECT_EQ(fast.back() >> (m.numel() % 64), 0u) << "no bits past the mask";
-}
