@@ -2,6 +2,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Installs every Debian 12 package the project needs to build, run, test and package it.
 # Packages already present are skipped, so a second run is quick and changes nothing.
+#
+#   scripts/install-deps.sh            # everything the build, the tests and the README's commands need
+#   scripts/install-deps.sh qt-tsan    # that, and what scripts/build-tsan-qt.sh needs to build Qt from source
 set -euo pipefail
 
 packages=(
@@ -31,6 +34,14 @@ packages=(
   # the habits checks: formatting (scripts/check-format.sh, part of run-tests.sh) and clang-tidy (HACKING.md)
   clang-format-14 clang-tidy-14
 )
+case ${1:-} in
+  "") ;;
+  # Qt's own build (scripts/build-tsan-qt.sh): the system libraries Debian builds it against, and the source fetch
+  qt-tsan) packages+=(curl xz-utils patch libpcre2-dev libdouble-conversion-dev libharfbuzz-dev libfreetype-dev
+                      libpng-dev libjpeg-dev libb2-dev libmd4c-dev libmd4c-html0-dev libzstd-dev libglib2.0-dev
+                      libicu-dev libfontconfig-dev libxkbcommon-dev) ;;
+  *) echo "install-deps: unknown group '$1' (expected none, or qt-tsan)" >&2; exit 2 ;;
+esac
 
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
