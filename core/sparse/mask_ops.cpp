@@ -88,13 +88,6 @@ auto with_mask_pointer(const torch::Tensor& t, F f) {
     return t.scalar_type() == torch::kFloat ? f(t.data_ptr<float>()) : f(bytes(t));
 }
 
-// f(a, b) likewise for two tensors.
-template <typename F>
-auto with_mask_pointers(const torch::Tensor& a, const torch::Tensor& b, F f) {
-    return with_mask_pointer(
-        a, [&](const auto* pa) { return with_mask_pointer(b, [&](const auto* pb) { return f(pa, pb); }); });
-}
-
 }  // namespace
 
 int64_t count_active(const torch::Tensor& mask) {
@@ -118,37 +111,14 @@ int64_t count_switched_on(const torch::Tensor& before, const torch::Tensor& afte
     return ((before == 0) & (after != 0)).sum().item<int64_t>();
 }
 
-// A mask update reports how far the masks moved (member_trainer.cpp). Counted through bool tensors, each sum
-// converted every entry to int64 first: a 288 MB temporary per sum on the 784-6000-6000-10 MLP's fc2.
-MaskOverlap mask_overlap(const torch::Tensor& a, const torch::Tensor& b) {
-    if (a.numel() != b.numel()) throw std::invalid_argument("mask_overlap: the masks differ in size");
-    if (plain_cpu_mask(a) && plain_cpu_mask(b)) {
-        return with_mask_pointers(a, b, [&](const auto* pa, const auto* pb) {
-            return at::parallel_reduce(
-                int64_t{0}, a.numel(), kGrain, MaskOverlap{},
-                [pa, pb](int64_t begin, int64_t end, MaskOverlap o) {
-                    for (int64_t b0 = begin; b0 < end; b0 += kCountBlock) {
-                        const int64_t b1 = std::min(end, b0 + kCountBlock);
-                        int32_t both = 0, either = 0;
-                        for (int64_t i = b0; i < b1; ++i) {
-                            const int32_t x = pa[i] != 0, y = pb[i] != 0;
-                            both += x & y;
-                            either += x | y;
-                        }
-                        o.both += both;
-                        o.either += either;
-                    }
-                    return o;
-                },
-                [](MaskOverlap x, const MaskOverlap& y) {
-                    x.both += y.both;
-                    x.either += y.either;
-                    return x;
-                });
-        });
+MaskOverlap bits_overlap(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
+    if (a.size() != b.size()) throw std::invalid_argument("bits_overlap: the masks differ in size");
+    MaskOverlap o;
+    for (size_t w = 0; w < a.size(); ++w) {
+        o.both += __builtin_popcountll(a[w] & b[w]);
+        o.either += __builtin_popcountll(a[w] | b[w]);
     }
-    const torch::Tensor x = a != 0, y = b.to(a.device()) != 0;
-    return {(x & y).count_nonzero().item<int64_t>(), (x | y).count_nonzero().item<int64_t>()};
+    return o;
 }
 
 void or_active_into(torch::Tensor& ever, const torch::Tensor& mask) {

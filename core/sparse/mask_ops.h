@@ -35,16 +35,17 @@ int64_t count_active(const torch::Tensor& mask);
 // Positions inactive in `before` and active in `after` (swap the arguments for those switched off).
 int64_t count_switched_on(const torch::Tensor& before, const torch::Tensor& after);
 
-// Positions active (nonzero) in both masks, and in either: masks of the same size, float or bool.
-struct MaskOverlap {
-    int64_t both = 0, either = 0;
-};
-MaskOverlap mask_overlap(const torch::Tensor& a, const torch::Tensor& b);
-
 // ever |= (mask != 0), for a bool `ever` of the mask's size.
 void or_active_into(torch::Tensor& ever, const torch::Tensor& mask);
 
 // Packs a mask's active positions into 64-bit words, bit i of word i/64 (LSB first), in row-major order.
 std::vector<uint64_t> pack_mask(const torch::Tensor& mask);
+
+// Positions set in both packed masks (pack_mask's words), and in either: a mask update reports how far the masks
+// moved from these counts (member_trainer.cpp).
+struct MaskOverlap {
+    int64_t both = 0, either = 0;
+};
+MaskOverlap bits_overlap(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b);
 
 }  // namespace ft

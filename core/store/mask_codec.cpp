@@ -2,6 +2,8 @@
 // Mask blob encoding and decoding (see mask_codec.h).
 #include "store/mask_codec.h"
 
+#include "store/rice_gaps.h"
+
 #include <zlib.h>
 
 #include <limits>
@@ -78,26 +80,13 @@ std::vector<uint8_t> bitset_payload(const std::vector<uint64_t>& words) {
     return raw;
 }
 
-// The count, then the gap before each set bit, as varints. Written through a pointer into a buffer sized for the
-// worst case (no gap needs more varint bytes than the mask's size): a push_back per byte was a quarter of encoding
-// a 36M-bit mask update's delta.
-std::vector<uint8_t> positions_payload(const std::vector<uint64_t>& words, int64_t count) {
-    size_t gap_bytes = 1;
-    for (uint64_t n = uint64_t(words.size()) * 64; n >= 0x80; n >>= 7) ++gap_bytes;
-    std::vector<uint8_t> raw(10 + size_t(count) * gap_bytes);
-    uint8_t* out = write_varint(raw.data(), uint64_t(count));
-    int64_t previous = -1;
-    for (size_t w = 0; w < words.size(); ++w) {
-        uint64_t word = words[w];
-        while (word) {
-            const int64_t i = int64_t(w) * 64 + __builtin_ctzll(word);
-            out = write_varint(out, uint64_t(i - previous - 1));
-            previous = i;
-            word &= word - 1;
-        }
-    }
-    raw.resize(size_t(out - raw.data()));
-    return raw;
+bool rice(const MaskBlobInfo& info) { return info.encoding >= kMaskRiceKey; }
+
+// A Rice blob's count of set bits, after n (pos moves past it), and a reader of its code.
+RiceGapReader rice_reader(const uint8_t* data, size_t size, const MaskBlobInfo& info, size_t& pos, uint64_t& count) {
+    count = get_varint(data, size, pos);
+    if (count > uint64_t(info.n)) throw std::runtime_error("mask blob: more set bits than the mask has");
+    return RiceGapReader(data + pos, size - pos, info.n);
 }
 
 }  // namespace
@@ -116,23 +105,17 @@ std::vector<uint8_t> encode_mask(const std::vector<uint64_t>& bits, int64_t n, c
     for (uint64_t w : words) count += __builtin_popcountll(w);
 
     const uint8_t delta = previous ? 1 : 0;
-    // Very sparse sets (most deltas, low densities): gap coding wins; balanced ones: the bitset. Try both between.
-    const double share = n ? double(count) / double(n) : 0.0;
-    std::vector<uint8_t> best;
-    size_t positions_bytes = 0;
-    if (share <= 0.25) {
-        const auto raw = positions_payload(words, count);
-        positions_bytes = raw.size();
-        best = blob(uint8_t(kMaskPositionsKey | delta), n, raw);
+    // Up to a quarter of the bits set (a mask at DST's densities, the delta of an update): Rice-coded gaps, as small
+    // as deflated varint gaps and several times faster to write (rice_gaps.h). Denser: the bitset, deflated (a mask
+    // that ERK left dense is all ones).
+    if (count * 4 <= n) {
+        std::vector<uint8_t> out{kMaskFormatVersion, uint8_t(kMaskRiceKey | delta)};
+        put_varint(out, uint64_t(n));
+        put_varint(out, uint64_t(count));
+        append_rice_gaps(words, out);
+        return out;
     }
-    // Gaps in a third of the bitset's bytes or less: then the deflated gaps win (a random 3% of 36M bits: 0.9 MB
-    // against 1.5 MB of deflated bitset), and not deflating the bitset halves the work.
-    const bool gaps_clearly_smaller = positions_bytes > 0 && positions_bytes * 3 < words.size() * 8;
-    if (share >= 1.0 / 64 && !gaps_clearly_smaller) {
-        auto b = blob(uint8_t(kMaskBitsKey | delta), n, bitset_payload(words));
-        if (best.empty() || b.size() < best.size()) best = std::move(b);
-    }
-    return best;
+    return blob(uint8_t(kMaskBitsKey | delta), n, bitset_payload(words));
 }
 
 MaskBlobInfo mask_blob_info(const uint8_t* data, size_t size) {
@@ -143,7 +126,7 @@ MaskBlobInfo mask_blob_info(const uint8_t* data, size_t size) {
     if (info.version == 0 || info.version > kMaskFormatVersion)
         throw std::runtime_error("mask blob: format version " + std::to_string(info.version) +
                                  " is newer than this program (" + std::to_string(kMaskFormatVersion) + ")");
-    if (info.encoding > kMaskPositionsDelta)
+    if (info.encoding > kMaskRiceDelta || (info.version == 1 && info.encoding > kMaskPositionsDelta))
         throw std::runtime_error("mask blob: unknown encoding " + std::to_string(info.encoding));
     size_t pos = 2;
     const uint64_t n = get_varint(data, size, pos);
@@ -161,6 +144,15 @@ bool mask_blob_bit(const uint8_t* data, size_t size, int64_t index) {
                                  std::to_string(info.n));
     size_t pos = 2;
     get_varint(data, size, pos);  // n
+    if (rice(info)) {
+        uint64_t count = 0;
+        RiceGapReader reader = rice_reader(data, size, info, pos, count);
+        for (uint64_t k = 0; k < count; ++k) {
+            const int64_t i = reader.next();
+            if (i >= index) return i == index;
+        }
+        return false;
+    }
     get_varint(data, size, pos);  // raw size
     z_stream z{};
     if (inflateInit(&z) != Z_OK) throw std::runtime_error("mask blob: zlib failed to start");
@@ -232,10 +224,22 @@ bool mask_blob_bit(const uint8_t* data, size_t size, int64_t index) {
     throw std::runtime_error("mask blob: bitset shorter than its mask");
 }
 
-void apply_mask_blob(const uint8_t* data, size_t size, std::vector<uint64_t>& bits, int64_t& n) {
-    const MaskBlobInfo info = mask_blob_info(data, size);
-    size_t pos = 2;
-    get_varint(data, size, pos);  // n
+namespace {
+
+std::vector<uint64_t> rice_payload(const uint8_t* data, size_t size, const MaskBlobInfo& info, size_t pos) {
+    uint64_t count = 0;
+    RiceGapReader reader = rice_reader(data, size, info, pos, count);
+    std::vector<uint64_t> payload(size_t(mask_words(info.n)), 0);
+    for (uint64_t k = 0; k < count; ++k) {
+        const int64_t i = reader.next();
+        payload[size_t(i) / 64] |= uint64_t{1} << (i % 64);
+    }
+    if (!reader.at_end()) throw std::runtime_error("mask blob: trailing data");
+    return payload;
+}
+
+// The deflated bitset, or (format 1) the deflated varint gaps.
+std::vector<uint64_t> zlib_payload(const uint8_t* data, size_t size, const MaskBlobInfo& info, size_t pos) {
     const uint64_t raw_size = get_varint(data, size, pos);
     const size_t words = size_t(mask_words(info.n));
     if (raw_size > words * 8 + 16 + words * 64 * 10) throw std::runtime_error("mask blob: implausible payload");
@@ -269,6 +273,18 @@ void apply_mask_blob(const uint8_t* data, size_t size, std::vector<uint64_t>& bi
             payload[w] = v;
         }
     }
+    return payload;
+}
+
+}  // namespace
+
+void apply_mask_blob(const uint8_t* data, size_t size, std::vector<uint64_t>& bits, int64_t& n) {
+    const MaskBlobInfo info = mask_blob_info(data, size);
+    size_t pos = 2;
+    get_varint(data, size, pos);  // n
+    const size_t words = size_t(mask_words(info.n));
+    std::vector<uint64_t> payload =
+        rice(info) ? rice_payload(data, size, info, pos) : zlib_payload(data, size, info, pos);
     if (info.n % 64 && words) payload.back() &= (uint64_t{1} << (info.n % 64)) - 1;
 
     if (info.delta()) {

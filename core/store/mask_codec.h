@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Mask snapshots of the run store: a layer's packed mask (bit i of word i/64, LSB first) as a small versioned blob.
 //
-// Blob: [format version u8][encoding u8][varint n bits][varint raw payload bytes][zlib(raw payload)].
-// Encodings: bit 0 = delta (the payload is the XOR with the previous update's mask of the layer), bit 1 = positions
-// (the payload lists the set bits as varint gaps instead of the bitset). The encoder picks the smaller form.
-// Keyframes (non-delta) every few updates bound the work of reconstructing any update.
+// Blob: [format version u8][encoding u8][varint n bits], then by encoding:
+//   bitset, positions: [varint raw payload bytes][zlib(raw payload)]; the payload is the bitset (little endian), or
+//     a varint count and the varint gap before each set bit;
+//   rice (format 2): [varint count][the gaps, Rice-coded (rice_gaps.h)].
+// Bit 0 of the encoding = delta (the payload is the XOR with the previous update's mask of the layer). The encoder
+// writes format 2: Rice-coded gaps for sets of up to a quarter of the bits (masks at the densities DST trains, and
+// the deltas between updates), the deflated bitset above that. Format 1 (bitsets and deflated varint gaps) is still
+// read. Keyframes (non-delta) every few updates bound the work of reconstructing any update.
 #pragma once
 
 #include <cstddef>
@@ -13,13 +17,15 @@
 
 namespace ft::store_detail {
 
-inline constexpr uint8_t kMaskFormatVersion = 1;
+inline constexpr uint8_t kMaskFormatVersion = 2;
 
 enum MaskEncoding : uint8_t {
     kMaskBitsKey = 0,
     kMaskBitsDelta = 1,
     kMaskPositionsKey = 2,
-    kMaskPositionsDelta = 3,
+    kMaskPositionsDelta = 3,  // format 1 only: no longer written
+    kMaskRiceKey = 4,         // format 2
+    kMaskRiceDelta = 5,
 };
 
 inline int64_t mask_words(int64_t n) { return (n + 63) / 64; }

@@ -146,7 +146,7 @@ private:
     nlohmann::json best_meta_;
     int64_t epochs_in_loader_ = 0;  // loader epochs consumed over all stages (distinct data order per epoch)
     std::function<void(int64_t)> epoch_hook_;
-    std::vector<torch::Tensor> previous_masks_;  // bool, the masks after the latest update
+    std::vector<std::vector<uint64_t>> previous_bits_;  // the masks after the latest update, packed (pack_mask)
     std::vector<MaskUpdateDistance> mask_distances_;
 };
 

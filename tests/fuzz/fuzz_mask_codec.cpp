@@ -26,6 +26,8 @@ void decode_foreign(const uint8_t* blob, size_t size) {
     if (info.n < 0) std::abort();
     std::vector<uint64_t> bits;
     int64_t n = 0;
+    // An empty mask of any size is a few bytes in Rice form, and decoding it allocates its n bits: keep that small.
+    if (info.encoding >= sd::kMaskRiceKey && info.n > (int64_t(1) << 24)) return;
     try {
         if (info.delta()) {
             if (info.n > (int64_t(1) << 24)) return;  // a delta needs the previous mask in memory: keep that small

@@ -101,6 +101,80 @@ TEST(MaskCodec, DamagedOrNewerBlobsAreRefused) {
     EXPECT_THROW(apply_mask_blob(delta.data(), delta.size(), other, n), std::runtime_error);
 }
 
+TEST(MaskCodec, SparseSetsAreRiceCodedAndDenseOnesABitset) {
+    std::mt19937_64 rng(5);
+    const int64_t n = 100003;
+    const auto sparse = random_mask(n, 0.2, rng);
+    const auto dense = random_mask(n, 0.6, rng);
+    EXPECT_EQ(mask_blob_info(encode_mask(sparse, n, nullptr).data(), 8).encoding, kMaskRiceKey);
+    EXPECT_EQ(mask_blob_info(encode_mask(dense, n, nullptr).data(), 8).encoding, kMaskBitsKey);
+    const auto moved = store_test::prune_regrow(sparse, n, 0.5, rng);
+    EXPECT_EQ(mask_blob_info(encode_mask(moved, n, &sparse).data(), 8).encoding, kMaskRiceDelta);
+    EXPECT_EQ(mask_blob_info(encode_mask(dense, n, &sparse).data(), 8).encoding, kMaskBitsDelta);
+}
+
+// Blobs the format-1 encoder wrote (deflated varint gaps, a deflated bitset, a delta of gaps) over 200 bits: every
+// 7th bit set; every bit but each 5th; and the first on top of every 11th from bit 3. Stores keep them.
+TEST(MaskCodec, FormatOneBlobsAreStillRead) {
+    const std::vector<uint8_t> positions = {0x01, 0x02, 0xc8, 0x01, 0x1e, 0x78, 0x01, 0x05, 0xc1, 0x31, 0x01,
+                                            0x00, 0x00, 0x00, 0xc2, 0x20, 0x2f, 0x5a, 0xd8, 0xbf, 0xe6, 0xe0,
+                                            0x03, 0x00, 0x00, 0x80, 0x00, 0x0d, 0x08, 0x00, 0xc6};
+    const std::vector<uint8_t> bitset = {0x01, 0x00, 0xc8, 0x01, 0x20, 0x78, 0x01, 0x05, 0xc1, 0x31,
+                                         0x01, 0x00, 0x00, 0x00, 0x01, 0xc1, 0xef, 0x2d, 0x9b, 0x2a,
+                                         0x2a, 0x18, 0xad, 0xee, 0xa2, 0x7a, 0x51, 0xbd, 0xa8, 0x5e,
+                                         0x54, 0x2f, 0xaa, 0x07, 0x00, 0x1c, 0x8c, 0x5b, 0x13, 0xed};
+    const std::vector<uint8_t> delta = {0x01, 0x03, 0xc8, 0x01, 0x2a, 0x78, 0x01, 0x05, 0xc1, 0x37, 0x01,
+                                        0x00, 0x30, 0x0c, 0x03, 0x30, 0xef, 0x2f, 0x40, 0xca, 0x9f, 0x60,
+                                        0xa5, 0x07, 0xf9, 0xac, 0xa1, 0xe1, 0x98, 0x62, 0xf2, 0x59, 0x43,
+                                        0xc3, 0x31, 0xc5, 0xe4, 0xb3, 0x86, 0x7e, 0x13, 0x71, 0x00, 0xc6};
+    std::vector<uint64_t> every7(4, 0), but5(4, 0), every11(4, 0);
+    for (int i = 0; i < 200; ++i) {
+        if (i % 7 == 0) every7[size_t(i / 64)] |= uint64_t{1} << (i % 64);
+        if (i % 5 != 0) but5[size_t(i / 64)] |= uint64_t{1} << (i % 64);
+        if (i % 11 == 3) every11[size_t(i / 64)] |= uint64_t{1} << (i % 64);
+    }
+    EXPECT_EQ(decode(positions), every7);
+    EXPECT_EQ(decode(bitset), but5);
+    EXPECT_EQ(decode(delta, every11, 200), every7);
+    EXPECT_TRUE(mask_blob_bit(positions.data(), positions.size(), 14));
+    EXPECT_FALSE(mask_blob_bit(positions.data(), positions.size(), 15));
+    EXPECT_FALSE(mask_blob_bit(bitset.data(), bitset.size(), 15));
+    EXPECT_TRUE(mask_blob_bit(bitset.data(), bitset.size(), 16));
+    // Format 1 had no Rice encoding.
+    auto rice_in_one = encode_mask(every7, 200, nullptr);
+    rice_in_one[0] = 1;
+    EXPECT_THROW(mask_blob_info(rice_in_one.data(), rice_in_one.size()), std::runtime_error);
+}
+
+TEST(MaskCodec, DamagedRiceBlobsAreRefused) {
+    std::mt19937_64 rng(9);
+    const int64_t n = 20000;
+    const auto mask = random_mask(n, 0.1, rng);
+    const auto blob = encode_mask(mask, n, nullptr);
+    ASSERT_EQ(mask_blob_info(blob.data(), blob.size()).encoding, kMaskRiceKey);
+
+    auto truncated = blob;
+    truncated.resize(blob.size() - 3);
+    EXPECT_THROW(decode(truncated), std::runtime_error);
+    auto trailing = blob;
+    trailing.push_back(0);
+    EXPECT_THROW(decode(trailing), std::runtime_error);
+    // A count beyond the mask's size.
+    const std::vector<uint8_t> too_many = {kMaskFormatVersion, kMaskRiceKey, 0x10, 0x11, 0x00, 0xff, 0xff, 0xff};
+    EXPECT_THROW(decode(too_many), std::runtime_error);
+    // n = 16 bits, 1 set: a block with k = 0 whose one gap, 20, is written as an escape: past the mask.
+    const std::vector<uint8_t> past = {
+        kMaskFormatVersion, kMaskRiceKey, 0x10, 0x01, 0x00, 0x00, 0x00, 0x00, 0x80, 0x02, 0x00, 0x00, 0x00, 0x00};
+    EXPECT_THROW(decode(past), std::runtime_error);
+    EXPECT_THROW(mask_blob_bit(past.data(), past.size(), 15), std::runtime_error);
+    // The same with a gap of 15: the last bit, read back.
+    auto last = past;
+    last[8] = 0xe0;  // the gap starts at bit 37 of the code: 15 << 37 is 0xe0 in its byte 4 and 0x01 in byte 5
+    last[9] = 0x01;
+    std::vector<uint64_t> expected(1, uint64_t{1} << 15);
+    EXPECT_EQ(decode(last), expected);
+}
+
 // The figure the issue asks for: a 1M-weight layer at 10% density where half of the active weights move (prune
 // 50%, regrow as many), and a late update where 1% move. Printed so the report can quote it.
 // Found by fuzz_mask_codec: a 10-byte blob claiming a payload of 28 GB, which the decoder allocated before it
