@@ -29,8 +29,8 @@ if [[ $kind == tsan ]]; then
     # QCustomPlot and the translation tools stay Debian's, found past that Qt.
     "$root/scripts/build-tsan-qt.sh"
     qt=$root/build-qt-tsan/install
-    grep -qx "Qt6_DIR:PATH=$qt/lib/cmake/Qt6" build-tsan/CMakeCache.txt 2> /dev/null || rm -f build-tsan/CMakeCache.txt
-    cmake --preset tsan -DCMAKE_PREFIX_PATH="$qt" -DQt6_DIR="$qt/lib/cmake/Qt6" \
+    grep -qx "Qt6_DIR:[A-Z]*=$qt/lib/cmake/Qt6" build-tsan/CMakeCache.txt 2> /dev/null || rm -f build-tsan/CMakeCache.txt
+    cmake --preset tsan -DCMAKE_PREFIX_PATH="$qt" -DQt6_DIR:PATH="$qt/lib/cmake/Qt6" \
         -DQT_DISABLE_NO_DEFAULT_PATH_IN_QT_PACKAGES=ON -DFT_BUILD_GUI=ON > /dev/null
 fi
 [[ -f build-$kind/CMakeCache.txt ]] || cmake --preset "$kind" > /dev/null
