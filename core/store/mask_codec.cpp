@@ -13,19 +13,12 @@
 namespace ft::store_detail {
 namespace {
 
-// Writes v as a varint at out, returning the byte after it.
-uint8_t* write_varint(uint8_t* out, uint64_t v) {
+void put_varint(std::vector<uint8_t>& out, uint64_t v) {
     while (v >= 0x80) {
-        *out++ = uint8_t(v | 0x80);
+        out.push_back(uint8_t(v | 0x80));
         v >>= 7;
     }
-    *out++ = uint8_t(v);
-    return out;
-}
-
-void put_varint(std::vector<uint8_t>& out, uint64_t v) {
-    uint8_t bytes[10];
-    out.insert(out.end(), bytes, write_varint(bytes, v));
+    out.push_back(uint8_t(v));
 }
 
 uint64_t get_varint(const uint8_t* data, size_t size, size_t& pos) {
@@ -40,10 +33,10 @@ uint64_t get_varint(const uint8_t* data, size_t size, size_t& pos) {
 }
 
 // Huffman coding alone (zlib's Z_HUFFMAN_ONLY, still a plain deflate stream that any inflate reads). A mask's
-// bitset is close to random bits and its gap list close to random varints, where LZ77's matching finds next to
-// nothing: against level 1's default strategy, on 36M-weight masks it compressed 2-3x faster and 4-20% smaller
-// (a random 25% of positions: 3.7 MB in 76 ms against 4.6 MB in 119 ms). This is work the store's writer thread
-// takes from training's cores at every mask update; level 6 would save another 1-2% for 5-7x the time.
+// bitset is close to random bits, where LZ77's matching finds next to nothing: against level 1's default strategy, on
+// 36M-weight masks it compressed 2-3x faster and 4-20% smaller (a random 25% of positions: 3.7 MB in 76 ms against 4.6
+// MB in 119 ms). This is work the store's writer thread takes from training's cores at every mask update; level 6 would
+// save another 1-2% for 5-7x the time.
 std::vector<uint8_t> deflate_payload(const std::vector<uint8_t>& raw) {
     if (raw.size() > std::numeric_limits<uInt>::max())
         throw std::invalid_argument("mask blob: a payload of " + std::to_string(raw.size()) +
